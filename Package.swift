@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "TerritoryKit",
+  platforms: [.macOS(.v15)],
+  products: [
+    .library(name: "TerritoryKit", targets: ["TerritoryKit"]),
+    .executable(name: "territory", targets: ["territory"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    // System libraries from Debian (Scripts/setup installs them).
+    .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
+    .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
+    .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
+
+    // Plain Swift value types shared by every layer.
+    .target(name: "GeoCore"),
+
+    // One wrapper per C library; no C type above these.
+    .target(name: "GEOSKit", dependencies: ["GeoCore", "CGEOS"]),
+    .target(name: "PROJKit", dependencies: ["GeoCore", "CPROJ"]),
+    .target(name: "GDALKit", dependencies: ["GeoCore", "GEOSKit", "PROJKit", "CGDAL"]),
+
+    // The Swift API for notebooks and other Swift programs.
+    .target(name: "TerritoryKit", dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit"]),
+
+    // Commands, options, output and exit codes.
+    .target(
+      name: "TerritoryCLI",
+      dependencies: [
+        "TerritoryKit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .executableTarget(name: "territory", dependencies: ["TerritoryCLI"]),
+
+    // A loop program that creates and drops every kind of wrapped C object, for valgrind.
+    .executableTarget(name: "LeakCheck", dependencies: ["TerritoryKit"]),
+
+    .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore"]),
+    .testTarget(name: "GEOSKitTests", dependencies: ["GEOSKit"]),
+    .testTarget(name: "PROJKitTests", dependencies: ["PROJKit"]),
+    .testTarget(name: "GDALKitTests", dependencies: ["GDALKit"]),
+    .testTarget(name: "TerritoryCLITests", dependencies: ["territory", "GDALKit"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

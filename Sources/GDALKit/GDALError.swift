@@ -1,0 +1,85 @@
+/// A failure while reading or writing data through GDAL. Each case names the
+/// file (and layer, field or feature) and says what to do; GDAL's own message,
+/// when there is one, is carried in `detail`.
+public enum GDALError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The path does not exist.
+  case fileNotFound(path: String)
+  /// GDAL has no driver that reads the file, or the file is corrupt or truncated.
+  case cannotOpen(path: String, detail: String)
+  /// A raster was given where vector data is expected.
+  case notVector(path: String)
+  /// Vector data was given where a raster is expected.
+  case notRaster(path: String)
+  /// The dataset has no layer of that name.
+  case layerNotFound(path: String, layer: String, available: [String])
+  /// The dataset has no layers at all.
+  case noLayers(path: String)
+  /// A layer holds no features where some are needed.
+  case emptyLayer(path: String, layer: String)
+  /// Reading a layer failed part-way.
+  case readFailed(path: String, layer: String, detail: String)
+  /// A layer yielded fewer features than it announced (a damaged or mismatched file).
+  case featureCountMismatch(path: String, layer: String, announced: Int, read: Int)
+  /// A feature's geometry has NaN or infinite coordinates.
+  case nonFiniteCoordinates(path: String, layer: String, feature: Int64)
+  /// A feature's geometry could not be decoded (GDAL gave a null geometry with a warning).
+  case unreadableGeometry(path: String, layer: String, feature: Int64, detail: String)
+  /// A text attribute is not valid UTF-8.
+  case invalidText(path: String, layer: String, field: String, feature: Int64)
+  /// The output extension names no format TerritoryKit writes.
+  case unsupportedOutputFormat(path: String, supported: [String])
+  /// The output format holds one layer but several were to be written.
+  case singleLayerFormat(path: String, format: String, layers: [String])
+  /// Writing failed.
+  case writeFailed(path: String, detail: String)
+  /// A raster window lies outside the raster, or a band does not exist.
+  case rasterAccess(path: String, detail: String)
+
+  /// One line naming the file and what to do.
+  public var description: String {
+    switch self {
+    case .fileNotFound(let path):
+      return "\(path) does not exist; check the path"
+    case .cannotOpen(let path, let detail):
+      return
+        "cannot open \(path): not a format GDAL reads, or the file is corrupt or truncated (GDAL: \(detail))"
+    case .notVector(let path):
+      return
+        "\(path) is a raster, but vector data is expected here; give a vector file (GeoPackage, Shapefile, GeoJSON, ...)"
+    case .notRaster(let path):
+      return
+        "\(path) is vector data, but a raster is expected here; give a raster file (GeoTIFF, ...)"
+    case .layerNotFound(let path, let layer, let available):
+      return
+        "\(path) has no layer '\(layer)'; its layers are: \(available.joined(separator: ", "))"
+    case .noLayers(let path):
+      return "\(path) holds no vector layer; it may be damaged or empty"
+    case .emptyLayer(let path, let layer):
+      return "layer '\(layer)' of \(path) has no features; nothing to do"
+    case .readFailed(let path, let layer, let detail):
+      return "reading layer '\(layer)' of \(path) failed (GDAL: \(detail)); the file may be damaged"
+    case .featureCountMismatch(let path, let layer, let announced, let read):
+      return
+        "layer '\(layer)' of \(path) announces \(announced) features but only \(read) could be read; the file is damaged or its parts disagree (e.g. .shp and .dbf)"
+    case .nonFiniteCoordinates(let path, let layer, let feature):
+      return
+        "feature \(feature) of layer '\(layer)' in \(path) has NaN or infinite coordinates; fix or remove that feature"
+    case .unreadableGeometry(let path, let layer, let feature, let detail):
+      return
+        "the geometry of feature \(feature) of layer '\(layer)' in \(path) cannot be read (GDAL: \(detail)); fix or remove that feature"
+    case .invalidText(let path, let layer, let field, let feature):
+      return
+        "field '\(field)' of feature \(feature) in layer '\(layer)' of \(path) is not valid UTF-8 text; re-save the file as UTF-8"
+    case .unsupportedOutputFormat(let path, let supported):
+      return
+        "cannot tell the output format of \(path) from its extension; use one of \(supported.joined(separator: ", "))"
+    case .singleLayerFormat(let path, let format, let layers):
+      return
+        "\(path): \(format) holds one layer but the input has \(layers.count) (\(layers.joined(separator: ", "))); pick one with --layer or write a .gpkg"
+    case .writeFailed(let path, let detail):
+      return "writing \(path) failed (GDAL: \(detail))"
+    case .rasterAccess(let path, let detail):
+      return "cannot read \(path): \(detail)"
+    }
+  }
+}

@@ -1,0 +1,179 @@
+import GEOSKit
+import GeoCore
+import PROJKit
+
+/// What `convertVector` is asked to do.
+public struct ConversionOptions: Sendable {
+  /// The layers to copy, by name; all layers when empty.
+  public var layers: [String] = []
+  /// The CRS to reproject to; the source CRS is kept when `nil` (GeoJSON is always WGS 84).
+  public var targetCRS: CRS?
+  /// The CRS to assume for the input, replacing what the file declares (for files
+  /// whose CRS is missing or wrong).
+  public var sourceCRS: CRS?
+  /// Repair invalid geometries with GEOS make-valid (keeping only the polygonal
+  /// part in polygon layers).
+  public var makeValid = false
+  /// Whether an existing output may be replaced.
+  public var policy = ExistingOutputPolicy.refuse
+  /// Decimals of GeoJSON coordinates.
+  public var decimals = 7
+
+  /// Creates options with the defaults: every layer, no reprojection, no repair, no overwrite.
+  public init() {}
+}
+
+/// What `convertVector` did, layer by layer.
+public struct ConversionReport: Sendable {
+  /// What happened to one layer.
+  public struct Layer: Sendable {
+    /// The layer's name.
+    public var name: String
+    /// Features read from the input.
+    public var read = 0
+    /// Features written (always equal to `read`: features are never dropped).
+    public var written = 0
+    /// Features without geometry in the input.
+    public var nullGeometries = 0
+    /// Invalid geometries found (after reprojection).
+    public var invalid = 0
+    /// Ids of the first invalid features (at most 5).
+    public var firstInvalidIDs: [Int64] = []
+    /// Invalid geometries repaired by make-valid.
+    public var repaired = 0
+    /// Repaired geometries that kept no area and were written without geometry.
+    public var collapsed = 0
+    /// The CRS of the output layer.
+    public var crs: CRS?
+    /// The declared geometry type of the output layer.
+    public var geometryType: GeometryType = .unknown
+  }
+
+  /// The output path.
+  public var path: String
+  /// The output format.
+  public var format: VectorFormat
+  /// One entry per layer written, in order.
+  public var layers: [Layer] = []
+}
+
+/// Why a conversion cannot be done as asked.
+public enum ConversionError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// GeoJSON output was asked in a CRS other than WGS 84.
+  case geoJSONNeedsWGS84(path: String, crs: String)
+  /// Reprojection was asked for a layer that declares no CRS.
+  case missingSourceCRS(path: String, layer: String)
+
+  /// One line naming the file and what to do.
+  public var description: String {
+    switch self {
+    case .geoJSONNeedsWGS84(let path, let crs):
+      return
+        "\(path): GeoJSON (RFC 7946) is always WGS 84 longitude/latitude, not \(crs); drop --to-crs or write .gpkg, .fgb, .shp or .csv"
+    case .missingSourceCRS(let path, let layer):
+      return
+        "layer '\(layer)' of \(path) declares no CRS, so it cannot be reprojected; say what it is with --source-crs (e.g. --source-crs EPSG:4326)"
+    }
+  }
+}
+
+/// Copies layers of the vector dataset at `input` to a new file at `output`,
+/// optionally reprojected (PROJKit) and repaired (GEOSKit), keeping every feature
+/// and attribute with its type. The output is written atomically.
+///
+/// - Returns: per-layer counts of what was read, written and repaired.
+/// - Throws: `GDALError` for unreadable input, unknown layers, empty layers and
+///   write failures; `ConversionError`; `PROJError` when a coordinate cannot be
+///   transformed; `OutputError` when the output exists or its folder is missing.
+///   Nothing is left at `output` on failure.
+public func convertVector(input: String, output: String, options: ConversionOptions) throws
+  -> ConversionReport
+{
+  guard let format = VectorFormat(path: output) else {
+    throw GDALError.unsupportedOutputFormat(path: output, supported: VectorFormat.extensions)
+  }
+  let dataset = try VectorDataset(path: input)
+  let layers =
+    try options.layers.isEmpty ? dataset.layers : options.layers.map(dataset.layer(named:))
+  if layers.count > 1 && !format.holdsManyLayers {
+    throw GDALError.singleLayerFormat(
+      path: output, format: format.rawValue, layers: layers.map(\.name))
+  }
+  var targetCRS = options.targetCRS
+  if format.requiresWGS84 {
+    let wgs84 = try CRS.wgs84
+    if let requested = targetCRS, !requested.isEquivalent(to: wgs84) {
+      throw ConversionError.geoJSONNeedsWGS84(path: output, crs: requested.description)
+    }
+    targetCRS = wgs84
+  }
+  for layer in layers where (layer.featureCount() ?? 0) == 0 {
+    throw GDALError.emptyLayer(path: input, layer: layer.name)
+  }
+  let writer = try VectorWriter(path: output, policy: options.policy, decimals: options.decimals)
+  var report = ConversionReport(path: output, format: format)
+  do {
+    for layer in layers {
+      report.layers.append(try copy(layer, to: writer, targetCRS: targetCRS, options: options))
+    }
+    try writer.commit()
+  } catch {
+    writer.discard()
+    throw error
+  }
+  return report
+}
+
+private func copy(
+  _ layer: VectorLayer, to writer: VectorWriter, targetCRS: CRS?, options: ConversionOptions
+) throws -> ConversionReport.Layer {
+  var entry = ConversionReport.Layer(name: layer.name)
+  let sourceCRS = options.sourceCRS ?? layer.crs
+  var transformer: Transformer?
+  if let targetCRS, let sourceCRS, !sourceCRS.isEquivalent(to: targetCRS) {
+    transformer = try Transformer(from: sourceCRS, to: targetCRS)
+  } else if targetCRS != nil, sourceCRS == nil {
+    throw ConversionError.missingSourceCRS(path: layer.path, layer: layer.name)
+  }
+  entry.crs = targetCRS ?? sourceCRS
+  let polygonal = layer.geometryType.isPolygonal
+  // Repairs can split a polygon in parts: declare multi-polygons so every result fits.
+  entry.geometryType =
+    options.makeValid && polygonal ? .multiPolygon : layer.geometryType
+  let index = try writer.addLayer(
+    name: layer.name, geometryType: entry.geometryType, hasZ: layer.hasZ, crs: entry.crs,
+    fields: layer.fields)
+  let reader = layer.makeReader()
+  while var feature = try reader.next() {
+    entry.read += 1
+    if var geometry = feature.geometry {
+      if let transformer {
+        geometry = try geometry.transformed { x, y in (x, y) = try transformer.transform(x: x, y: y)
+        }
+      }
+      if !geometry.isValid {
+        entry.invalid += 1
+        if entry.firstInvalidIDs.count < 5 { entry.firstInvalidIDs.append(feature.id) }
+        if options.makeValid {
+          geometry = try geometry.makeValid()
+          if polygonal { geometry = try geometry.polygonalPart() }
+          entry.repaired += 1
+        }
+      }
+      if options.makeValid && polygonal && geometry.type == .polygon {
+        geometry = try Geometry.collection(.multiPolygon, of: [geometry])
+      }
+      if options.makeValid && geometry.isEmpty {
+        entry.collapsed += 1
+        feature.geometry = nil
+      } else {
+        feature.geometry = geometry
+      }
+    } else {
+      entry.nullGeometries += 1
+    }
+    try writer.write(feature, toLayer: index)
+    entry.written += 1
+  }
+  return entry
+}

@@ -1,0 +1,72 @@
+import CGDAL
+import Foundation
+import GeoCore
+
+/// A vector dataset opened for reading: any format GDAL reads (GeoPackage,
+/// Shapefile, GeoJSON, FlatGeobuf, CSV, KML, GML, OSM PBF, ...).
+///
+/// Not `Sendable`: GDAL datasets must not be used from two threads at once;
+/// open one per thread. The dataset is closed when the last reference (including
+/// its layers') goes away.
+public final class VectorDataset {
+  let handle: GDALDatasetH
+  /// The path it was opened from.
+  public let path: String
+  /// GDAL's short name of the driver (`GPKG`, `ESRI Shapefile`, `GeoJSON`, ...).
+  public let driverName: String
+
+  /// Opens `path` for reading (`GDALOpenEx` with `GDAL_OF_VECTOR | GDAL_OF_READONLY`).
+  /// - Throws: `GDALError.fileNotFound`, `.notVector` for a raster,
+  ///   `.cannotOpen` with GDAL's message for unreadable or corrupt files, and
+  ///   `.noLayers` for a dataset that opens with no layer (a damaged header).
+  public init(path: String) throws(GDALError) {
+    _ = gdalRegistration
+    guard FileManager.default.fileExists(atPath: path) || path.hasPrefix("/vsi") else {
+      throw .fileNotFound(path: path)
+    }
+    let flags = UInt32(GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR)
+    let (opened, messages) = withGDALMessages { GDALOpenEx(path, flags, nil, nil, nil) }
+    guard let opened else {
+      if RasterDataset.isRaster(path) { throw .notVector(path: path) }
+      throw .cannotOpen(path: path, detail: messages.summary)
+    }
+    handle = opened
+    self.path = path
+    driverName =
+      GDALGetDriverShortName(GDALGetDatasetDriver(opened)).map { String(cString: $0) } ?? "?"
+    guard GDALDatasetGetLayerCount(opened) > 0 else {
+      GDALClose(opened)
+      if RasterDataset.isRaster(path) { throw .notVector(path: path) }
+      throw .noLayers(path: path)
+    }
+  }
+
+  deinit { GDALClose(handle) }
+
+  /// The number of layers.
+  public var layerCount: Int { Int(GDALDatasetGetLayerCount(handle)) }
+
+  /// The names of the layers, in order.
+  public var layerNames: [String] {
+    (0..<layerCount).map { index in
+      OGR_L_GetName(GDALDatasetGetLayer(handle, Int32(index))).map { String(cString: $0) } ?? ""
+    }
+  }
+
+  /// The layer at `index` (0-based).
+  public func layer(at index: Int) -> VectorLayer {
+    VectorLayer(dataset: self, handle: GDALDatasetGetLayer(handle, Int32(index))!)
+  }
+
+  /// The layer called `name`.
+  /// - Throws: `GDALError.layerNotFound` listing the layers that exist.
+  public func layer(named name: String) throws(GDALError) -> VectorLayer {
+    guard let index = layerNames.firstIndex(of: name) else {
+      throw .layerNotFound(path: path, layer: name, available: layerNames)
+    }
+    return layer(at: index)
+  }
+
+  /// Every layer, in order.
+  public var layers: [VectorLayer] { (0..<layerCount).map(layer(at:)) }
+}

@@ -1,0 +1,161 @@
+import CGDAL
+import GEOSKit
+import GeoCore
+import PROJKit
+
+/// Writes vector layers to a new file, atomically: the file is built in a hidden
+/// staging folder beside the target and moved into place by `commit()`. If the
+/// writer is dropped or `discard()`ed before, nothing is left behind.
+///
+/// Not `Sendable`; write from one thread.
+public final class VectorWriter {
+  private var handle: GDALDatasetH?
+  private let output: StagedOutput
+  private var layers: [(handle: OGRLayerH, fieldCount: Int, name: String)] = []
+  private var inTransaction = false
+  private var pendingInTransaction = 0
+  /// The format being written.
+  public let format: VectorFormat
+  /// Decimals kept in GeoJSON coordinates.
+  public let decimals: Int
+
+  /// Creates the output dataset (`GDALCreate` with the format's driver).
+  /// - Parameters:
+  ///   - path: the final path; its extension picks the format unless `format` is given.
+  ///   - format: the format, when it cannot be read from the extension.
+  ///   - policy: whether an existing file may be replaced.
+  ///   - decimals: decimals of GeoJSON coordinates (7, about 1 cm, by default).
+  /// - Throws: `GDALError.unsupportedOutputFormat`, `OutputError` (exists, missing
+  ///   folder), `GDALError.writeFailed` with GDAL's message.
+  public init(
+    path: String, format: VectorFormat? = nil, policy: ExistingOutputPolicy, decimals: Int = 7
+  ) throws {
+    _ = gdalRegistration
+    guard let format = format ?? VectorFormat(path: path) else {
+      throw GDALError.unsupportedOutputFormat(path: path, supported: VectorFormat.extensions)
+    }
+    self.format = format
+    self.decimals = decimals
+    output = try StagedOutput(path: path, policy: policy)
+    let stagingPath = output.stagingPath.path
+    let (created, messages) = withGDALMessages {
+      GDALCreate(GDALGetDriverByName(format.driverName), stagingPath, 0, 0, 0, GDT_Unknown, nil)
+    }
+    guard let created else { throw GDALError.writeFailed(path: path, detail: messages.summary) }
+    handle = created
+  }
+
+  deinit { if let handle { GDALClose(handle) } }
+
+  /// The final path of the output.
+  public var path: String { output.target.path }
+
+  /// Adds a layer and returns its index for `write(_:toLayer:)`.
+  /// - Parameters:
+  ///   - name: the layer name (the file name decides it for single-layer formats).
+  ///   - geometryType: the declared geometry type.
+  ///   - hasZ: whether geometries carry Z.
+  ///   - crs: the CRS of the coordinates; must be WGS 84 for GeoJSON.
+  ///   - fields: the attribute fields, in the order of `Feature.attributes`.
+  /// - Throws: `GDALError.singleLayerFormat` for a second layer in a one-layer
+  ///   format, `.writeFailed` with GDAL's message.
+  public func addLayer(
+    name: String, geometryType: GeometryType, hasZ: Bool = false, crs: CRS?, fields: [Field]
+  ) throws(GDALError) -> Int {
+    guard let handle else { throw .writeFailed(path: path, detail: "the writer is closed") }
+    if !layers.isEmpty && !format.holdsManyLayers {
+      throw .singleLayerFormat(
+        path: path, format: format.rawValue, layers: layers.map(\.name) + [name])
+    }
+    endTransaction()
+    let reference = crs.flatMap(SpatialReference.make)
+    defer { if let reference { OSRRelease(reference) } }
+    let type = OGRGeometryKind.ogr(geometryType, hasZ: hasZ)
+    let (created, messages) = withGDALMessages {
+      withOptionList(format.layerOptions(decimals: decimals)) { options in
+        GDALDatasetCreateLayer(handle, name, reference, type, options)
+      }
+    }
+    guard let created else { throw .writeFailed(path: path, detail: messages.summary) }
+    for field in fields {
+      let definition = FieldKind.makeDefinition(field)
+      defer { OGR_Fld_Destroy(definition) }
+      let (status, fieldMessages) = withGDALMessages { OGR_L_CreateField(created, definition, 1) }
+      guard status == OGRERR_NONE else {
+        throw .writeFailed(
+          path: path, detail: "field '\(field.name)': \(fieldMessages.summary)")
+      }
+    }
+    layers.append((created, fields.count, name))
+    return layers.count - 1
+  }
+
+  /// Writes one feature (attributes in the layer's field order) to layer `index`.
+  /// - Throws: `GDALError.writeFailed` with GDAL's message.
+  public func write(_ feature: Feature, toLayer index: Int) throws(GDALError) {
+    let layer = layers[index]
+    precondition(feature.attributes.count == layer.fieldCount, "one value per declared field")
+    beginTransactionIfNeeded()
+    guard let raw = OGR_F_Create(OGR_L_GetLayerDefn(layer.handle)) else {
+      throw .writeFailed(path: path, detail: "cannot create a feature")
+    }
+    defer { OGR_F_Destroy(raw) }
+    for (position, value) in feature.attributes.enumerated() {
+      FieldKind.set(value, on: raw, at: Int32(position))
+    }
+    if let geometry = feature.geometry {
+      let bytes = geometry.wkb
+      var ogr: OGRGeometryH?
+      let status = bytes.withUnsafeBytes { buffer in
+        OGR_G_CreateFromWkbEx(buffer.baseAddress, nil, &ogr, buffer.count)
+      }
+      guard status == OGRERR_NONE, let ogr else {
+        throw .writeFailed(path: path, detail: "feature \(feature.id): cannot encode the geometry")
+      }
+      OGR_F_SetGeometryDirectly(raw, ogr)
+    }
+    let (status, messages) = withGDALMessages { OGR_L_CreateFeature(layer.handle, raw) }
+    guard status == OGRERR_NONE, messages.errors.isEmpty else {
+      throw .writeFailed(path: path, detail: "feature \(feature.id): \(messages.summary)")
+    }
+    pendingInTransaction += 1
+    if pendingInTransaction >= 100_000 { endTransaction() }
+  }
+
+  /// Closes the dataset and moves the output into place.
+  /// - Throws: `GDALError.writeFailed` when GDAL reports an error while flushing,
+  ///   `OutputError` when the file cannot be moved; nothing is left behind.
+  public func commit() throws {
+    guard let handle else { return }
+    endTransaction()
+    self.handle = nil
+    let (_, messages) = withGDALMessages { GDALClose(handle) }
+    guard messages.errors.isEmpty else {
+      output.discard()
+      throw GDALError.writeFailed(path: path, detail: messages.summary)
+    }
+    try output.commit()
+  }
+
+  /// Abandons the output: closes the dataset and removes what was written.
+  public func discard() {
+    if let handle { GDALClose(handle) }
+    handle = nil
+    output.discard()
+  }
+
+  // Batching many features in one transaction makes GeoPackage writes fast;
+  // formats without transactions return an error here, which is fine.
+  private func beginTransactionIfNeeded() {
+    guard !inTransaction, let handle, format == .geoPackage else { return }
+    inTransaction = GDALDatasetStartTransaction(handle, 0) == OGRERR_NONE
+    pendingInTransaction = 0
+  }
+
+  private func endTransaction() {
+    guard inTransaction, let handle else { return }
+    GDALDatasetCommitTransaction(handle)
+    inTransaction = false
+    pendingInTransaction = 0
+  }
+}

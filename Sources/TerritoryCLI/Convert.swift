@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import TerritoryKit
+
+/// `territory convert INPUT OUTPUT [-l NAME] [--to-crs CRS] [--make-valid] [--overwrite]`.
+struct Convert: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Copy vector layers to another format, optionally reprojected and repaired.",
+    discussion: """
+      The output format follows the extension: .gpkg, .geojson (RFC 7946, always WGS 84),
+      .geojsonl (one feature per line), .fgb, .shp, .csv (geometry as WKT). Every layer is
+      copied unless --layer names some; every feature and attribute is kept with its type.
+
+      Example:
+        territory convert Data/sites/olinda/olinda_tracts.gpkg out/tracts.fgb --to-crs EPSG:31985
+      """)
+
+  @Argument(help: "The vector file to read.")
+  var input: String
+
+  @Argument(help: "The file to write; its extension picks the format.")
+  var output: String
+
+  @Option(
+    name: [.short, .long], help: "A layer to copy (repeat for several); all layers by default.")
+  var layer: [String] = []
+
+  @Option(
+    name: .customLong("to-crs"),
+    help: "Reproject to this CRS (EPSG:n, WKT, PROJJSON or PROJ string).")
+  var toCRS: String?
+
+  @Option(
+    name: .customLong("source-crs"),
+    help: "Assume the input is in this CRS (for files whose CRS is missing or wrong).")
+  var sourceCRS: String?
+
+  @Flag(
+    name: .customLong("make-valid"),
+    help: "Repair invalid geometries (GEOS make-valid; polygon layers keep their polygons).")
+  var makeValid = false
+
+  @Option(help: "Decimals of GeoJSON coordinates (7 is about 1 cm).")
+  var precision = 7
+
+  @Flag(help: "Replace OUTPUT if it exists.")
+  var overwrite = false
+
+  func validate() throws {
+    guard (0...15).contains(precision) else {
+      throw ValidationError("--precision must be between 0 and 15, not \(precision)")
+    }
+  }
+
+  func run() throws {
+    var options = ConversionOptions()
+    options.layers = layer
+    options.targetCRS = try toCRS.map { definition throws(PROJError) in try CRS(definition) }
+    options.sourceCRS = try sourceCRS.map { definition throws(PROJError) in try CRS(definition) }
+    options.makeValid = makeValid
+    options.policy = overwrite ? .overwrite : .refuse
+    options.decimals = precision
+    let report = try convertVector(input: input, output: output, options: options)
+    print("wrote \(report.path) (\(report.format.rawValue))")
+    for layer in report.layers {
+      let crs = layer.crs?.description ?? "no CRS"
+      print(
+        "  \(layer.name): \(layer.read) features read, \(layer.written) written, \(layer.geometryType.rawValue), \(crs)"
+      )
+      if layer.nullGeometries > 0 {
+        print(
+          "    \(layer.nullGeometries) features have no geometry in the input (kept without geometry)"
+        )
+      }
+      if layer.invalid > 0 {
+        let ids = layer.firstInvalidIDs.map(String.init).joined(separator: ", ")
+        if makeValid {
+          print("    \(layer.repaired) invalid geometries repaired (first ids: \(ids))")
+          if layer.collapsed > 0 {
+            print("    \(layer.collapsed) of them kept no area and were written without geometry")
+          }
+        } else {
+          print(
+            "    \(layer.invalid) invalid geometries written as they are (first ids: \(ids)); --make-valid repairs them"
+          )
+        }
+      }
+    }
+  }
+}

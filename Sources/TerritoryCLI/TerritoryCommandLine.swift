@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import TerritoryKit
+
+/// The `territory` root command: it only lists the subcommands.
+struct Territory: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "territory",
+    abstract: "Territorial analysis for planning workshops: load, analyse across scales, export.",
+    discussion: """
+      Exit codes: 0 success; 1 bad input or failed command (one line 'error: ...' on
+      standard error, no output left behind); 64 wrong usage of the command line.
+
+      Example:
+        territory info Data/sites/olinda/olinda_tracts.gpkg
+      """,
+    version: TerritoryCommandLine.version,
+    subcommands: [Info.self, Convert.self]
+  )
+}
+
+/// Runs the `territory` command line and maps every outcome to an exit code.
+public enum TerritoryCommandLine {
+  /// The toolkit's version, printed by `territory --version`.
+  public static let version = "0.1.0"
+
+  /// Exit code of a successful command.
+  public static let success: Int32 = 0
+  /// Exit code for bad input or a failed command.
+  public static let failure: Int32 = 1
+  /// Exit code for a command line that does not parse (unknown option, missing argument).
+  public static let usage: Int32 = 64
+
+  /// Parses `arguments` (without the program name), runs the command, prints
+  /// its output on standard output and any error as one `error: ...` line on
+  /// standard error.
+  /// - Returns: the exit code (`success`, `failure` or `usage`).
+  public static func run(_ arguments: [String]) -> Int32 {
+    var command: ParsableCommand
+    do {
+      command = try Territory.parseAsRoot(arguments)
+    } catch {
+      let code = Territory.exitCode(for: error)
+      if code == .success {
+        print(Territory.fullMessage(for: error))
+        return success
+      }
+      printError(Territory.message(for: error), hint: "see 'territory --help'")
+      return usage
+    }
+    do {
+      try command.run()
+      return success
+    } catch let error as ExitCode {
+      return error.rawValue
+    } catch {
+      printError(describe(error))
+      return failure
+    }
+  }
+
+  /// One line for any error: the description of TerritoryKit's errors, else the
+  /// system's localized description.
+  static func describe(_ error: any Error) -> String {
+    switch error {
+    case let error as GDALError: return error.description
+    case let error as PROJError: return error.description
+    case let error as GEOSError: return error.description
+    case let error as OutputError: return error.description
+    case let error as ConversionError: return error.description
+    case let error as CommandError: return error.description
+    default: return error.localizedDescription
+    }
+  }
+
+  static func printError(_ message: String, hint: String? = nil) {
+    var text = "error: " + message.replacingOccurrences(of: "\n", with: " ")
+    if let hint { text += "\n" + hint }
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+  }
+}
+
+/// A problem with the command's arguments found after parsing.
+struct CommandError: Error, CustomStringConvertible {
+  let description: String
+}

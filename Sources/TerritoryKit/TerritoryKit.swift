@@ -1,0 +1,5 @@
+// The TerritoryKit library: one import for notebooks and other Swift programs.
+@_exported import GDALKit
+@_exported import GEOSKit
+@_exported import GeoCore
+@_exported import PROJKit
