@@ -44,7 +44,7 @@ let package = Package(
     .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore"]),
     .testTarget(name: "GEOSKitTests", dependencies: ["GEOSKit"]),
     .testTarget(name: "PROJKitTests", dependencies: ["PROJKit"]),
-    .testTarget(name: "GDALKitTests", dependencies: ["GDALKit"]),
+    .testTarget(name: "GDALKitTests", dependencies: ["GDALKit", "GEOSKit", "PROJKit", "GeoCore"]),
     .testTarget(name: "TerritoryCLITests", dependencies: ["territory", "GDALKit"]),
   ],
   swiftLanguageModes: [.v6]

@@ -104,6 +104,10 @@ public final class VectorWriter {
       FieldKind.set(value, on: raw, at: Int32(position))
     }
     if let geometry = feature.geometry {
+      guard geometry.hasFiniteCoordinates else {
+        throw .writeFailed(
+          path: path, detail: "feature \(feature.id) has NaN or infinite coordinates")
+      }
       let bytes = geometry.wkb
       var ogr: OGRGeometryH?
       let status = bytes.withUnsafeBytes { buffer in

@@ -36,32 +36,32 @@ public enum TerritoryCommandLine {
   /// standard error.
   /// - Returns: the exit code (`success`, `failure` or `usage`).
   public static func run(_ arguments: [String]) -> Int32 {
-    var command: ParsableCommand
     do {
-      command = try Territory.parseAsRoot(arguments)
+      var command = try Territory.parseAsRoot(arguments)
+      try command.run()
+      return success
     } catch {
+      if let message = describe(error) {
+        printError(message)
+        return failure
+      }
+      // Errors of the argument parser: help and version requests, usage errors.
       let code = Territory.exitCode(for: error)
       if code == .success {
         print(Territory.fullMessage(for: error))
         return success
       }
-      printError(Territory.message(for: error), hint: "see 'territory --help'")
-      return usage
-    }
-    do {
-      try command.run()
-      return success
-    } catch let error as ExitCode {
-      return error.rawValue
-    } catch {
-      printError(describe(error))
+      if code == .validationFailure {
+        printError(Territory.message(for: error), hint: "see 'territory --help'")
+        return usage
+      }
+      printError(Territory.message(for: error))
       return failure
     }
   }
 
-  /// One line for any error: the description of TerritoryKit's errors, else the
-  /// system's localized description.
-  static func describe(_ error: any Error) -> String {
+  /// One line for TerritoryKit's errors; `nil` for errors of the argument parser.
+  static func describe(_ error: any Error) -> String? {
     switch error {
     case let error as GDALError: return error.description
     case let error as PROJError: return error.description
@@ -69,7 +69,8 @@ public enum TerritoryCommandLine {
     case let error as OutputError: return error.description
     case let error as ConversionError: return error.description
     case let error as CommandError: return error.description
-    default: return error.localizedDescription
+    case let error as CocoaError: return error.localizedDescription
+    default: return nil
     }
   }
 

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+/// Every bad input gets one line `error: ...` naming what is wrong, exit code 1
+/// (64 for a command line that does not parse), and leaves no output behind.
+@Suite("Bad input on the command line")
+struct BadInputCommandTests {
+  struct Case: CustomTestStringConvertible, Sendable {
+    let name: String
+    /// Arguments; `{dir}` is the scratch folder, `{tracts}` and `{dem}` the bundled data.
+    let arguments: [String]
+    /// Files to create in the scratch folder first: name and content.
+    let files: [String: String]
+    /// Words the error line must contain.
+    let mentions: [String]
+    var status: Int32 = 1
+    var testDescription: String { name }
+  }
+
+  static let cases: [Case] = [
+    Case(
+      name: "missing file", arguments: ["info", "{dir}/nowhere.gpkg"], files: [:],
+      mentions: ["nowhere.gpkg", "does not exist"]),
+    Case(
+      name: "file GDAL cannot open", arguments: ["info", "{dir}/notes.gpkg"],
+      files: ["notes.gpkg": "plain text, not geodata"], mentions: ["notes.gpkg", "cannot open"]),
+    Case(
+      name: "truncated GeoJSON", arguments: ["convert", "{dir}/cut.geojson", "{dir}/out.gpkg"],
+      files: [
+        "cut.geojson":
+          #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"a":1},"geometry":{"type":"Point","coord"#
+      ],
+      mentions: ["cut.geojson"]),
+    Case(
+      name: "unknown layer", arguments: ["convert", "{tracts}", "{dir}/out.gpkg", "-l", "roads"],
+      files: [:],
+      mentions: ["roads", "olinda_tracts"]),
+    Case(
+      name: "unknown CRS",
+      arguments: ["convert", "{tracts}", "{dir}/out.gpkg", "--to-crs", "EPSG:999999"],
+      files: [:], mentions: ["EPSG:999999"]),
+    Case(
+      name: "output exists", arguments: ["convert", "{tracts}", "{dir}/taken.gpkg"],
+      files: ["taken.gpkg": "keep me"], mentions: ["taken.gpkg", "--overwrite"]),
+    Case(
+      name: "output folder missing", arguments: ["convert", "{tracts}", "{dir}/no/such/out.gpkg"],
+      files: [:],
+      mentions: ["does not exist"]),
+    Case(
+      name: "raster where vector is expected", arguments: ["convert", "{dem}", "{dir}/out.gpkg"],
+      files: [:],
+      mentions: ["olinda_dem_utm25s.tif", "raster"]),
+    Case(
+      name: "empty layer", arguments: ["convert", "{dir}/empty.geojson", "{dir}/out.gpkg"],
+      files: ["empty.geojson": #"{"type":"FeatureCollection","features":[]}"#],
+      mentions: ["empty", "no features"]),
+    Case(
+      name: "NaN coordinates", arguments: ["convert", "{dir}/nan.geojson", "{dir}/out.gpkg"],
+      files: [
+        "nan.geojson":
+          #"{"type":"FeatureCollection","features":[{"type":"Feature","id":3,"properties":{},"geometry":{"type":"LineString","coordinates":[[NaN,0],[1,1]]}}]}"#
+      ],
+      mentions: ["feature 3", "NaN"]),
+    Case(
+      name: "unknown output format", arguments: ["convert", "{tracts}", "{dir}/out.xyz"],
+      files: [:],
+      mentions: ["out.xyz", ".gpkg"]),
+    Case(
+      name: "GeoJSON in a projected CRS",
+      arguments: ["convert", "{tracts}", "{dir}/out.geojson", "--to-crs", "EPSG:31985"],
+      files: [:], mentions: ["RFC 7946", "EPSG:31985"]),
+    Case(
+      name: "unknown option", arguments: ["convert", "{tracts}", "{dir}/out.gpkg", "--frobnicate"],
+      files: [:],
+      mentions: ["frobnicate"], status: 64),
+  ]
+
+  @Test(arguments: cases)
+  func refused(_ testCase: Case) throws {
+    let folder = try Territory.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    for (name, content) in testCase.files {
+      try Data(content.utf8).write(to: folder.appendingPathComponent(name))
+    }
+    let before = Territory.contents(of: folder)
+    let arguments = testCase.arguments.map {
+      $0.replacingOccurrences(of: "{dir}", with: folder.path)
+        .replacingOccurrences(of: "{tracts}", with: Territory.tracts)
+        .replacingOccurrences(of: "{dem}", with: Territory.dem)
+    }
+    let process = try Territory.runArray(arguments)
+    #expect(process.status == testCase.status)
+    let lines = process.error.split(separator: "\n")
+    #expect(lines.first?.hasPrefix("error: ") == true, "\(process.error)")
+    #expect(lines.count <= 2)
+    for word in testCase.mentions {
+      #expect(lines.first?.contains(word) == true, "\(word) in \(process.error)")
+    }
+    #expect(!process.error.contains("Fatal error"))
+    // Nothing written, nothing replaced, no staging folder left.
+    #expect(Territory.contents(of: folder) == before)
+    if let kept = testCase.files["taken.gpkg"] {
+      #expect(
+        try String(contentsOf: folder.appendingPathComponent("taken.gpkg"), encoding: .utf8) == kept
+      )
+    }
+  }
+}
+
+extension Territory {
+  static func runArray(_ arguments: [String]) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    let output = Pipe()
+    let error = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    try process.run()
+    let outData = output.fileHandleForReading.readDataToEndOfFile()
+    let errData = error.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CommandResult(
+      status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
+      error: String(decoding: errData, as: UTF8.self))
+  }
+}
