@@ -1,0 +1,55 @@
+"""Time pairs of commands, alternated, and print a Markdown table of medians.
+
+Usage: python3 bench_run.py RUNS WORKDIR "NAME|TERRITORY COMMAND|OTHER COMMAND" ...
+`{out}` in a command becomes a per-tool output path in WORKDIR. Wall time and
+peak resident memory (ru_maxrss of the child) are measured for every run.
+"""
+import glob
+import os
+import shlex
+import statistics
+import sys
+import time
+
+
+def measure(command):
+    start = time.perf_counter()
+    pid = os.spawnvp(os.P_NOWAIT, command[0], command)
+    _, status, usage = os.wait4(pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def main():
+    runs, work, cases = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)  # the tools' own output is not part of the report
+    lines = [
+        f"| case | territory (s) | ogr2ogr (s) | territory / ogr2ogr | territory MiB | ogr2ogr MiB |",
+        "|---|---|---|---|---|---|",
+    ]
+    for case in cases:
+        name, ours, theirs = case.split("|")
+        times = {"ours": [], "theirs": []}
+        memory = {"ours": [], "theirs": []}
+        for _ in range(runs):
+            for key, template in (("ours", ours), ("theirs", theirs)):
+                base = os.path.join(work, key)
+                for stale in glob.glob(base + ".*"):
+                    os.remove(stale)
+                command = shlex.split(template.replace("{out}", base))
+                elapsed, rss = measure(command)
+                times[key].append(elapsed)
+                memory[key].append(rss)
+        a, b = statistics.median(times["ours"]), statistics.median(times["theirs"])
+        lines.append(
+            f"| {name} | {a:.3f} | {b:.3f} | {a / b:.2f} | "
+            f"{statistics.median(memory['ours']):.0f} | {statistics.median(memory['theirs']):.0f} |"
+        )
+    os.write(2, ("\n".join(lines) + "\n").encode())
+
+
+if __name__ == "__main__":
+    main()
