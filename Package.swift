@@ -25,8 +25,12 @@ let package = Package(
     .target(name: "PROJKit", dependencies: ["GeoCore", "CPROJ"]),
     .target(name: "GDALKit", dependencies: ["GeoCore", "GEOSKit", "PROJKit", "CGDAL"]),
 
+    // Grids, areal interpolation, zonal statistics: the analyses across scales.
+    .target(name: "Analysis", dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit"]),
+
     // The Swift API for notebooks and other Swift programs.
-    .target(name: "TerritoryKit", dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit"]),
+    .target(
+      name: "TerritoryKit", dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit", "Analysis"]),
 
     // Commands, options, output and exit codes.
     .target(
@@ -44,6 +48,7 @@ let package = Package(
     .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore"]),
     .testTarget(name: "GEOSKitTests", dependencies: ["GEOSKit"]),
     .testTarget(name: "PROJKitTests", dependencies: ["PROJKit"]),
+    .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "GDALKit", "GEOSKit", "PROJKit", "GeoCore"]),
     .testTarget(name: "GDALKitTests", dependencies: ["GDALKit", "GEOSKit", "PROJKit", "GeoCore"]),
     .testTarget(name: "TerritoryCLITests", dependencies: ["territory", "GDALKit"]),
   ],

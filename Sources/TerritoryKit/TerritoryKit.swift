@@ -1,3 +1,4 @@
+@_exported import Analysis
 // The TerritoryKit library: one import for notebooks and other Swift programs.
 @_exported import GDALKit
 @_exported import GEOSKit

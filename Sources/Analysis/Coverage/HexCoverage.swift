@@ -1,0 +1,46 @@
+/// Exact area of a polygon in every pointy-top hexagon it touches.
+///
+/// Each hexagon row is a horizontal band `[cy - R, cy + R]`; inside a band,
+/// neighbouring hexagons of the row are separated by vertical lines, so the
+/// polygon is clipped to the band, split column by column like `LatticeCoverage`,
+/// and each column piece is clipped by its hexagon (convex) to get the exact area.
+enum HexCoverage {
+  /// Calls `emit(column, row, area)` for every hexagon where the area is positive.
+  static func cover(_ polygon: PolygonRings, on grid: HexGrid, emit: (Int, Int, Double) -> Void) {
+    guard let bounds = Clipping.bounds(polygon.rings) else { return }
+    let radius = grid.radius
+    let rowStep = 1.5 * radius
+    let rowLow = Int(((bounds.min.y - radius) / rowStep).rounded(.down))
+    let rowHigh = Int(((bounds.max.y + radius) / rowStep).rounded(.up))
+    for row in rowLow...rowHigh {
+      let centreY = Double(row) * rowStep
+      var band = Clipping.clip(polygon.rings, axis: 1, value: centreY - radius, keepAbove: true)
+      if band.isEmpty { continue }
+      band = Clipping.clip(band, axis: 1, value: centreY + radius, keepAbove: false)
+      guard let pieceBounds = Clipping.bounds(band) else { continue }
+      let offset = grid.rowOffset(row)
+      let spacing = grid.spacing
+      let low = Int(((pieceBounds.min.x - offset + spacing / 2) / spacing).rounded(.down))
+      let high = Int(((pieceBounds.max.x - offset + spacing / 2) / spacing).rounded(.down))
+      split(band, row, low, high, grid, emit)
+    }
+  }
+
+  private static func split(
+    _ rings: [[SIMD2<Double>]], _ row: Int, _ low: Int, _ high: Int, _ grid: HexGrid,
+    _ emit: (Int, Int, Double) -> Void
+  ) {
+    if low >= high {
+      let area = Clipping.area(of: rings, inside: grid.vertices(column: low, row: row))
+      if area > 0 { emit(low, row, area) }
+      return
+    }
+    let middle = (low + high) >> 1
+    // The vertical edge shared by hexagons `middle` and `middle + 1` of this row.
+    let line = grid.centre(column: middle, row: row).x + grid.spacing / 2
+    let left = Clipping.clip(rings, axis: 0, value: line, keepAbove: false)
+    if !left.isEmpty { split(left, row, low, middle, grid, emit) }
+    let right = Clipping.clip(rings, axis: 0, value: line, keepAbove: true)
+    if !right.isEmpty { split(right, row, middle + 1, high, grid, emit) }
+  }
+}

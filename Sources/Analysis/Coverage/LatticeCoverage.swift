@@ -1,0 +1,93 @@
+/// A lattice of equal rectangles: cell (column, row) covers
+/// `[originX + column·width, originX + (column+1)·width) × [originY + row·height, ...)`.
+/// Square grids use origin (0, 0) so that cells of different sizes nest; a
+/// north-up raster is a lattice whose origin is its lower-left corner.
+public struct CellLattice: Sendable, Hashable {
+  /// x of the left edge of column 0.
+  public var originX: Double
+  /// y of the bottom edge of row 0.
+  public var originY: Double
+  /// Cell width (> 0).
+  public var width: Double
+  /// Cell height (> 0).
+  public var height: Double
+
+  /// Creates a lattice.
+  public init(originX: Double = 0, originY: Double = 0, width: Double, height: Double) {
+    self.originX = originX
+    self.originY = originY
+    self.width = width
+    self.height = height
+  }
+
+  /// The column holding `x` (cells are closed on the left).
+  @inline(__always) public func column(of x: Double) -> Int {
+    Int(((x - originX) / width).rounded(.down))
+  }
+  /// The row holding `y` (cells are closed at the bottom).
+  @inline(__always) public func row(of y: Double) -> Int {
+    Int(((y - originY) / height).rounded(.down))
+  }
+  /// x of the left edge of `column`.
+  @inline(__always) public func x(_ column: Int) -> Double { originX + Double(column) * width }
+  /// y of the bottom edge of `row`.
+  @inline(__always) public func y(_ row: Int) -> Double { originY + Double(row) * height }
+}
+
+/// Exact area of a polygon in every cell of a lattice it touches.
+///
+/// The polygon's rings are split in two by a grid line, recursively (rows first,
+/// then columns), with Sutherland-Hodgman clipping, until one cell is left; the
+/// signed area of what remains is the exact area of polygon ∩ cell. The work is
+/// about (vertices · log(rows)) + (vertices in a row · log(columns)): cells deep
+/// inside a large polygon cost almost nothing, unlike one polygon intersection
+/// per cell. (The exactextract project sweeps polygon boundaries across grid rows
+/// for the same reason; this bisection gets the same exact answer with a few
+/// dozen lines.)
+enum LatticeCoverage {
+  /// Calls `emit(column, row, area)` for every cell where the area is positive.
+  static func cover(
+    _ polygon: PolygonRings, on lattice: CellLattice, emit: (Int, Int, Double) -> Void
+  ) {
+    guard let bounds = Clipping.bounds(polygon.rings) else { return }
+    let rowLow = lattice.row(of: bounds.min.y)
+    let rowHigh = lattice.row(of: bounds.max.y)
+    splitRows(polygon.rings, rowLow, rowHigh, lattice, emit)
+  }
+
+  private static func splitRows(
+    _ rings: [[SIMD2<Double>]], _ low: Int, _ high: Int, _ lattice: CellLattice,
+    _ emit: (Int, Int, Double) -> Void
+  ) {
+    if low >= high {
+      guard let bounds = Clipping.bounds(rings) else { return }
+      splitColumns(
+        rings, low, lattice.column(of: bounds.min.x), lattice.column(of: bounds.max.x), lattice,
+        emit)
+      return
+    }
+    let middle = (low + high) >> 1
+    let line = lattice.y(middle + 1)
+    let below = Clipping.clip(rings, axis: 1, value: line, keepAbove: false)
+    if !below.isEmpty { splitRows(below, low, middle, lattice, emit) }
+    let above = Clipping.clip(rings, axis: 1, value: line, keepAbove: true)
+    if !above.isEmpty { splitRows(above, middle + 1, high, lattice, emit) }
+  }
+
+  private static func splitColumns(
+    _ rings: [[SIMD2<Double>]], _ row: Int, _ low: Int, _ high: Int, _ lattice: CellLattice,
+    _ emit: (Int, Int, Double) -> Void
+  ) {
+    if low >= high {
+      let area = signedArea(rings, origin: SIMD2(lattice.x(low), lattice.y(row)))
+      if area > 0 { emit(low, row, area) }
+      return
+    }
+    let middle = (low + high) >> 1
+    let line = lattice.x(middle + 1)
+    let left = Clipping.clip(rings, axis: 0, value: line, keepAbove: false)
+    if !left.isEmpty { splitColumns(left, row, low, middle, lattice, emit) }
+    let right = Clipping.clip(rings, axis: 0, value: line, keepAbove: true)
+    if !right.isEmpty { splitColumns(right, row, middle + 1, high, lattice, emit) }
+  }
+}

@@ -1,0 +1,219 @@
+import Dispatch
+import Foundation
+import GEOSKit
+import GeoCore
+import Synchronization
+
+/// Areal interpolation of counts, rates and categories from source polygons onto
+/// grids or any polygons, with the formulas of ARCHITECTURE.md (a_ij is the area
+/// of source i ∩ target j in the working CRS):
+/// - extensive: t_j = Σ_i v_i · a_ij / Σ_k a_ik (or / area(i) when targets overlap);
+/// - intensive: t_j = Σ_i v_i · a_ij / Σ_i a_ij, over the sources with a value;
+/// - categorical: share of the target's covered area per category.
+///
+/// The areas a_ij of every source are computed in parallel (grids with the exact
+/// coverage of `LatticeCoverage` and `HexCoverage`; other polygons with GEOS
+/// intersections), then summed source by source in input order, so results are
+/// float64 and identical whatever the number of threads.
+public enum ArealInterpolation {
+  /// One piece of a source: the target it falls in and the area it covers there.
+  struct Piece {
+    var key: TargetKey
+    var area: Double
+  }
+
+  /// The pieces of one source, and the area of it that some target covers
+  /// (counted once even where targets overlap).
+  struct SourcePieces {
+    var pieces: [Piece]
+    var coveredOnce: Double
+  }
+
+  /// Interpolates `sources` onto `targets`.
+  /// - Parameters:
+  ///   - extensiveNames, intensiveNames, categoricalNames: the variables, in the
+  ///     order of the values in each `SourceUnit`.
+  ///   - threads: worker threads for the area computation (default: every core).
+  /// - Throws: `GEOSError` when a target polygon cannot be read or intersected.
+  public static func interpolate(
+    _ sources: [SourceUnit], onto targets: InterpolationTargets,
+    extensiveNames: [String], intensiveNames: [String], categoricalNames: [String],
+    threads: Int = ProcessInfo.processInfo.activeProcessorCount
+  ) throws -> InterpolationResult {
+    let overlapping = try targetsOverlap(targets)
+    let pieces = try computePieces(
+      sources, targets, overlapping: overlapping, threads: max(1, threads))
+    var accumulator = Accumulator(
+      extensiveCount: extensiveNames.count, intensiveCount: intensiveNames.count,
+      categoricalCount: categoricalNames.count)
+    if case .polygons(let polygons) = targets {
+      for index in polygons.indices { _ = accumulator.slot(for: TargetKey(column: 0, row: index)) }
+    }
+    let rule = overlapping ? ExtensiveRule.sourceAreaShare : .coveredAreaShare
+    var totalIn = [Double](repeating: 0, count: extensiveNames.count)
+    var outside = [Double](repeating: 0, count: extensiveNames.count)
+    for (unit, computed) in zip(sources, pieces) {
+      let covered = computed.pieces.reduce(0) { $0 + $1.area }
+      let area = unit.area
+      let denominator = rule == .sourceAreaShare ? area : covered
+      for (variable, value) in unit.extensive.enumerated() {
+        guard let value else { continue }
+        totalIn[variable] += value
+        if covered <= 0 || denominator <= 0 {
+          outside[variable] += value
+        } else if rule == .sourceAreaShare {
+          outside[variable] += value * max(0, 1 - computed.coveredOnce / area)
+        }
+      }
+      guard denominator > 0 else { continue }
+      for piece in computed.pieces {
+        accumulator.add(unit, area: piece.area, weight: piece.area / denominator, to: piece.key)
+      }
+    }
+    let (values, categories) = accumulator.finish(sorted: !(targets.isPolygons))
+    let balances = extensiveNames.indices.map { variable in
+      MassBalance(
+        variable: extensiveNames[variable], totalIn: totalIn[variable],
+        totalOut: values.reduce(0) { $0 + $1.extensive[variable] }, outside: outside[variable])
+    }
+    return InterpolationResult(
+      targets: values, extensiveNames: extensiveNames, intensiveNames: intensiveNames,
+      categorical: zip(categoricalNames, categories).map { ($0, $1) }, balances: balances,
+      rule: rule, sourceCount: sources.count)
+  }
+
+  /// The pieces of every source, in source order, computed on `threads` threads.
+  static func computePieces(
+    _ sources: [SourceUnit], _ targets: InterpolationTargets, overlapping: Bool, threads: Int
+  ) throws -> [SourcePieces] {
+    let chunkCount: Int
+    if case .polygons = targets {
+      chunkCount = min(sources.count, threads)  // each chunk builds its own GEOS targets
+    } else {
+      chunkCount = min(sources.count, threads * 8)
+    }
+    guard chunkCount > 0 else { return [] }
+    let chunkSize = (sources.count + chunkCount - 1) / chunkCount
+    let results = Mutex<[Int: [SourcePieces]]>([:])
+    let failure = Mutex<(any Error & Sendable)?>(nil)
+    let work: @Sendable (Int) -> Void = { chunk in
+      let range = (chunk * chunkSize)..<min(sources.count, (chunk + 1) * chunkSize)
+      guard !range.isEmpty else { return }
+      do {
+        let local = try piecesOfChunk(sources[range], targets, overlapping: overlapping)
+        results.withLock { $0[chunk] = local }
+      } catch let error as GEOSError {
+        failure.withLock { $0 = $0 ?? error }
+      } catch {
+        failure.withLock { $0 = $0 ?? GEOSError(operation: "interpolate", message: "\(error)") }
+      }
+    }
+    if threads == 1 {
+      for chunk in 0..<chunkCount { work(chunk) }
+    } else {
+      DispatchQueue.concurrentPerform(iterations: chunkCount, execute: work)
+    }
+    if let error = failure.withLock({ $0 }) { throw error }
+    return results.withLock { chunks in
+      (0..<chunkCount).flatMap { chunks[$0] ?? [] }
+    }
+  }
+
+  private static func piecesOfChunk(
+    _ sources: ArraySlice<SourceUnit>, _ targets: InterpolationTargets, overlapping: Bool
+  ) throws -> [SourcePieces] {
+    switch targets {
+    case .squareGrid(let grid):
+      let lattice = grid.lattice
+      return sources.map { unit in
+        var pieces: [Piece] = []
+        for polygon in unit.polygons {
+          LatticeCoverage.cover(polygon, on: lattice) { column, row, area in
+            pieces.append(Piece(key: TargetKey(column: column, row: row), area: area))
+          }
+        }
+        return SourcePieces(pieces: pieces)
+      }
+    case .hexGrid(let grid):
+      return sources.map { unit in
+        var pieces: [Piece] = []
+        for polygon in unit.polygons {
+          HexCoverage.cover(polygon, on: grid) { column, row, area in
+            pieces.append(Piece(key: TargetKey(column: column, row: row), area: area))
+          }
+        }
+        return SourcePieces(pieces: pieces)
+      }
+    case .polygons(let wkbs):
+      let geometries = try wkbs.map { try Geometry(wkb: $0) }
+      let tree = STRTree(
+        envelopes: geometries.map { $0.envelope ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0) })
+      return try sources.map { unit in
+        guard !unit.wkb.isEmpty else { return SourcePieces(pieces: [], coveredOnce: 0) }
+        let source = try Geometry(wkb: unit.wkb)
+        guard let envelope = source.envelope else {
+          return SourcePieces(pieces: [], coveredOnce: 0)
+        }
+        let prepared = try PreparedGeometry(source)
+        var pieces: [Piece] = []
+        var touched: [Geometry] = []
+        for index in tree.query(envelope) where !geometries[index].isEmpty {
+          guard try prepared.intersects(geometries[index]) else { continue }
+          let area = try source.intersection(with: geometries[index]).area
+          if area > 0 {
+            pieces.append(Piece(key: TargetKey(column: 0, row: index), area: area))
+            touched.append(geometries[index])
+          }
+        }
+        guard overlapping, touched.count > 1 else { return SourcePieces(pieces: pieces) }
+        // Where targets overlap, the part of the source they cover is counted once.
+        let coveredOnce = try source.intersection(with: Geometry.unionAll(touched)).area
+        return SourcePieces(pieces: pieces, coveredOnce: coveredOnce)
+      }
+    }
+  }
+
+  /// Whether two target polygons share some area (grids never do).
+  static func targetsOverlap(_ targets: InterpolationTargets) throws -> Bool {
+    guard case .polygons(let wkbs) = targets else { return false }
+    let geometries = try wkbs.map { try Geometry(wkb: $0) }
+    let tree = STRTree(
+      envelopes: geometries.map { $0.envelope ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0) })
+    for (index, geometry) in geometries.enumerated() {
+      guard let envelope = geometry.envelope else { continue }
+      let prepared = try PreparedGeometry(geometry)
+      for other in tree.query(envelope) where other > index {
+        guard try prepared.intersects(geometries[other]) else { continue }
+        if try geometry.intersection(with: geometries[other]).area > 0 { return true }
+      }
+    }
+    return false
+  }
+}
+
+extension ArealInterpolation.SourcePieces {
+  /// Pieces of a grid, which never overlap: merged by cell (a MultiPolygon's
+  /// parts may share one), covering their sum.
+  init(pieces: [ArealInterpolation.Piece]) {
+    var merged = pieces
+    if pieces.count > 1 {
+      var order: [TargetKey] = []
+      var sums: [TargetKey: Double] = [:]
+      for piece in pieces {
+        if sums[piece.key] == nil { order.append(piece.key) }
+        sums[piece.key, default: 0] += piece.area
+      }
+      if order.count != pieces.count {
+        merged = order.map { ArealInterpolation.Piece(key: $0, area: sums[$0]!) }
+      }
+    }
+    self.init(pieces: merged, coveredOnce: merged.reduce(0) { $0 + $1.area })
+  }
+}
+
+extension InterpolationTargets {
+  var isPolygons: Bool {
+    if case .polygons = self { return true }
+    return false
+  }
+}
