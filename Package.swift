@@ -48,7 +48,8 @@ let package = Package(
     .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore"]),
     .testTarget(name: "GEOSKitTests", dependencies: ["GEOSKit"]),
     .testTarget(name: "PROJKitTests", dependencies: ["PROJKit"]),
-    .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "GDALKit", "GEOSKit", "PROJKit", "GeoCore"]),
+    .testTarget(
+      name: "AnalysisTests", dependencies: ["Analysis", "GDALKit", "GEOSKit", "PROJKit", "GeoCore"]),
     .testTarget(name: "GDALKitTests", dependencies: ["GDALKit", "GEOSKit", "PROJKit", "GeoCore"]),
     .testTarget(name: "TerritoryCLITests", dependencies: ["territory", "GDALKit"]),
   ],

@@ -126,6 +126,15 @@ public final class VectorWriter {
     if pendingInTransaction >= 100_000 { endTransaction() }
   }
 
+  /// Stores `items` as metadata of layer `index` (`GDALSetMetadataItem`); GeoPackage
+  /// keeps them in its `gpkg_metadata` table, other formats may ignore them.
+  public func setMetadata(_ items: [String: String], layer index: Int) {
+    let layer = UnsafeMutableRawPointer(layers[index].handle)
+    for (key, value) in items.sorted(by: { $0.key < $1.key }) {
+      _ = withGDALMessages { GDALSetMetadataItem(layer, key, value, nil) }
+    }
+  }
+
   /// Closes the dataset and moves the output into place.
   /// - Throws: `GDALError.writeFailed` when GDAL reports an error while flushing,
   ///   `OutputError` when the file cannot be moved; nothing is left behind.
