@@ -54,7 +54,7 @@ public enum VectorFormat: String, Sendable, CaseIterable {
     case .geoJSONSequence: return ["RS=NO", "COORDINATE_PRECISION=\(decimals)"]
     case .flatGeobuf: return ["SPATIAL_INDEX=YES"]
     case .shapefile: return ["ENCODING=UTF-8"]
-    case .csv: return ["GEOMETRY=AS_WKT", "CREATE_CSVT=YES"]
+    case .csv: return ["GEOMETRY=AS_WKT", "CREATE_CSVT=YES", "STRING_QUOTING=IF_NEEDED"]
     case .geoPackage: return []
     }
   }

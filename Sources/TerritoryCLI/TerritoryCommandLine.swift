@@ -15,7 +15,7 @@ struct Territory: ParsableCommand {
         territory info Data/sites/olinda/olinda_tracts.gpkg
       """,
     version: TerritoryCommandLine.version,
-    subcommands: [Info.self, Convert.self]
+    subcommands: [Info.self, Convert.self, GridCommand.self, InterpolateCommand.self]
   )
 }
 
@@ -69,6 +69,7 @@ public enum TerritoryCommandLine {
     case let error as OutputError: return error.description
     case let error as ConversionError: return error.description
     case let error as CommandError: return error.description
+    case let error as AnalysisError: return error.description
     case let error as CocoaError: return error.localizedDescription
     default: return nil
     }

@@ -7,6 +7,20 @@
 enum HexCoverage {
   /// Calls `emit(column, row, area)` for every hexagon where the area is positive.
   static func cover(_ polygon: PolygonRings, on grid: HexGrid, emit: (Int, Int, Double) -> Void) {
+    guard let first = Clipping.bounds(polygon.rings) else { return }
+    // Work near (0, 0) (see LatticeCoverage): move by the centre of a hexagon of an
+    // even row, which keeps the parity of rows and so the same grid.
+    var row0 = Int((first.min.y / (1.5 * grid.radius)).rounded(.down))
+    row0 -= row0 & 1
+    let column0 = Int((first.min.x / grid.spacing).rounded(.down))
+    let origin = grid.centre(column: column0, row: row0)
+    let local = PolygonRings(oriented: polygon.rings.map { ring in ring.map { $0 - origin } })
+    coverLocal(local, on: grid) { column, row, area in emit(column + column0, row + row0, area) }
+  }
+
+  private static func coverLocal(
+    _ polygon: PolygonRings, on grid: HexGrid, emit: (Int, Int, Double) -> Void
+  ) {
     guard let bounds = Clipping.bounds(polygon.rings) else { return }
     let radius = grid.radius
     let rowStep = 1.5 * radius

@@ -23,6 +23,9 @@ public struct PolygonRings: Sendable {
     }
   }
 
+  /// Wraps rings that are already open and oriented.
+  init(oriented rings: [[SIMD2<Double>]]) { self.rings = rings }
+
   /// The area of the polygon (exterior minus holes).
   public var area: Double {
     rings.reduce(0) { $0 + signedArea($1, origin: $1.first ?? .zero) }

@@ -1,0 +1,144 @@
+import GDALKit
+import GEOSKit
+import GeoCore
+import PROJKit
+
+/// A whole interpolation, as `territory interpolate` runs it: read and prepare
+/// the sources, build the targets, interpolate, write the output and its balance.
+public struct InterpolationJob: Sendable {
+  /// Where the values go.
+  public enum Target: Sendable {
+    /// A grid in the working CRS; only touched cells are written.
+    case grid(GridShape)
+    /// The polygons of a layer (first layer unless named).
+    case layer(path: String, layer: String?)
+  }
+
+  /// The sources and their variables.
+  public var source: SourceRequest
+  /// The projected CRS, in metres, in which areas are measured.
+  public var workingCRS: CRS
+  /// The targets.
+  public var target: Target
+  /// An optional dasymetric mask layer (path, layer).
+  public var mask: (path: String, layer: String?)?
+  /// The output path (its extension picks the format).
+  public var output: String
+  /// Whether existing outputs may be replaced.
+  public var policy = ExistingOutputPolicy.refuse
+  /// The most cells a grid may have (50 million by default).
+  public var maximumCells = 50_000_000
+
+  /// Creates a job.
+  public init(source: SourceRequest, workingCRS: CRS, target: Target, output: String) {
+    self.source = source
+    self.workingCRS = workingCRS
+    self.target = target
+    self.output = output
+  }
+
+  /// What the job did.
+  public struct Summary: Sendable {
+    /// The interpolation's result (targets, balances, rule).
+    public var result: InterpolationResult
+    /// What loading the sources did (read, repaired, without geometry).
+    public var sources: SourceLoadReport
+    /// The targets' CRS when they were reprojected to the working CRS.
+    public var reprojectedTargetsFrom: CRS?
+    /// The sidecar holding the balance.
+    public var metadataPath: String
+  }
+
+  /// Runs the job.
+  /// - Throws: `AnalysisError`, `GDALError`, `PROJError`, `GEOSError`, `OutputError`;
+  ///   nothing is written on failure.
+  public func run() throws -> Summary {
+    guard workingCRS.isProjected, workingCRS.axisUnit.hasPrefix("met") else {
+      throw AnalysisError.workingCRSNotProjected(crs: workingCRS.description)
+    }
+    if source.extensive.isEmpty && source.intensive.isEmpty && source.categorical.isEmpty {
+      throw AnalysisError.noVariables
+    }
+    let maskLayer = try mask.map {
+      try PolygonMask(path: $0.path, layer: $0.layer, workingCRS: workingCRS)
+    }
+    let (units, report) = try SourceLoader.load(source, workingCRS: workingCRS, mask: maskLayer)
+    var details = ["source_layer": source.layer ?? "(first)"]
+    if let mask { details["mask"] = mask.path }
+    let result: InterpolationResult
+    var reprojectedFrom: CRS?
+    switch target {
+    case .grid(let shape):
+      try checkCellCount(units, shape)
+      result = try ArealInterpolation.interpolate(
+        units, onto: shape.targets, extensiveNames: source.extensive,
+        intensiveNames: source.intensive, categoricalNames: source.categorical)
+      details["grid"] = shape.description
+      let metadata = metadataFor(result, details: details)
+      try TableWriter.writeGrid(
+        cells: [], shape: shape, crs: workingCRS, result: result, path: output, policy: policy,
+        metadata: metadata)
+    case .layer(let path, let layer):
+      let targets = try TargetLayer.load(path: path, layer: layer, workingCRS: workingCRS)
+      if !targets.sourceCRS.isEquivalent(to: workingCRS) { reprojectedFrom = targets.sourceCRS }
+      result = try ArealInterpolation.interpolate(
+        units, onto: .polygons(targets.geometries), extensiveNames: source.extensive,
+        intensiveNames: source.intensive, categoricalNames: source.categorical)
+      details["targets"] = path
+      try TableWriter.writeTargets(
+        targets, result: result, crs: workingCRS, path: output, policy: policy,
+        metadata: metadataFor(result, details: details))
+    }
+    return Summary(
+      result: result, sources: report, reprojectedTargetsFrom: reprojectedFrom,
+      metadataPath: AnalysisMetadata.sidecarPath(for: output))
+  }
+
+  private func metadataFor(_ result: InterpolationResult, details: [String: String])
+    -> AnalysisMetadata
+  {
+    AnalysisMetadata(
+      operation: "interpolate", crs: workingCRS.description, source: source.path,
+      targets: result.targets.count, rule: result.rule.rawValue, balances: result.balances,
+      details: details)
+  }
+
+  /// Refuses grids whose cells over the sources' extent would exceed the maximum.
+  private func checkCellCount(_ units: [SourceUnit], _ shape: GridShape) throws {
+    var extent: Envelope?
+    for unit in units {
+      for polygon in unit.polygons {
+        guard let bounds = polygon.bounds else { continue }
+        let box = Envelope(
+          minX: bounds.min.x, minY: bounds.min.y, maxX: bounds.max.x, maxY: bounds.max.y)
+        extent = extent.map { $0.union(box) } ?? box
+      }
+    }
+    guard let extent else { return }
+    let estimate = (extent.width * extent.height) / shape.cellArea
+    if estimate > Double(maximumCells) {
+      throw AnalysisError.tooManyCells(count: estimate, maximum: maximumCells)
+    }
+  }
+}
+
+extension GridShape: CustomStringConvertible {
+  /// `square 100 m` or `hexagon 250 m`.
+  public var description: String {
+    switch self {
+    case .square(let grid): return "square \(metres(grid.cellSize)) m"
+    case .hexagon(let grid): return "hexagon \(metres(grid.spacing)) m"
+    }
+  }
+
+  var targets: InterpolationTargets {
+    switch self {
+    case .square(let grid): return .squareGrid(grid)
+    case .hexagon(let grid): return .hexGrid(grid)
+    }
+  }
+
+  private func metres(_ value: Double) -> String {
+    value.rounded() == value ? String(Int64(value)) : String(value)
+  }
+}

@@ -1,0 +1,55 @@
+import GDALKit
+import GEOSKit
+import GeoCore
+import PROJKit
+
+/// Target polygons read from a layer (zones, catchments, another level of units),
+/// in the working CRS, with their own attributes.
+public struct TargetLayer: Sendable {
+  /// The layer's name.
+  public var name: String
+  /// The layer's fields.
+  public var fields: [Field]
+  /// Each target's attributes.
+  public var attributes: [[FieldValue]]
+  /// Each target's geometry as WKB in the working CRS (empty for no geometry).
+  public var geometries: [[UInt8]]
+  /// The CRS the layer was read in (it is reprojected when it differs from the working CRS).
+  public var sourceCRS: CRS
+
+  /// Reads the targets of `path` (first layer unless `layer`) in `workingCRS`.
+  /// - Throws: `AnalysisError.missingCRS`, `.notPolygons`, `.emptySource`,
+  ///   `GDALError`, `PROJError`, `GEOSError`.
+  public static func load(path: String, layer: String?, workingCRS: CRS) throws -> TargetLayer {
+    let dataset = try VectorDataset(path: path)
+    let source = try layer.map(dataset.layer(named:)) ?? dataset.layer(at: 0)
+    guard let crs = source.crs else {
+      throw AnalysisError.missingCRS(path: path, layer: source.name)
+    }
+    let type = source.geometryType
+    if !(type.isPolygonal || type == .unknown || type == .geometryCollection) {
+      throw AnalysisError.notPolygons(path: path, layer: source.name, type: type.rawValue)
+    }
+    let transformer =
+      crs.isEquivalent(to: workingCRS) ? nil : try Transformer(from: crs, to: workingCRS)
+    var targets = TargetLayer(
+      name: source.name, fields: source.fields, attributes: [], geometries: [], sourceCRS: crs)
+    try source.forEachFeature { feature in
+      targets.attributes.append(feature.attributes)
+      guard var geometry = feature.geometry, !geometry.isEmpty else {
+        targets.geometries.append([])
+        return
+      }
+      if let transformer {
+        geometry = try geometry.transformed { x, y in (x, y) = try transformer.transform(x: x, y: y)
+        }
+      }
+      if !geometry.isValid { geometry = try geometry.makeValid() }
+      targets.geometries.append(try geometry.polygonalPart().wkb)
+    }
+    if targets.attributes.isEmpty {
+      throw AnalysisError.emptySource(path: path, layer: source.name)
+    }
+    return targets
+  }
+}

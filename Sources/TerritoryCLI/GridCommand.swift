@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import TerritoryKit
+
+/// `territory grid (--bbox ... | --extent-of FILE) --crs CRS --cell METRES ...`.
+struct GridCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "grid",
+    abstract: "Make a square or hexagonal grid aligned on multiples of the cell size.",
+    discussion: """
+      Square cell (col, row) covers [col·s, (col+1)·s) × [row·s, (row+1)·s) in the CRS, so grids
+      of different sizes nest; in EPSG:3035 each cell also gets its INSPIRE identifier.
+      Hexagons are pointy-top, s apart (centre of (col, row) at (col·s + (row mod 2)·s/2, row·1.5·s/√3)).
+
+      Example:
+        territory grid --extent-of Data/sites/olinda/olinda_tracts.gpkg --crs EPSG:31985 \\
+          --cell 500 -o out/grid500.gpkg
+      """)
+
+  @Option(help: "The area to cover, XMIN,YMIN,XMAX,YMAX in the grid's CRS.")
+  var bbox: String?
+
+  @Option(name: .customLong("extent-of"), help: "Cover the extent of this vector file's layer.")
+  var extentOf: String?
+
+  @Option(name: [.short, .long], help: "The layer of --extent-of (first layer by default).")
+  var layer: String?
+
+  @Flag(
+    name: .customLong("only-where-data"),
+    help: "Keep only cells where the --extent-of layer has data.")
+  var onlyWhereData = false
+
+  @Option(help: "The grid's CRS: projected, in metres (e.g. EPSG:31985, EPSG:2154, EPSG:3035).")
+  var crs: String
+
+  @Option(help: "The cell size in metres (the distance between hexagon centres for --shape hex).")
+  var cell: Double
+
+  @Option(help: "square or hex.")
+  var shape: ShapeOption = .square
+
+  @Option(name: .customLong("max-cells"), help: "Refuse grids with more cells than this.")
+  var maxCells = 50_000_000
+
+  @Option(name: [.short, .long], help: "The output file (.gpkg, .fgb, .geojson, .csv, .shp).")
+  var output: String
+
+  @Flag(help: "Replace the output if it exists.")
+  var overwrite = false
+
+  func validate() throws {
+    if (bbox == nil) == (extentOf == nil) {
+      throw ValidationError("give exactly one of --bbox or --extent-of")
+    }
+    if onlyWhereData && extentOf == nil {
+      throw ValidationError("--only-where-data needs --extent-of")
+    }
+  }
+
+  func run() throws {
+    let working = try CRS(crs)
+    let gridShape = try shape.make(cell: cell, crs: working)
+    let cells: [TargetKey]
+    if let bbox {
+      cells = try gridShape.cells(covering: parseBox(bbox), maximum: maxCells)
+    } else if let extentOf, onlyWhereData {
+      cells = try gridShape.cells(
+        whereDataIn: extentOf, layer: layer, workingCRS: working, maximum: maxCells)
+    } else {
+      let extent = try LayerExtent.read(path: extentOf!, layer: layer, in: working)
+      cells = try gridShape.cells(covering: extent, maximum: maxCells)
+    }
+    try TableWriter.writeGrid(
+      cells: cells, shape: gridShape, crs: working, result: nil, path: output,
+      policy: overwrite ? .overwrite : .refuse)
+    print("wrote \(output): \(cells.count) cells (\(gridShape), \(working))")
+  }
+}
+
+/// `--shape square|hex`.
+enum ShapeOption: String, ExpressibleByArgument, CaseIterable {
+  case square, hex
+
+  func make(cell: Double, crs: CRS) throws -> GridShape {
+    guard cell > 0, cell.isFinite else { throw AnalysisError.cellSizeNotPositive(value: cell) }
+    guard crs.isProjected, crs.axisUnit.hasPrefix("met") else {
+      throw AnalysisError.workingCRSNotProjected(crs: crs.description)
+    }
+    switch self {
+    case .square: return .square(SquareGrid(cellSize: cell, inspire: crs.epsgCode == 3035))
+    case .hex: return .hexagon(HexGrid(spacing: cell))
+    }
+  }
+}
+
+/// Parses `XMIN,YMIN,XMAX,YMAX`.
+func parseBox(_ text: String) throws -> Envelope {
+  let numbers = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+  guard numbers.count == 4, let a = numbers[0], let b = numbers[1], let c = numbers[2],
+    let d = numbers[3],
+    a < c, b < d
+  else {
+    throw CommandError(
+      description: "--bbox '\(text)' is not XMIN,YMIN,XMAX,YMAX with XMIN < XMAX and YMIN < YMAX")
+  }
+  return Envelope(minX: a, minY: b, maxX: c, maxY: d)
+}
+
+/// Splits `A,B` lists given to --extensive and friends.
+func parseList(_ values: [String]) -> [String] {
+  values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+    .filter { !$0.isEmpty }
+}

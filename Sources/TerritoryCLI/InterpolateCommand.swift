@@ -1,0 +1,150 @@
+import ArgumentParser
+import Foundation
+import TerritoryKit
+
+/// `territory interpolate SOURCE --to-crs CRS (--grid M | --target FILE) ...`.
+struct InterpolateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "interpolate",
+    abstract: "Move counts, rates and categories from source polygons onto a grid or other zones.",
+    discussion: """
+      Extensive variables (counts) are split by area and their totals kept (the mass balance is
+      printed and written to <output>.meta.json); intensive variables (rates) become area-weighted
+      means over the covered part; categorical ones the share of covered area per category.
+      With --grid only the cells a source touches are written; with --target every target, with its
+      own attributes. When targets overlap (catchments), counts are split by the share of the
+      source's own area, and the output says so.
+
+      Example:
+        territory interpolate Data/sites/olinda/olinda_tracts.gpkg --source-crs EPSG:4674 \\
+          --to-crs EPSG:31985 --grid 200 --extensive V014 --categorical TIPO -o out/olinda_200m.gpkg
+      """)
+
+  @Argument(help: "The source polygons (administrative units with counts and rates).")
+  var source: String
+
+  @Option(name: [.short, .long], help: "The source layer (first layer by default).")
+  var layer: String?
+
+  @Option(name: .customLong("source-crs"), help: "Assume the source is in this CRS.")
+  var sourceCRS: String?
+
+  @Option(
+    name: .customLong("to-crs"),
+    help: "The working CRS, projected in metres, where areas are measured.")
+  var toCRS: String
+
+  @Option(help: "Interpolate onto a grid of this cell size in metres.")
+  var grid: Double?
+
+  @Option(help: "square or hex (with --grid).")
+  var shape: ShapeOption = .square
+
+  @Option(help: "Interpolate onto the polygons of this file.")
+  var target: String?
+
+  @Option(
+    name: .customLong("target-layer"), help: "The layer of --target (first layer by default).")
+  var targetLayer: String?
+
+  @Option(help: "Counts to split by area (comma-separated; repeatable).")
+  var extensive: [String] = []
+
+  @Option(help: "Rates or densities to average by area (comma-separated; repeatable).")
+  var intensive: [String] = []
+
+  @Option(help: "Categories to turn into shares of area (comma-separated; repeatable).")
+  var categorical: [String] = []
+
+  @Option(
+    help:
+      "Polygons where the values really are (built-up areas): only that part of each source counts."
+  )
+  var mask: String?
+
+  @Flag(
+    name: .customLong("make-valid"),
+    help: "Repair invalid source geometries instead of refusing them.")
+  var makeValid = false
+
+  @Option(name: .customLong("max-cells"), help: "Refuse grids with more cells than this.")
+  var maxCells = 50_000_000
+
+  @Option(name: [.short, .long], help: "The output (.csv, .gpkg, .fgb, .geojson).")
+  var output: String
+
+  @Flag(help: "Replace the output if it exists.")
+  var overwrite = false
+
+  func validate() throws {
+    if (grid == nil) == (target == nil) {
+      throw ValidationError("give exactly one of --grid or --target")
+    }
+  }
+
+  func run() throws {
+    let working = try CRS(toCRS)
+    var request = SourceRequest(path: source, layer: layer)
+    request.sourceCRS = try sourceCRS.map { definition throws(PROJError) in try CRS(definition) }
+    request.extensive = parseList(extensive)
+    request.intensive = parseList(intensive)
+    request.categorical = parseList(categorical)
+    request.makeValid = makeValid
+    let targetChoice: InterpolationJob.Target
+    if let grid {
+      targetChoice = .grid(try shape.make(cell: grid, crs: working))
+    } else {
+      targetChoice = .layer(path: target!, layer: targetLayer)
+    }
+    var job = InterpolationJob(
+      source: request, workingCRS: working, target: targetChoice, output: output)
+    job.mask = mask.map { ($0, nil) }
+    job.policy = overwrite ? .overwrite : .refuse
+    job.maximumCells = maxCells
+    let summary = try job.run()
+    let result = summary.result
+    let kind = grid == nil ? "targets" : "cells"
+    print(
+      "wrote \(output): \(result.targets.count) \(kind) from \(result.sourceCount) sources (\(working))"
+    )
+    if let from = summary.reprojectedTargetsFrom {
+      print("  targets reprojected from \(from) to \(working)")
+    }
+    if summary.sources.repaired > 0 {
+      print("  \(summary.sources.repaired) invalid source geometries repaired")
+    }
+    if summary.sources.withoutGeometry > 0 {
+      print(
+        "  \(summary.sources.withoutGeometry) sources without geometry: their counts fall outside every target"
+      )
+    }
+    if !result.balances.isEmpty {
+      print("  counts split by \(result.rule.rawValue)")
+    }
+    for balance in result.balances {
+      let state = balance.isBalanced ? "balanced" : "NOT balanced: targets overlap"
+      print(
+        "  \(balance.variable): in \(fixed(balance.totalIn)), out \(fixed(balance.totalOut)), outside every target \(fixed(balance.outside)) (\(state))"
+      )
+    }
+    print("  balance written to \(summary.metadataPath)")
+  }
+
+  private func fixed(_ value: Double) -> String { String(format: "%.6f", value) }
+}
+
+/// The extent of a layer in another CRS (edges densified).
+enum LayerExtent {
+  static func read(path: String, layer: String?, in crs: CRS) throws -> Envelope {
+    let dataset = try VectorDataset(path: path)
+    let source = try layer.map(dataset.layer(named:)) ?? dataset.layer(at: 0)
+    guard let extent = source.extent else {
+      throw GDALError.emptyLayer(path: path, layer: source.name)
+    }
+    guard let layerCRS = source.crs else {
+      throw AnalysisError.missingCRS(path: path, layer: source.name)
+    }
+    if layerCRS.isEquivalent(to: crs) { return extent }
+    return try Transformer(from: layerCRS, to: crs).transformBounds(extent)
+  }
+}
