@@ -15,7 +15,9 @@ struct Territory: ParsableCommand {
         territory info Data/sites/olinda/olinda_tracts.gpkg
       """,
     version: TerritoryCommandLine.version,
-    subcommands: [Info.self, Convert.self, GridCommand.self, InterpolateCommand.self]
+    subcommands: [
+      Info.self, Convert.self, GridCommand.self, InterpolateCommand.self, ZonalCommand.self,
+    ]
   )
 }
 

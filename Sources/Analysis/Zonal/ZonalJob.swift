@@ -1,0 +1,123 @@
+import GDALKit
+import GEOSKit
+import GeoCore
+import PROJKit
+
+/// A whole zonal-statistics run, as `territory zonal` does it.
+public struct ZonalJob: Sendable {
+  /// The raster.
+  public var raster: String
+  /// The band (1-based).
+  public var band = 1
+  /// The zones file and layer (first layer when `nil`).
+  public var zones: String
+  public var layer: String?
+  /// A CRS to assume for the zones instead of the one their file declares.
+  public var zonesCRS: CRS?
+  /// The statistics, in output order.
+  public var statistics: [ZonalStatistic] = [.count, .min, .max, .mean, .sum, .std]
+  /// Which pixels belong to a zone.
+  public var rule = PixelRule.centre
+  /// The output, and whether it may replace an existing file.
+  public var output: String
+  public var policy = ExistingOutputPolicy.refuse
+
+  /// Creates a job.
+  public init(raster: String, zones: String, output: String) {
+    self.raster = raster
+    self.zones = zones
+    self.output = output
+  }
+
+  /// Runs the job and returns the statistics of every zone, in input order.
+  /// - Throws: `GDALError`, `AnalysisError`, `PROJError`, `GEOSError`, `OutputError`.
+  public func run() throws -> [ZoneStatistics] {
+    let rasterDataset = try RasterDataset(path: raster)
+    guard let rasterCRS = rasterDataset.crs else {
+      throw GDALError.rasterAccess(
+        path: raster, detail: "the raster declares no CRS; assign one first (gdal_edit.py -a_srs)")
+    }
+    if band < 1 || band > rasterDataset.bandCount {
+      throw AnalysisError.bandNotFound(path: raster, band: band, count: rasterDataset.bandCount)
+    }
+    let dataset = try VectorDataset(path: zones)
+    let source = try layer.map(dataset.layer(named:)) ?? dataset.layer(at: 0)
+    guard let crs = zonesCRS ?? source.crs else {
+      throw AnalysisError.missingCRS(path: zones, layer: source.name)
+    }
+    let type = source.geometryType
+    if !(type.isPolygonal || type == .unknown || type == .geometryCollection) {
+      throw AnalysisError.notPolygons(path: zones, layer: source.name, type: type.rawValue)
+    }
+    let transformer =
+      crs.isEquivalent(to: rasterCRS) ? nil : try Transformer(from: crs, to: rasterCRS)
+    var attributes: [[FieldValue]] = []
+    var geometries: [Geometry?] = []
+    var polygons: [[PolygonRings]] = []
+    try source.forEachFeature { feature in
+      attributes.append(feature.attributes)
+      geometries.append(feature.geometry)
+      guard var geometry = feature.geometry, !geometry.isEmpty else {
+        polygons.append([])
+        return
+      }
+      if let transformer {
+        geometry = try geometry.transformed { x, y in (x, y) = try transformer.transform(x: x, y: y)
+        }
+      }
+      if !geometry.isValid { geometry = try geometry.makeValid() }
+      polygons.append(try geometry.polygonalPart().polygonRings().map(PolygonRings.init(rings:)))
+    }
+    if attributes.isEmpty { throw GDALError.emptyLayer(path: zones, layer: source.name) }
+    let results = try ZonalStatistics.compute(
+      raster: rasterDataset, band: band, zones: polygons, rule: rule)
+    try write(
+      source: source, crs: crs, attributes: attributes, geometries: geometries, results: results)
+    return results
+  }
+
+  private func write(
+    source: VectorLayer, crs: CRS, attributes: [[FieldValue]], geometries: [Geometry?],
+    results: [ZoneStatistics]
+  ) throws {
+    var names = Set(source.fields.map(\.name))
+    let statisticFields = statistics.map { statistic -> Field in
+      var name = statistic.rawValue
+      while names.contains(name) { name += "_z" }
+      names.insert(name)
+      return Field(name: name, type: .real)
+    }
+    let writer = try VectorWriter(path: output, policy: policy)
+    do {
+      let withGeometry = writer.format != .csv
+      let outputCRS = writer.format.requiresWGS84 ? try CRS.wgs84 : crs
+      let transformer =
+        outputCRS.isEquivalent(to: crs) ? nil : try Transformer(from: crs, to: outputCRS)
+      let index = try writer.addLayer(
+        name: source.name, geometryType: withGeometry ? source.geometryType : .none,
+        crs: withGeometry ? outputCRS : nil, fields: source.fields + statisticFields)
+      writer.setMetadata(
+        [
+          "TERRITORY_OPERATION": "zonal", "TERRITORY_RASTER": raster,
+          "TERRITORY_RULE": rule.rawValue,
+        ], layer: index)
+      for (position, result) in results.enumerated() {
+        var geometry = withGeometry ? geometries[position] : nil
+        if let transformer, let original = geometry {
+          geometry = try original.transformed { x, y in
+            (x, y) = try transformer.transform(x: x, y: y)
+          }
+        }
+        let values = statistics.map { result.value($0).map(FieldValue.real) ?? .null }
+        try writer.write(
+          Feature(
+            id: Int64(position + 1), attributes: attributes[position] + values, geometry: geometry),
+          toLayer: index)
+      }
+      try writer.commit()
+    } catch {
+      writer.discard()
+      throw error
+    }
+  }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import GDALKit
+import GEOSKit
+import GeoCore
+import PROJKit
+
+/// Which pixels belong to a zone.
+public enum PixelRule: String, Sendable, CaseIterable {
+  /// Pixels whose centre lies inside the polygon (GDAL's rasterization default).
+  case centre
+  /// Every pixel the polygon covers with some area.
+  case allTouched = "all-touched"
+  /// Every pixel, weighted by the exact fraction of it the polygon covers.
+  case coverage
+}
+
+/// A statistic of the pixels of a zone.
+public enum ZonalStatistic: String, Sendable, CaseIterable {
+  case count, min, max, mean, sum, std, majority
+}
+
+/// The statistics of one zone; `nil` where the zone has no pixel with a value.
+public struct ZoneStatistics: Sendable, Equatable {
+  /// Pixels counted (the sum of their weights with the `coverage` rule).
+  public var count: Double = 0
+  public var min: Double?
+  public var max: Double?
+  public var mean: Double?
+  public var sum: Double = 0
+  /// Population standard deviation (weighted with the `coverage` rule).
+  public var std: Double?
+  /// The value with the largest count (ties: the smallest value), for categorical rasters.
+  public var majority: Double?
+
+  /// The value of one statistic as an optional number.
+  public func value(_ statistic: ZonalStatistic) -> Double? {
+    switch statistic {
+    case .count: return count
+    case .min: return min
+    case .max: return max
+    case .mean: return mean
+    case .sum: return sum
+    case .std: return std
+    case .majority: return majority
+    }
+  }
+}
+
+/// Zonal statistics of a raster band over polygons. Zones are projected to the
+/// raster's CRS; the raster is never resampled. Pixel weights come from the exact
+/// coverage of each pixel by the polygon (`LatticeCoverage`), so the three pixel
+/// rules share one computation.
+public enum ZonalStatistics {
+  /// The statistics of `polygons` (rings in the raster's CRS) over `raster` band `band`.
+  /// - Throws: `GDALError` when the raster cannot be read, `AnalysisError.bandNotFound`.
+  public static func compute(
+    raster: RasterDataset, band: Int, zones: [[PolygonRings]], rule: PixelRule
+  ) throws -> [ZoneStatistics] {
+    guard band >= 1, band <= raster.bandCount else {
+      throw AnalysisError.bandNotFound(path: raster.path, band: band, count: raster.bandCount)
+    }
+    guard let t = raster.geoTransform, t[2] == 0, t[4] == 0, t[1] > 0, t[5] < 0 else {
+      throw GDALError.rasterAccess(
+        path: raster.path,
+        detail: "only north-up rasters without rotation are supported; warp it first (gdalwarp)")
+    }
+    let width = raster.width
+    let height = raster.height
+    // Lattice rows count from the bottom; raster rows from the top.
+    let lattice = CellLattice(
+      originX: t[0], originY: t[3] + Double(height) * t[5], width: t[1], height: -t[5])
+    let pixelArea = t[1] * -t[5]
+    let noData = try raster.noDataValue(band: band)
+    return try zones.map { polygons in
+      var pixels: [(column: Int, row: Int, weight: Double)] = []
+      for polygon in polygons {
+        var covered: [(Int, Int, Double)] = []
+        LatticeCoverage.cover(polygon, on: lattice) { column, row, area in
+          guard column >= 0, column < width, row >= 0, row < height else { return }
+          covered.append((column, row, area))
+        }
+        switch rule {
+        case .coverage: pixels += covered.map { ($0.0, height - 1 - $0.1, $0.2 / pixelArea) }
+        case .allTouched: pixels += covered.map { ($0.0, height - 1 - $0.1, 1) }
+        case .centre:
+          let inside = CentreTest(polygon)
+          for (column, row, _) in covered
+          where inside.contains(SIMD2(lattice.x(column) + t[1] / 2, lattice.y(row) - t[5] / 2)) {
+            pixels.append((column, height - 1 - row, 1))
+          }
+        }
+      }
+      return try statistics(of: pixels, raster: raster, band: band, noData: noData)
+    }
+  }
+
+  private static func statistics(
+    of pixels: [(column: Int, row: Int, weight: Double)], raster: RasterDataset, band: Int,
+    noData: Double?
+  ) throws -> ZoneStatistics {
+    var result = ZoneStatistics()
+    guard let firstColumn = pixels.map(\.column).min(), let lastColumn = pixels.map(\.column).max(),
+      let firstRow = pixels.map(\.row).min(), let lastRow = pixels.map(\.row).max()
+    else { return result }
+    let window = RasterWindow(
+      column: firstColumn, row: firstRow, width: lastColumn - firstColumn + 1,
+      height: lastRow - firstRow + 1)
+    let values = try raster.read(band: band, window: window)
+    var weights: [Double: Double] = [:]
+    var valued: [(value: Double, weight: Double)] = []
+    for pixel in pixels {
+      let value = values[(pixel.row - firstRow) * window.width + (pixel.column - firstColumn)]
+      if value.isNaN || value == noData { continue }
+      valued.append((value, pixel.weight))
+      weights[value, default: 0] += pixel.weight
+    }
+    guard !valued.isEmpty else { return result }
+    result.count = valued.reduce(0) { $0 + $1.weight }
+    result.sum = valued.reduce(0) { $0 + $1.value * $1.weight }
+    result.min = valued.map(\.value).min()
+    result.max = valued.map(\.value).max()
+    let mean = result.sum / result.count
+    result.mean = mean
+    result.std =
+      (valued.reduce(0) { $0 + $1.weight * ($1.value - mean) * ($1.value - mean) } / result.count)
+      .squareRoot()
+    result.majority =
+      weights.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }?.key
+    return result
+  }
+}
+
+/// Whether points lie inside a polygon (even-odd rule over all rings).
+struct CentreTest {
+  let rings: [[SIMD2<Double>]]
+
+  init(_ polygon: PolygonRings) { rings = polygon.rings }
+
+  func contains(_ point: SIMD2<Double>) -> Bool {
+    var inside = false
+    for ring in rings {
+      var previous = ring[ring.count - 1]
+      for current in ring {
+        if (current.y > point.y) != (previous.y > point.y) {
+          let x =
+            previous.x + (point.y - previous.y) / (current.y - previous.y)
+            * (current.x - previous.x)
+          if point.x < x { inside.toggle() }
+        }
+        previous = current
+      }
+    }
+    return inside
+  }
+}
