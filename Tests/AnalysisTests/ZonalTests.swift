@@ -34,10 +34,11 @@ struct ZonalTests {
     let raster = try RasterDataset(path: makeRaster(in: folder))
     // Covers the 2 x 2 pixels of the lower-left corner fully (values 9, 10, 13, 14)
     // and the left half of the pixels next to them (11, 15).
+    // Then a zone over the nodata pixel only, and one outside the raster.
     let zones = try [
       zone("POLYGON ((100 200, 102.5 200, 102.5 202, 100 202, 100 200))"),
-      zone("POLYGON ((103.2 203.2, 104 203.2, 104 204, 103.2 204, 103.2 203.2))"),  // nodata pixel only
-      zone("POLYGON ((500 500, 501 500, 501 501, 500 500))"),  // outside the raster
+      zone("POLYGON ((103.2 203.2, 104 203.2, 104 204, 103.2 204, 103.2 203.2))"),
+      zone("POLYGON ((500 500, 501 500, 501 501, 500 500))"),
     ]
     let centre = try ZonalStatistics.compute(raster: raster, band: 1, zones: zones, rule: .centre)
     #expect(
