@@ -72,7 +72,7 @@ struct GridCommand: ParsableCommand {
       cells = try gridShape.cells(covering: extent, maximum: maxCells)
     }
     try TableWriter.writeGrid(
-      cells: cells, shape: gridShape, crs: working, result: nil, path: output,
+      cells: cells, shape: gridShape, crs: working, table: nil, path: output,
       policy: overwrite ? .overwrite : .refuse)
     print("wrote \(output): \(cells.count) cells (\(gridShape), \(working))")
   }

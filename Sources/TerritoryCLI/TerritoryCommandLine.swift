@@ -17,6 +17,7 @@ struct Territory: ParsableCommand {
     version: TerritoryCommandLine.version,
     subcommands: [
       Info.self, Convert.self, GridCommand.self, InterpolateCommand.self, ZonalCommand.self,
+      PointsCommand.self,
     ]
   )
 }

@@ -76,8 +76,8 @@ public struct InterpolationJob: Sendable {
       details["grid"] = shape.description
       let metadata = metadataFor(result, details: details)
       try TableWriter.writeGrid(
-        cells: [], shape: shape, crs: workingCRS, result: result, path: output, policy: policy,
-        metadata: metadata)
+        cells: [], shape: shape, crs: workingCRS, table: ValueTable(result, coveredArea: true),
+        path: output, policy: policy, metadata: metadata)
     case .layer(let path, let layer):
       let targets = try TargetLayer.load(path: path, layer: layer, workingCRS: workingCRS)
       if !targets.sourceCRS.isEquivalent(to: workingCRS) { reprojectedFrom = targets.sourceCRS }
@@ -86,7 +86,8 @@ public struct InterpolationJob: Sendable {
         intensiveNames: source.intensive, categoricalNames: source.categorical)
       details["targets"] = path
       try TableWriter.writeTargets(
-        targets, result: result, crs: workingCRS, path: output, policy: policy,
+        targets, table: ValueTable(result, coveredArea: false), crs: workingCRS, path: output,
+        policy: policy,
         metadata: metadataFor(result, details: details))
     }
     return Summary(

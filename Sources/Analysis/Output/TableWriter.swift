@@ -8,10 +8,11 @@ import PROJKit
 /// the extension; `.csv` gets no geometry column, `.geojson` is reprojected to
 /// WGS 84), atomically, with a JSON sidecar `<output>.meta.json` when metadata is given.
 public enum TableWriter {
-  /// Writes grid `cells` of `shape` in `crs`, with the values of `result` when given.
+  /// Writes grid `cells` of `shape` in `crs`; with `table`, only its rows, each
+  /// followed by its values.
   /// - Throws: `OutputError`, `GDALError`, `PROJError`, `GEOSError`; nothing is left on failure.
   public static func writeGrid(
-    cells: [TargetKey], shape: GridShape, crs: CRS, result: InterpolationResult?, path: String,
+    cells: [TargetKey], shape: GridShape, crs: CRS, table: ValueTable?, path: String,
     policy: ExistingOutputPolicy, metadata: AnalysisMetadata? = nil
   ) throws {
     var fields = [Field(name: "col", type: .integer), Field(name: "row", type: .integer)]
@@ -25,11 +26,8 @@ public enum TableWriter {
       fields += ["x", "y"].map { Field(name: $0, type: .real) }
       inspire = false
     }
-    if result != nil { fields.append(Field(name: "covered_area", type: .real)) }
-    let valueFields = result.map(valueColumns) ?? []
-    fields += valueFields
-    let rows: [(TargetKey, TargetValues?)] =
-      result.map { $0.targets.map { ($0.key, $0) } } ?? cells.map { ($0, nil) }
+    fields += table?.fields ?? []
+    let rows: [(TargetKey, [FieldValue])] = table?.rows ?? cells.map { ($0, []) }
     try write(
       path: path, policy: policy, layerName: "grid", crs: crs, fields: fields, metadata: metadata
     ) { emit in
@@ -46,23 +44,21 @@ public enum TableWriter {
           let centre = grid.centre(column: key.column, row: key.row)
           attributes += [.real(centre.x), .real(centre.y)]
         }
-        if let values, let result {
-          attributes.append(.real(values.coveredArea))
-          attributes += valueAttributes(values, result)
-        }
-        try emit(attributes, try shape.polygon(key))
+        try emit(attributes + values, try shape.polygon(key))
       }
     }
   }
 
-  /// Writes the target polygons with their own attributes followed by the variables.
+  /// Writes the target polygons with their own attributes followed by the table's
+  /// values (a row's key is the target's index; value columns whose name a target
+  /// field already has get `_i` appended).
   /// - Throws: `OutputError`, `GDALError`, `PROJError`, `GEOSError`; nothing is left on failure.
   public static func writeTargets(
-    _ targets: TargetLayer, result: InterpolationResult, crs: CRS, path: String,
+    _ targets: TargetLayer, table: ValueTable, crs: CRS, path: String,
     policy: ExistingOutputPolicy, metadata: AnalysisMetadata? = nil
   ) throws {
     var names = Set(targets.fields.map(\.name))
-    let valueFields = valueColumns(result).map { field -> Field in
+    let valueFields = table.fields.map { field -> Field in
       var field = field
       while names.contains(field.name) { field.name += "_i" }
       names.insert(field.name)
@@ -72,35 +68,13 @@ public enum TableWriter {
       path: path, policy: policy, layerName: targets.name, crs: crs,
       fields: targets.fields + valueFields, metadata: metadata
     ) { emit in
-      for values in result.targets {
-        let index = values.key.row
+      for (key, values) in table.rows {
+        let index = key.row
         let geometry =
           targets.geometries[index].isEmpty ? nil : try Geometry(wkb: targets.geometries[index])
-        try emit(targets.attributes[index] + valueAttributes(values, result), geometry)
+        try emit(targets.attributes[index] + values, geometry)
       }
     }
-  }
-
-  /// The value columns of a result: extensive, intensive, then `<variable>_<category>` shares.
-  static func valueColumns(_ result: InterpolationResult) -> [Field] {
-    var fields = (result.extensiveNames + result.intensiveNames).map {
-      Field(name: $0, type: .real)
-    }
-    for (name, categories) in result.categorical {
-      fields += categories.map { Field(name: name + "_" + columnSafe($0), type: .real) }
-    }
-    return fields
-  }
-
-  static func valueAttributes(_ values: TargetValues, _ result: InterpolationResult) -> [FieldValue]
-  {
-    var attributes = values.extensive.map(FieldValue.real)
-    attributes += values.intensive.map { $0.map(FieldValue.real) ?? .null }
-    for (variable, (_, categories)) in result.categorical.enumerated() {
-      let shares = values.categoryShares[variable]
-      attributes += categories.map { shares.isEmpty ? .null : .real(shares[$0] ?? 0) }
-    }
-    return attributes
   }
 
   /// A category as a column-name suffix: letters, digits and `_` only.
