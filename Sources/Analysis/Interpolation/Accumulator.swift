@@ -6,23 +6,47 @@ struct Accumulator {
   let categoricalCount: Int
   private(set) var keys: [TargetKey] = []
   private var slots: [TargetKey: Int] = [:]
+  /// For grids: the slot of every cell of the pieces' bounding range, row-major
+  /// (-1 where no slot yet), which avoids hashing a million keys.
+  private var dense: (columns: ClosedRange<Int>, rows: ClosedRange<Int>, table: [Int32])?
   private var covered: [Double] = []
   private var extensive: [Double] = []
   private var intensiveSum: [Double] = []
   private var intensiveArea: [Double] = []
   private var categories: [[String: Double]] = []
 
-  init(extensiveCount: Int, intensiveCount: Int, categoricalCount: Int) {
+  init(
+    extensiveCount: Int, intensiveCount: Int, categoricalCount: Int,
+    denseRange: (columns: ClosedRange<Int>, rows: ClosedRange<Int>)? = nil
+  ) {
     self.extensiveCount = extensiveCount
     self.intensiveCount = intensiveCount
     self.categoricalCount = categoricalCount
+    if let denseRange {
+      let size = denseRange.columns.count * denseRange.rows.count
+      dense = (denseRange.columns, denseRange.rows, [Int32](repeating: -1, count: size))
+    }
+  }
+
+  @inline(__always) private func denseIndex(_ key: TargetKey) -> Int? {
+    guard let dense, dense.columns.contains(key.column), dense.rows.contains(key.row) else {
+      return nil
+    }
+    return (key.row - dense.rows.lowerBound) * dense.columns.count
+      + (key.column - dense.columns.lowerBound)
   }
 
   /// The slot of `key`, created on first use.
   mutating func slot(for key: TargetKey) -> Int {
-    if let slot = slots[key] { return slot }
+    let index = denseIndex(key)
+    if let index {
+      let found = dense!.table[index]
+      if found >= 0 { return Int(found) }
+    } else if let slot = slots[key] {
+      return slot
+    }
     let slot = keys.count
-    slots[key] = slot
+    if let index { dense!.table[index] = Int32(slot) } else { slots[key] = slot }
     keys.append(key)
     covered.append(0)
     extensive.append(contentsOf: repeatElement(0, count: extensiveCount))
@@ -56,7 +80,11 @@ struct Accumulator {
   /// and each categorical variable's sorted categories.
   func finish(sorted: Bool) -> ([TargetValues], [[String]]) {
     var order = Array(keys.indices)
-    if sorted { order.sort { keys[$0] < keys[$1] } }
+    if sorted, let dense, slots.isEmpty {
+      order = dense.table.compactMap { $0 >= 0 ? Int($0) : nil }  // already row-major
+    } else if sorted {
+      order.sort { keys[$0] < keys[$1] }
+    }
     var seen = [Set<String>](repeating: [], count: categoricalCount)
     let values = order.map { slot -> TargetValues in
       let intensive = (0..<intensiveCount).map { variable -> Double? in

@@ -45,7 +45,8 @@ public enum ArealInterpolation {
       sources, targets, overlapping: overlapping, threads: max(1, threads))
     var accumulator = Accumulator(
       extensiveCount: extensiveNames.count, intensiveCount: intensiveNames.count,
-      categoricalCount: categoricalNames.count)
+      categoricalCount: categoricalNames.count,
+      denseRange: targets.isPolygons ? nil : denseRange(of: pieces))
     if case .polygons(let polygons) = targets {
       for index in polygons.indices { _ = accumulator.slot(for: TargetKey(column: 0, row: index)) }
     }
@@ -132,7 +133,7 @@ public enum ArealInterpolation {
             pieces.append(Piece(key: TargetKey(column: column, row: row), area: area))
           }
         }
-        return SourcePieces(pieces: pieces)
+        return SourcePieces(pieces: pieces, mayRepeat: unit.polygons.count > 1)
       }
     case .hexGrid(let grid):
       return sources.map { unit in
@@ -142,7 +143,7 @@ public enum ArealInterpolation {
             pieces.append(Piece(key: TargetKey(column: column, row: row), area: area))
           }
         }
-        return SourcePieces(pieces: pieces)
+        return SourcePieces(pieces: pieces, mayRepeat: unit.polygons.count > 1)
       }
     case .polygons(let wkbs):
       let geometries = try wkbs.map { try Geometry(wkb: $0) }
@@ -165,12 +166,39 @@ public enum ArealInterpolation {
             touched.append(geometries[index])
           }
         }
-        guard overlapping, touched.count > 1 else { return SourcePieces(pieces: pieces) }
+        guard overlapping, touched.count > 1 else {
+          return SourcePieces(pieces: pieces, mayRepeat: false)
+        }
         // Where targets overlap, the part of the source they cover is counted once.
         let coveredOnce = try source.intersection(with: Geometry.unionAll(touched)).area
         return SourcePieces(pieces: pieces, coveredOnce: coveredOnce)
       }
     }
+  }
+
+  /// The bounding range of the pieces' cells when a dense table of it stays
+  /// small (at most 8 slots per piece, plus a million); `nil` otherwise.
+  static func denseRange(of pieces: [SourcePieces]) -> (
+    columns: ClosedRange<Int>, rows: ClosedRange<Int>
+  )? {
+    var count = 0
+    var columnLow = Int.max
+    var columnHigh = Int.min
+    var rowLow = Int.max
+    var rowHigh = Int.min
+    for source in pieces {
+      for piece in source.pieces {
+        count += 1
+        columnLow = min(columnLow, piece.key.column)
+        columnHigh = max(columnHigh, piece.key.column)
+        rowLow = min(rowLow, piece.key.row)
+        rowHigh = max(rowHigh, piece.key.row)
+      }
+    }
+    guard count > 0 else { return nil }
+    let size = (Double(columnHigh - columnLow) + 1) * (Double(rowHigh - rowLow) + 1)
+    guard size <= Double(count) * 8 + 1_000_000 else { return nil }
+    return (columnLow...columnHigh, rowLow...rowHigh)
   }
 
   /// Whether two target polygons share some area (grids never do).
@@ -192,11 +220,11 @@ public enum ArealInterpolation {
 }
 
 extension ArealInterpolation.SourcePieces {
-  /// Pieces of a grid, which never overlap: merged by cell (a MultiPolygon's
-  /// parts may share one), covering their sum.
-  init(pieces: [ArealInterpolation.Piece]) {
+  /// Pieces of a grid, which never overlap: merged by cell when `mayRepeat` (the
+  /// parts of a MultiPolygon may share one), covering their sum.
+  init(pieces: [ArealInterpolation.Piece], mayRepeat: Bool = true) {
     var merged = pieces
-    if pieces.count > 1 {
+    if mayRepeat && pieces.count > 1 {
       var order: [TargetKey] = []
       var sums: [TargetKey: Double] = [:]
       for piece in pieces {

@@ -27,26 +27,26 @@ public enum TableWriter {
       inspire = false
     }
     fields += table?.fields ?? []
-    let rows: [(TargetKey, [FieldValue])] = table?.rows ?? cells.map { ($0, []) }
-    try write(
-      path: path, policy: policy, layerName: "grid", crs: crs, fields: fields, metadata: metadata
-    ) { emit in
-      for (key, values) in rows {
-        var attributes: [FieldValue] = [.integer(Int64(key.column)), .integer(Int64(key.row))]
-        switch shape {
-        case .square(let grid):
-          let box = grid.envelope(column: key.column, row: key.row)
-          attributes += [box.minX, box.minY, box.maxX, box.maxY].map(FieldValue.real)
-          if inspire {
-            attributes.append(.string(grid.inspireIdentifier(column: key.column, row: key.row)))
-          }
-        case .hexagon(let grid):
-          let centre = grid.centre(column: key.column, row: key.row)
-          attributes += [.real(centre.x), .real(centre.y)]
+    let rows: [(key: TargetKey, values: [FieldValue])] = table?.rows ?? cells.map { ($0, []) }
+    let attributes: @Sendable (Int) -> [FieldValue] = { index in
+      let (key, values) = rows[index]
+      var attributes: [FieldValue] = [.integer(Int64(key.column)), .integer(Int64(key.row))]
+      switch shape {
+      case .square(let grid):
+        let box = grid.envelope(column: key.column, row: key.row)
+        attributes += [box.minX, box.minY, box.maxX, box.maxY].map(FieldValue.real)
+        if inspire {
+          attributes.append(.string(grid.inspireIdentifier(column: key.column, row: key.row)))
         }
-        try emit(attributes + values, try shape.polygon(key))
+      case .hexagon(let grid):
+        let centre = grid.centre(column: key.column, row: key.row)
+        attributes += [.real(centre.x), .real(centre.y)]
       }
+      return attributes + values
     }
+    try write(
+      path: path, policy: policy, layerName: "grid", crs: crs, fields: fields, metadata: metadata,
+      count: rows.count, attributes: attributes, geometry: { try shape.polygon(rows[$0].key) })
   }
 
   /// Writes the target polygons with their own attributes followed by the table's
@@ -64,17 +64,15 @@ public enum TableWriter {
       names.insert(field.name)
       return field
     }
+    let rows = table.rows
     try write(
       path: path, policy: policy, layerName: targets.name, crs: crs,
-      fields: targets.fields + valueFields, metadata: metadata
-    ) { emit in
-      for (key, values) in table.rows {
-        let index = key.row
-        let geometry =
-          targets.geometries[index].isEmpty ? nil : try Geometry(wkb: targets.geometries[index])
-        try emit(targets.attributes[index] + values, geometry)
-      }
-    }
+      fields: targets.fields + valueFields, metadata: metadata, count: rows.count,
+      attributes: { targets.attributes[rows[$0].key.row] + rows[$0].values },
+      geometry: { index in
+        let wkb = targets.geometries[rows[index].key.row]
+        return wkb.isEmpty ? nil : try Geometry(wkb: wkb)
+      })
   }
 
   /// A category as a column-name suffix: letters, digits and `_` only.
@@ -85,35 +83,48 @@ public enum TableWriter {
     return mapped.isEmpty ? "empty" : String(mapped)
   }
 
-  /// Creates the writer (and the metadata sidecar), lets `body` emit rows, commits both.
+  /// Creates the writer (and the metadata sidecar), writes `count` rows, commits both.
+  /// CSV rows are formatted on every core (`CSVTableFile`); other formats go
+  /// through GDAL with the geometry of each row.
   private static func write(
     path: String, policy: ExistingOutputPolicy, layerName: String, crs: CRS, fields: [Field],
-    metadata: AnalysisMetadata?,
-    _ body: ((_ attributes: [FieldValue], _ geometry: Geometry?) throws -> Void) throws -> Void
+    metadata: AnalysisMetadata?, count: Int, attributes: @escaping @Sendable (Int) -> [FieldValue],
+    geometry: (Int) throws -> Geometry?
   ) throws {
     let sidecar = try metadata.map { _ in
       try StagedOutput(path: AnalysisMetadata.sidecarPath(for: path), policy: policy)
     }
+    if VectorFormat(path: path) == .csv {
+      let table = try CSVTableFile(path: path, policy: policy, fields: fields)
+      do {
+        try table.writeRows(count: count, attributes)
+        if let sidecar, let metadata { try metadata.json().write(to: sidecar.stagingPath) }
+        try table.commit()
+        try sidecar?.commit()
+      } catch {
+        table.discard()
+        sidecar?.discard()
+        throw error
+      }
+      return
+    }
     let writer = try VectorWriter(path: path, policy: policy)
-    let withGeometry = writer.format != .csv
     let outputCRS = writer.format.requiresWGS84 ? try CRS.wgs84 : crs
     let transformer =
       outputCRS.isEquivalent(to: crs) ? nil : try Transformer(from: crs, to: outputCRS)
     do {
       let layer = try writer.addLayer(
-        name: layerName, geometryType: withGeometry ? .unknown : .none,
-        crs: withGeometry ? outputCRS : nil, fields: fields)
-      var written: Int64 = 0
-      try body { attributes, geometry in
-        var geometry = withGeometry ? geometry : nil
-        if let transformer, let projected = geometry {
-          geometry = try projected.transformed { x, y in
+        name: layerName, geometryType: .unknown, crs: outputCRS, fields: fields)
+      for index in 0..<count {
+        var shape = try geometry(index)
+        if let transformer, let projected = shape {
+          shape = try projected.transformed { x, y in
             (x, y) = try transformer.transform(x: x, y: y)
           }
         }
-        written += 1
         try writer.write(
-          Feature(id: written, attributes: attributes, geometry: geometry), toLayer: layer)
+          Feature(id: Int64(index + 1), attributes: attributes(index), geometry: shape),
+          toLayer: layer)
       }
       if let metadata { writer.setMetadata(metadata.gdalItems, layer: layer) }
       if let sidecar, let metadata {

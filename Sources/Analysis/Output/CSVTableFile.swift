@@ -1,0 +1,160 @@
+import Dispatch
+import Foundation
+import GeoCore
+import Synchronization
+
+/// A CSV table without geometry, with a `.csvt` file of column types beside it
+/// (the convention GDAL and QGIS read), written atomically.
+///
+/// Why not GDAL's CSV driver: it formats reals with `%.15g`, which does not
+/// round-trip every float64 (26.31885096263843 came back as 26.3188509626384),
+/// and the formatting alone took about half the run time of `territory
+/// interpolate` on a million cells (measured with perf: `printf_fp`, `vfprintf`).
+/// Swift's shortest round-trip formatting is exact and several times faster.
+final class CSVTableFile {
+  private let output: StagedOutput
+  private let types: StagedOutput
+  private let handle: FileHandle
+  private var buffer: [UInt8] = []
+
+  /// Creates `path` and its `.csvt` in a staging place, and writes the header.
+  /// - Throws: `OutputError` when the output exists or cannot be created.
+  init(path: String, policy: ExistingOutputPolicy, fields: [Field]) throws {
+    output = try StagedOutput(path: path, policy: policy)
+    let typesPath = URL(fileURLWithPath: path).deletingPathExtension().appendingPathExtension(
+      "csvt"
+    ).path
+    types = try StagedOutput(path: typesPath, policy: policy)
+    let typeLine = fields.map { field -> String in
+      switch field.type {
+      case .integer, .boolean: return "\"Integer\""
+      case .integer64: return "\"Integer64\""
+      case .real: return "\"Real\""
+      default: return "\"String\""
+      }
+    }.joined(separator: ",")
+    do {
+      try Data((typeLine + "\n").utf8).write(to: types.stagingPath)
+      guard FileManager.default.createFile(atPath: output.stagingPath.path, contents: nil) else {
+        throw OutputError.notWritable(path: path, reason: "cannot create the file")
+      }
+      handle = try FileHandle(forWritingTo: output.stagingPath)
+    } catch let error as OutputError {
+      throw error
+    } catch {
+      throw OutputError.notWritable(path: path, reason: error.localizedDescription)
+    }
+    buffer.reserveCapacity(1 << 21)
+    Self.append(fields.map { .string($0.name) }, to: &buffer)
+  }
+
+  /// Writes rows `0..<count`, formatting batches of rows on every core and
+  /// writing them in order.
+  func writeRows(count: Int, _ row: @escaping @Sendable (Int) -> [FieldValue]) throws {
+    let chunk = 8_192
+    let chunks = (count + chunk - 1) / chunk
+    let group = 2 * ProcessInfo.processInfo.activeProcessorCount
+    var start = 0
+    while start < chunks {
+      let batch = min(group, chunks - start)
+      let formatted = Mutex<[Int: [UInt8]]>([:])
+      let first = start
+      DispatchQueue.concurrentPerform(iterations: batch) { offset in
+        let index = first + offset
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(chunk * 96)
+        for position in (index * chunk)..<min(count, (index + 1) * chunk) {
+          Self.append(row(position), to: &bytes)
+        }
+        formatted.withLock { $0[index] = bytes }
+      }
+      for index in first..<(first + batch) {
+        buffer.append(contentsOf: formatted.withLock { $0[index] ?? [] })
+        if buffer.count >= 1 << 20 { try flush() }
+      }
+      start += batch
+    }
+  }
+
+  /// Flushes, closes and moves the table and its `.csvt` into place.
+  func commit() throws {
+    try flush()
+    try handle.close()
+    try types.commit()
+    try output.commit()
+  }
+
+  /// Removes what was written.
+  func discard() {
+    try? handle.close()
+    output.discard()
+    types.discard()
+  }
+
+  private func flush() throws {
+    guard !buffer.isEmpty else { return }
+    do {
+      try handle.write(contentsOf: buffer)
+    } catch {
+      throw OutputError.notWritable(path: output.target.path, reason: error.localizedDescription)
+    }
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  private static func append(_ values: [FieldValue], to buffer: inout [UInt8]) {
+    for (index, value) in values.enumerated() {
+      if index > 0 { buffer.append(UInt8(ascii: ",")) }
+      switch value {
+      case .null: break
+      case .integer(let number): appendInteger(number, to: &buffer)
+      case .real(let number):
+        // Whole numbers (cell corners) print as integers: exact, and much faster.
+        if number.rounded() == number && abs(number) < 1e15 {
+          appendInteger(Int64(number), to: &buffer)
+        } else if number.isFinite {
+          buffer.append(contentsOf: number.description.utf8)
+        }
+      case .boolean(let flag): buffer.append(UInt8(ascii: flag ? "1" : "0"))
+      default: appendQuoted(value.description, to: &buffer)
+      }
+    }
+    buffer.append(UInt8(ascii: "\n"))
+  }
+
+  private static func appendInteger(_ number: Int64, to buffer: inout [UInt8]) {
+    if number < 0 { buffer.append(UInt8(ascii: "-")) }
+    var magnitude = number.magnitude
+    var digits:
+      (
+        UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+        UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+      ) = (
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+      )
+    var count = 0
+    withUnsafeMutableBytes(of: &digits) { space in
+      repeat {
+        space[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+        magnitude /= 10
+        count += 1
+      } while magnitude > 0
+      buffer.append(contentsOf: space[(20 - count)...])
+    }
+  }
+
+  private static func appendQuoted(_ text: String, to buffer: inout [UInt8]) {
+    let needsQuotes = text.utf8.contains {
+      $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13
+    }
+    guard needsQuotes else {
+      buffer.append(contentsOf: text.utf8)
+      return
+    }
+    buffer.append(UInt8(ascii: "\""))
+    for byte in text.utf8 {
+      if byte == UInt8(ascii: "\"") { buffer.append(byte) }
+      buffer.append(byte)
+    }
+    buffer.append(UInt8(ascii: "\""))
+  }
+}
