@@ -133,19 +133,38 @@ public final class PolygonMask {
   private let parts: [Geometry]
   private let tree: STRTree
 
-  /// Reads the mask polygons from `path` (first layer unless `layer`) in `workingCRS`.
+  /// Reads the mask from `path` in `workingCRS`: the polygons of a vector layer
+  /// (first layer unless `layer`), or, for a raster, the pixels of its first band
+  /// whose value is not 0 (nor nodata), turned into polygons.
   /// - Throws: `GDALError`, `PROJError`, `GEOSError`, `AnalysisError.missingCRS`.
   public init(path: String, layer: String? = nil, workingCRS: CRS) throws {
-    let dataset = try VectorDataset(path: path)
-    let source = try layer.map(dataset.layer(named:)) ?? dataset.layer(at: 0)
-    guard let crs = source.crs else {
-      throw AnalysisError.missingCRS(path: path, layer: source.name)
+    var found: [Geometry] = []
+    var declaredCRS: CRS?
+    do {
+      let dataset = try VectorDataset(path: path)
+      let source = try layer.map(dataset.layer(named:)) ?? dataset.layer(at: 0)
+      guard let declared = source.crs else {
+        throw AnalysisError.missingCRS(path: path, layer: source.name)
+      }
+      declaredCRS = declared
+      try source.forEachFeature { feature in
+        if let geometry = feature.geometry, !geometry.isEmpty { found.append(geometry) }
+      }
+    } catch GDALError.notVector {
+      let raster = try RasterDataset(path: path)
+      guard let declared = raster.crs else {
+        throw AnalysisError.missingCRS(path: path, layer: "band 1")
+      }
+      declaredCRS = declared
+      found = try raster.polygonize(band: 1).filter { $0.value != 0 }.map(\.polygon)
+    }
+    guard let crs = declaredCRS else {
+      throw AnalysisError.missingCRS(path: path, layer: layer ?? "")
     }
     let transformer =
       crs.isEquivalent(to: workingCRS) ? nil : try Transformer(from: crs, to: workingCRS)
     var parts: [Geometry] = []
-    try source.forEachFeature { feature in
-      guard var geometry = feature.geometry, !geometry.isEmpty else { return }
+    for var geometry in found {
       if let transformer {
         geometry = try geometry.transformed { x, y in (x, y) = try transformer.transform(x: x, y: y)
         }
