@@ -9,7 +9,8 @@ let package = Package(
     .executable(name: "territory", targets: ["territory"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
     // System libraries from Debian (Scripts/setup installs them).
@@ -26,7 +27,9 @@ let package = Package(
     .target(name: "GDALKit", dependencies: ["GeoCore", "GEOSKit", "PROJKit", "CGDAL"]),
 
     // Grids, areal interpolation, zonal statistics: the analyses across scales.
-    .target(name: "Analysis", dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit"]),
+    .target(
+      name: "Analysis",
+      dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit", .product(name: "Yams", package: "Yams")]),
 
     // The Swift API for notebooks and other Swift programs.
     .target(

@@ -9,23 +9,30 @@ public struct SquareGrid: Sendable, Hashable {
   public let cellSize: Double
   /// Whether cells carry INSPIRE / European grid identifiers (the CRS is EPSG:3035).
   public let inspire: Bool
+  /// Where the lines of the grid start: (0, 0) for the aligned grid; the scale
+  /// report also places grids shifted by half a cell to measure the zoning effect.
+  public let origin: SIMD2<Double>
 
   /// Creates a grid of `cellSize` (> 0); `inspire` adds identifiers such as
-  /// `CRS3035RES1000mN2890000E3760000` (only meaningful in EPSG:3035).
-  public init(cellSize: Double, inspire: Bool = false) {
+  /// `CRS3035RES1000mN2890000E3760000` (only meaningful in EPSG:3035, aligned grids).
+  public init(cellSize: Double, inspire: Bool = false, origin: SIMD2<Double> = .zero) {
     precondition(cellSize > 0, "cell size must be positive")
     self.cellSize = cellSize
-    self.inspire = inspire
+    self.inspire = inspire && origin == .zero
+    self.origin = origin
   }
 
-  /// The lattice of the grid (origin at 0, 0).
-  public var lattice: CellLattice { CellLattice(width: cellSize, height: cellSize) }
+  /// The lattice of the grid.
+  public var lattice: CellLattice {
+    CellLattice(originX: origin.x, originY: origin.y, width: cellSize, height: cellSize)
+  }
 
   /// The bounds of cell (column, row).
   public func envelope(column: Int, row: Int) -> Envelope {
-    Envelope(
-      minX: Double(column) * cellSize, minY: Double(row) * cellSize,
-      maxX: Double(column + 1) * cellSize, maxY: Double(row + 1) * cellSize)
+    let lattice = lattice
+    return Envelope(
+      minX: lattice.x(column), minY: lattice.y(row), maxX: lattice.x(column + 1),
+      maxY: lattice.y(row + 1))
   }
 
   /// The columns and rows of the cells that meet `box` (cells closed on the left and bottom).

@@ -17,13 +17,27 @@ public struct TargetLayer: Sendable {
   /// The CRS the layer was read in (it is reprojected when it differs from the working CRS).
   public var sourceCRS: CRS
 
-  /// Reads the targets of `path` (first layer unless `layer`) in `workingCRS`.
+  /// Creates a target layer from its parts.
+  public init(
+    name: String, fields: [Field], attributes: [[FieldValue]], geometries: [[UInt8]], sourceCRS: CRS
+  ) {
+    self.name = name
+    self.fields = fields
+    self.attributes = attributes
+    self.geometries = geometries
+    self.sourceCRS = sourceCRS
+  }
+
+  /// Reads the targets of `path` (first layer unless `layer`) in `workingCRS`,
+  /// assuming `assumedCRS` instead of the file's CRS when given.
   /// - Throws: `AnalysisError.missingCRS`, `.notPolygons`, `.emptySource`,
   ///   `GDALError`, `PROJError`, `GEOSError`.
-  public static func load(path: String, layer: String?, workingCRS: CRS) throws -> TargetLayer {
+  public static func load(
+    path: String, layer: String?, workingCRS: CRS, assumedCRS: CRS? = nil
+  ) throws -> TargetLayer {
     let dataset = try VectorDataset(path: path)
     let source = try layer.map(dataset.layer(named:)) ?? dataset.layer(at: 0)
-    guard let crs = source.crs else {
+    guard let crs = assumedCRS ?? source.crs else {
       throw AnalysisError.missingCRS(path: path, layer: source.name)
     }
     let type = source.geometryType

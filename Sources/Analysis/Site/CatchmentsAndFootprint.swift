@@ -1,0 +1,85 @@
+import GEOSKit
+import GeoCore
+
+extension LoadedSite {
+  /// Buffers of every radius around every point of the catchment layer, with
+  /// the counts of the units interpolated onto them (they overlap, so counts are
+  /// split by the share of each unit's own area).
+  public func catchments(_ spec: CatchmentSpec) throws -> ScaleTable? {
+    guard let layer = manifest.layer(spec.points) else { return nil }
+    let locations = try LoadedSite.readPoints(layer, manifest: manifest, crs: crs)
+    var polygons: [[UInt8]] = []
+    var ids: [[FieldValue]] = []
+    for radius in spec.radii.sorted() {
+      for (index, point) in locations.enumerated() {
+        polygons.append(
+          try Geometry.point(x: point.x, y: point.y).buffer(radius, quadrantSegments: 16).wkb)
+        ids.append([.integer(Int64(index + 1)), .real(radius)])
+      }
+    }
+    let result = try ArealInterpolation.interpolate(
+      units, onto: .polygons(polygons), extensiveNames: extensive, intensiveNames: intensive,
+      categoricalNames: categorical)
+    let values = ValueTable(result, coveredArea: true)
+    return ScaleTable(
+      name: "catchments",
+      fields: [Field(name: "point", type: .integer), Field(name: "radius", type: .real)]
+        + values.fields,
+      rows: zip(ids, values.rows).map { $0 + $1.values }, geometries: polygons, indicators: [],
+      neighbours: [], balances: result.balances, rule: result.rule)
+  }
+
+  /// The union of the units where `field = value`, closed by `close` metres
+  /// (buffer out, then in), as separate pieces with their area, their counts and
+  /// the number of units each spans.
+  public func footprint(_ spec: FootprintSpec) throws -> ScaleTable? {
+    guard let column = unitsTargets.fields.firstIndex(where: { $0.name == spec.field }) else {
+      throw AnalysisError.fieldNotFound(
+        path: unitsSpec.path, layer: unitsSpec.key, field: spec.field,
+        available: unitsTargets.fields.map(\.name))
+    }
+    let selected = unitsTargets.attributes.indices.filter {
+      unitsTargets.attributes[$0][column].description == spec.value
+        && !unitsTargets.geometries[$0].isEmpty
+    }
+    guard !selected.isEmpty else { return nil }
+    let shapes = try selected.map { try Geometry(wkb: unitsTargets.geometries[$0]) }
+    var union = try Geometry.unionAll(shapes)
+    if spec.close > 0 {
+      union = try union.buffer(spec.close, quadrantSegments: 8).buffer(
+        -spec.close, quadrantSegments: 8)
+    }
+    let pieces = try union.polygonalPart().parts.filter { !$0.isEmpty && $0.area > 0 }
+    let wkbs = pieces.map(\.wkb)
+    let result = try ArealInterpolation.interpolate(
+      units, onto: .polygons(wkbs), extensiveNames: extensive, intensiveNames: intensive,
+      categoricalNames: categorical)
+    let all = try unitsTargets.geometries.map { try $0.isEmpty ? nil : Geometry(wkb: $0) }
+    let tree = STRTree(
+      envelopes: all.map {
+        $0?.envelope ?? Envelope(minX: .infinity, minY: .infinity, maxX: .infinity, maxY: .infinity)
+      })
+    var rows: [[FieldValue]] = []
+    let values = ValueTable(result, coveredArea: false)
+    for (index, piece) in pieces.enumerated() {
+      let prepared = try PreparedGeometry(piece)
+      var spanned = 0
+      for candidate in tree.query(piece.envelope!) {
+        guard let unit = all[candidate], try prepared.intersects(unit) else { continue }
+        if try piece.intersection(with: unit).area > 0 { spanned += 1 }
+      }
+      rows.append(
+        [.integer(Int64(index + 1)), .real(piece.area), .integer(Int64(spanned))]
+          + values.rows[index].values)
+    }
+    return ScaleTable(
+      name: "footprint",
+      fields: [
+        Field(name: "piece", type: .integer), Field(name: "area", type: .real),
+        Field(name: "units", type: .integer),
+      ]
+        + values.fields,
+      rows: rows, geometries: wkbs, indicators: [], neighbours: [], balances: result.balances,
+      rule: result.rule)
+  }
+}

@@ -1,0 +1,205 @@
+import Foundation
+import Yams
+
+/// Reads the `layers` section.
+enum LayerReading {
+  static func layers(_ node: Node, reader: NodeReader, manifest: SiteManifest) throws -> [LayerSpec]
+  {
+    var layers: [LayerSpec] = []
+    for entry in try reader.namedEntries(node, at: "layers") {
+      let place = "layers.\(entry.name)"
+      let fields = try reader.mapping(
+        entry.value, at: place, keys: ManifestReader.layerKeys, required: ["path", "role"])
+      let path = try reader.string(fields["path"]!, at: "\(place).path")
+      try checkInside(path, node: fields["path"]!, manifest: manifest, reader: reader)
+      let roleText = try reader.string(fields["role"]!, at: "\(place).role")
+      guard let role = LayerRole(rawValue: roleText) else {
+        throw reader.error(
+          fields["role"],
+          "\(place).role '\(roleText)' is not a role; use one of \(LayerRole.allCases.map(\.rawValue).joined(separator: ", "))"
+        )
+      }
+      var variables: [VariableSpec] = []
+      if let node = fields["variables"] {
+        variables = try self.variables(node, at: "\(place).variables", reader: reader)
+      }
+      layers.append(
+        LayerSpec(
+          key: entry.name, path: path,
+          layer: try fields["layer"].map { try reader.string($0, at: "\(place).layer") },
+          crs: try fields["crs"].map { try reader.string($0, at: "\(place).crs") }, role: role,
+          id: try fields["id"].map { try reader.string($0, at: "\(place).id") },
+          variables: variables))
+    }
+    if layers.isEmpty { throw reader.error(node, "layers is empty; declare at least one layer") }
+    return layers
+  }
+
+  private static func variables(_ node: Node, at place: String, reader: NodeReader) throws
+    -> [VariableSpec]
+  {
+    guard case .mapping(let mapping) = node else {
+      throw reader.error(node, "\(place) must be a mapping of field names to {kind, label}")
+    }
+    var variables: [VariableSpec] = []
+    for (key, value) in mapping {
+      guard let name = key.string, !name.isEmpty else {
+        throw reader.error(key, "\(place) has an empty name")
+      }
+      let fields = try reader.mapping(
+        value, at: "\(place).\(name)", keys: ManifestReader.variableKeys, required: ["kind"])
+      let kindText = try reader.string(fields["kind"]!, at: "\(place).\(name).kind")
+      guard let kind = VariableKind(rawValue: kindText) else {
+        throw reader.error(
+          fields["kind"],
+          "\(place).\(name).kind '\(kindText)' is not a kind; use one of \(VariableKind.allCases.map(\.rawValue).joined(separator: ", "))"
+        )
+      }
+      if let earlier = variables.first(where: { $0.name == name }) {
+        throw reader.error(
+          key,
+          "variable '\(name)' is declared twice in \(place) (\(earlier.kind.rawValue) and \(kind.rawValue)); a variable has one kind"
+        )
+      }
+      let band = try fields["band"].map { try reader.number($0, at: "\(place).\(name).band") } ?? 1
+      guard band >= 1, band == band.rounded() else {
+        throw reader.error(fields["band"], "\(place).\(name).band must be a band number from 1")
+      }
+      variables.append(
+        VariableSpec(
+          name: name, kind: kind,
+          labels: try fields["label"].map { try reader.stringMap($0, at: "\(place).\(name).label") }
+            ?? [:],
+          band: Int(band)))
+    }
+    return variables
+  }
+
+  /// Refuses paths that leave the site folder unless the manifest allows it.
+  private static func checkInside(
+    _ path: String, node: Node, manifest: SiteManifest, reader: NodeReader
+  ) throws {
+    guard !manifest.allowOutside else { return }
+    let folder = URL(fileURLWithPath: manifest.folder).standardizedFileURL.path
+    let full = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: folder + "/"))
+      .standardizedFileURL.path
+    guard full.hasPrefix(folder + "/") else {
+      throw reader.error(
+        node,
+        "the path '\(path)' leaves the site folder; copy the file into the site, or add 'allow-outside: true'"
+      )
+    }
+  }
+}
+
+/// Reads the `scales` section.
+enum ScaleReading {
+  static func scales(_ node: Node, reader: NodeReader, manifest: SiteManifest) throws -> [ScaleSpec]
+  {
+    guard case .sequence(let sequence) = node else {
+      throw reader.error(node, "scales must be a list, e.g. '- {name: grid200, grid: 200}'")
+    }
+    var scales: [ScaleSpec] = []
+    for item in sequence {
+      let fields = try reader.mapping(
+        item, at: "a scale", keys: ManifestReader.scaleKeys, required: ["name"])
+      let name = try reader.string(fields["name"]!, at: "scales.name")
+      let place = "scale '\(name)'"
+      let kinds = ["grid", "hex", "units", "dissolve", "zones"].filter { fields[$0] != nil }
+      guard kinds.count == 1 else {
+        throw reader.error(item, "\(place) needs exactly one of grid, hex, units, dissolve, zones")
+      }
+      func layerName(_ key: String, roles: [LayerRole]) throws -> String {
+        let layer = try reader.string(fields[key]!, at: "\(place).\(key)")
+        guard let found = manifest.layer(layer), roles.contains(found.role) else {
+          throw reader.error(
+            fields[key],
+            "\(place): '\(layer)' is not a layer with role \(roles.map(\.rawValue).joined(separator: " or ")); the layers are \(manifest.layers.map(\.key).joined(separator: ", "))"
+          )
+        }
+        return layer
+      }
+      let kind: ScaleSpec.Kind
+      switch kinds[0] {
+      case "grid", "hex":
+        let cell = try reader.number(fields[kinds[0]]!, at: "\(place).\(kinds[0])")
+        guard cell > 0 else {
+          throw reader.error(
+            fields[kinds[0]],
+            "\(place): the cell size must be a positive number of metres, not \(cell)")
+        }
+        kind = .grid(hexagonal: kinds[0] == "hex", cell: cell)
+      case "units": kind = .units(layer: try layerName("units", roles: [.units]))
+      case "dissolve":
+        kind = .dissolve(
+          layer: try layerName("dissolve", roles: [.units]),
+          field: try fields["by"].map { try reader.string($0, at: "\(place).by") })
+      default: kind = .zones(layer: try layerName("zones", roles: [.zones, .units]))
+      }
+      if scales.contains(where: { $0.name == name }) {
+        throw reader.error(fields["name"], "two scales are called '\(name)'; names must differ")
+      }
+      scales.append(
+        ScaleSpec(
+          name: name, kind: kind,
+          labels: try fields["label"].map { try reader.stringMap($0, at: "\(place).label") } ?? [:])
+      )
+    }
+    return scales
+  }
+}
+
+/// Reads the `analyses` section.
+enum AnalysisReading {
+  static func analyses(_ node: Node, reader: NodeReader, manifest: SiteManifest) throws
+    -> AnalysesSpec
+  {
+    let fields = try reader.mapping(node, at: "analyses", keys: ManifestReader.analysisKeys)
+    var spec = AnalysesSpec()
+    func layers(_ key: String, role: LayerRole) throws -> [String] {
+      let names = try reader.strings(fields[key]!, at: "analyses.\(key)")
+      for name in names where manifest.layer(name)?.role != role {
+        throw reader.error(
+          fields[key], "analyses.\(key): '\(name)' is not a \(role.rawValue) layer")
+      }
+      return names
+    }
+    if let node = fields["densities"] {
+      spec.densities = try reader.bool(node, at: "analyses.densities")
+    }
+    if fields["zonal"] != nil { spec.zonal = try layers("zonal", role: .raster) }
+    if fields["points"] != nil { spec.points = try layers("points", role: .points) }
+    if let node = fields["catchments"] {
+      let entry = try reader.mapping(
+        node, at: "analyses.catchments", keys: ["points", "radii", "units"],
+        required: ["points", "radii", "units"])
+      let radii = try reader.numbers(entry["radii"]!, at: "analyses.catchments.radii")
+      guard !radii.isEmpty, radii.allSatisfy({ $0 > 0 }) else {
+        throw reader.error(
+          entry["radii"], "analyses.catchments.radii must be positive distances in metres")
+      }
+      spec.catchments = CatchmentSpec(
+        points: try reader.string(entry["points"]!, at: "analyses.catchments.points"), radii: radii,
+        units: try reader.string(entry["units"]!, at: "analyses.catchments.units"))
+    }
+    if let node = fields["footprint"] {
+      let entry = try reader.mapping(
+        node, at: "analyses.footprint", keys: ["layer", "where", "close"],
+        required: ["layer", "where"])
+      let condition = try reader.string(entry["where"]!, at: "analyses.footprint.where")
+      let parts = condition.split(separator: "=", maxSplits: 1).map {
+        $0.trimmingCharacters(in: .whitespaces)
+      }
+      guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+        throw reader.error(
+          entry["where"], "analyses.footprint.where must read FIELD = VALUE, e.g. 'TIPO = URBANO'")
+      }
+      spec.footprint = FootprintSpec(
+        layer: try reader.string(entry["layer"]!, at: "analyses.footprint.layer"), field: parts[0],
+        value: parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "'\"")),
+        close: try entry["close"].map { try reader.number($0, at: "analyses.footprint.close") } ?? 0
+      )
+    }
+    return spec
+  }
+}

@@ -1,0 +1,235 @@
+import GDALKit
+import GEOSKit
+import GeoCore
+import PROJKit
+
+/// One scale of a site's analysis: its targets with identifying fields, the
+/// interpolated variables and the indicators, ready to write and to report on.
+public struct ScaleTable: Sendable {
+  /// One indicator's values, by row (`nil` where a target has no data).
+  public struct Indicator: Sendable {
+    /// The column name (`V014_density`).
+    public var name: String
+    /// What it measures, for the report (`V014 per km²`).
+    public var description: String
+    public var values: [Double?]
+  }
+
+  public var name: String
+  public var fields: [Field]
+  public var rows: [[FieldValue]]
+  /// Each row's geometry as WKB in the working CRS.
+  public var geometries: [[UInt8]]
+  public var indicators: [Indicator]
+  /// Queen contiguity by row index.
+  public var neighbours: [[Int]]
+  public var balances: [MassBalance]
+  public var rule: ExtensiveRule
+}
+
+extension LoadedSite {
+  /// Builds one scale; a square grid may be placed with its lines moved by `shift`.
+  public func table(for scale: ScaleSpec, shift: SIMD2<Double> = .zero) throws -> ScaleTable {
+    var idFields: [Field]
+    var idValues: [[FieldValue]]
+    var geometries: [[UInt8]]
+    var neighbours: [[Int]]
+    let result: InterpolationResult
+    switch scale.kind {
+    case .grid(let hexagonal, let cell):
+      let shape: GridShape =
+        hexagonal
+        ? .hexagon(HexGrid(spacing: cell))
+        : .square(SquareGrid(cellSize: cell, inspire: crs.epsgCode == 3035, origin: shift))
+      result = try ArealInterpolation.interpolate(
+        units, onto: shape.targets, extensiveNames: extensive, intensiveNames: intensive,
+        categoricalNames: categorical)
+      let keys = result.targets.map(\.key)
+      idFields = [Field(name: "col", type: .integer), Field(name: "row", type: .integer)]
+      idValues = keys.map { [.integer(Int64($0.column)), .integer(Int64($0.row))] }
+      if case .square(let grid) = shape, grid.inspire {
+        idFields.append(Field(name: "inspire_id", type: .string))
+        for (index, key) in keys.enumerated() {
+          idValues[index].append(.string(grid.inspireIdentifier(column: key.column, row: key.row)))
+        }
+      }
+      geometries = try keys.map { try shape.polygon($0).wkb }
+      neighbours = hexagonal ? Neighbours.hexagons(keys) : Neighbours.squares(keys)
+    case .units, .dissolve, .zones:
+      let targets = try targetLayer(for: scale)
+      result = try ArealInterpolation.interpolate(
+        units, onto: .polygons(targets.geometries), extensiveNames: extensive,
+        intensiveNames: intensive, categoricalNames: categorical)
+      idFields = targets.fields
+      idValues = targets.attributes
+      geometries = targets.geometries
+      neighbours = try Neighbours.polygons(geometries)
+    }
+    let values = ValueTable(result, coveredArea: true)
+    var fields = idFields + values.fields
+    var rows = zip(idValues, values.rows).map { $0 + $1.values }
+    var indicators: [ScaleTable.Indicator] = []
+    if manifest.analyses.densities {
+      for (variable, name) in extensive.enumerated() {
+        let density = result.targets.map { target -> Double? in
+          target.coveredArea > 0 ? target.extensive[variable] / (target.coveredArea / 1e6) : nil
+        }
+        indicators.append(
+          .init(name: name + "_density", description: "\(name) per km²", values: density))
+      }
+    }
+    for (variable, name) in intensive.enumerated() {
+      indicators.append(
+        .init(name: name, description: name, values: result.targets.map { $0.intensive[variable] }))
+    }
+    for raster in rasters {
+      indicators += try zonalMeans(raster, geometries: geometries)
+    }
+    for layer in points {
+      let counts = try pointCounts(
+        layer.locations, scale: scale, shift: shift, geometries: geometries,
+        keys: result.targets.map(\.key))
+      indicators.append(
+        .init(
+          name: layer.spec.key + "_count", description: "\(layer.spec.key) (points)", values: counts
+        ))
+    }
+    fields += indicators.map { Field(name: $0.name, type: .real) }
+    for (index, _) in rows.enumerated() {
+      rows[index] += indicators.map { $0.values[index].map(FieldValue.real) ?? .null }
+    }
+    return ScaleTable(
+      name: scale.name, fields: fields, rows: rows, geometries: geometries, indicators: indicators,
+      neighbours: neighbours, balances: result.balances, rule: result.rule)
+  }
+
+  /// The polygons of a `units`, `dissolve` or `zones` scale.
+  func targetLayer(for scale: ScaleSpec) throws -> TargetLayer {
+    switch scale.kind {
+    case .units(let key) where key == unitsSpec.key:
+      let keep = unitsSpec.id.flatMap { id in unitsTargets.fields.firstIndex { $0.name == id } }
+      guard let keep else { return unitsTargets.only(fields: []) }
+      return unitsTargets.only(fields: [keep])
+    case .units(let key), .zones(let key):
+      guard let spec = manifest.layer(key) else {
+        throw SiteError(path: manifest.folder, message: "no layer '\(key)'")
+      }
+      return try TargetLayer.load(
+        path: Self.path(of: spec, in: manifest), layer: spec.layer, workingCRS: crs,
+        assumedCRS: try spec.crs.map { try CRS($0) })
+    case .dissolve(_, let field):
+      return try unitsTargets.dissolved(by: field)
+    case .grid:
+      preconditionFailure("grids have no target layer")
+    }
+  }
+
+  /// The mean of a raster over each geometry, each pixel weighted by the exact
+  /// fraction covered.
+  private func zonalMeans(
+    _ raster: (spec: LayerSpec, path: String, crs: CRS), geometries: [[UInt8]]
+  ) throws
+    -> [ScaleTable.Indicator]
+  {
+    let dataset = try RasterDataset(path: raster.path)
+    let transformer =
+      crs.isEquivalent(to: raster.crs) ? nil : try Transformer(from: crs, to: raster.crs)
+    let zones = try geometries.map { wkb -> [PolygonRings] in
+      guard !wkb.isEmpty else { return [] }
+      var geometry = try Geometry(wkb: wkb)
+      if let transformer {
+        geometry = try geometry.transformed { x, y in (x, y) = try transformer.transform(x: x, y: y)
+        }
+      }
+      return geometry.polygonRings().map(PolygonRings.init(rings:))
+    }
+    return try raster.spec.variables.filter { $0.kind == .continuous }.map { variable in
+      let statistics = try ZonalStatistics.compute(
+        raster: dataset, band: variable.band, zones: zones, rule: .coverage)
+      return .init(
+        name: variable.name + "_mean", description: "mean \(variable.name)",
+        values: statistics.map(\.mean))
+    }
+  }
+
+  /// How many points fall in each target (a point on a shared border counts once).
+  private func pointCounts(
+    _ locations: [SIMD2<Double>], scale: ScaleSpec, shift: SIMD2<Double>, geometries: [[UInt8]],
+    keys: [TargetKey]
+  ) throws -> [Double?] {
+    var counts = [Double](repeating: 0, count: geometries.count)
+    if case .grid(let hexagonal, let cell) = scale.kind {
+      let shape: GridShape =
+        hexagonal
+        ? .hexagon(HexGrid(spacing: cell)) : .square(SquareGrid(cellSize: cell, origin: shift))
+      var index: [TargetKey: Int] = [:]
+      for (position, key) in keys.enumerated() { index[key] = position }
+      for point in locations {
+        if let key = shape.cell(containing: point), let position = index[key] {
+          counts[position] += 1
+        }
+      }
+      return counts
+    }
+    let shapes = try geometries.map {
+      try $0.isEmpty ? Geometry(wkt: "POLYGON EMPTY") : Geometry(wkb: $0)
+    }
+    let prepared = try shapes.map { try PreparedGeometry($0) }
+    let tree = STRTree(
+      envelopes: shapes.map {
+        $0.envelope ?? Envelope(minX: .infinity, minY: .infinity, maxX: .infinity, maxY: .infinity)
+      })
+    for point in locations {
+      let probe = Geometry.point(x: point.x, y: point.y)
+      for position in tree.query(
+        Envelope(minX: point.x, minY: point.y, maxX: point.x, maxY: point.y))
+      where try prepared[position].covers(probe) {
+        counts[position] += 1
+        break
+      }
+    }
+    return counts
+  }
+}
+
+extension TargetLayer {
+  /// The same targets with only the fields at `indexes`.
+  func only(fields indexes: [Int]) -> TargetLayer {
+    TargetLayer(
+      name: name, fields: indexes.map { fields[$0] },
+      attributes: attributes.map { row in indexes.map { row[$0] } },
+      geometries: geometries, sourceCRS: sourceCRS)
+  }
+
+  /// The targets dissolved by the value of `field` (all together when `nil`),
+  /// groups in sorted order, each with the number of units it holds.
+  func dissolved(by field: String?) throws -> TargetLayer {
+    let column = field.flatMap { name in fields.firstIndex { $0.name == name } }
+    if let field, column == nil {
+      throw AnalysisError.fieldNotFound(
+        path: name, layer: name, field: field, available: fields.map(\.name))
+    }
+    var groups: [String: [Int]] = [:]
+    for index in attributes.indices where !geometries[index].isEmpty {
+      let key =
+        column.map { attributes[index][$0].isNull ? "" : attributes[index][$0].description }
+        ?? "all"
+      groups[key, default: []].append(index)
+    }
+    var rows: [[FieldValue]] = []
+    var shapes: [[UInt8]] = []
+    for key in groups.keys.sorted() {
+      let members = groups[key]!
+      let union = try Geometry.unionAll(members.map { try Geometry(wkb: geometries[$0]) })
+      shapes.append(try union.polygonalPart().wkb)
+      let label: FieldValue = key.isEmpty ? .null : .string(key)
+      rows.append((column == nil ? [] : [label]) + [.integer(Int64(members.count))])
+    }
+    let groupFields =
+      (field.map { [Field(name: $0, type: .string)] } ?? []) + [
+        Field(name: "units", type: .integer)
+      ]
+    return TargetLayer(
+      name: name, fields: groupFields, attributes: rows, geometries: shapes, sourceCRS: sourceCRS)
+  }
+}
