@@ -108,3 +108,9 @@ public enum GEOSDiagnostics {
     GEOSContext.current.liveObjects.load(ordering: .relaxed)
   }
 }
+
+/// The GEOS library in use.
+public enum GEOSLibrary {
+  /// GEOS's version (`3.11.1-CAPI-1.17.1`).
+  public static var version: String { String(cString: GEOSversion()) }
+}

@@ -122,3 +122,64 @@ public enum OutputError: Error, Sendable, Equatable, CustomStringConvertible {
     }
   }
 }
+
+/// An output folder built beside its final place and swapped in when complete:
+/// if the job fails, the previous contents of the folder are left intact.
+public final class StagedFolder {
+  /// The final folder.
+  public let target: URL
+  /// Where the job writes.
+  public let staging: URL
+  private var finished = false
+
+  /// Prepares to fill `path`.
+  /// - Throws: `OutputError.exists` when `path` holds files and the policy is
+  ///   `.refuse`; `.folderMissing` when its parent does not exist.
+  public init(path: String, policy: ExistingOutputPolicy) throws(OutputError) {
+    let target = URL(fileURLWithPath: path).standardizedFileURL
+    let parent = target.deletingLastPathComponent()
+    guard FileManager.default.fileExists(atPath: parent.path) else {
+      throw .folderMissing(path: path, folder: parent.path)
+    }
+    let existing = (try? FileManager.default.contentsOfDirectory(atPath: target.path)) ?? []
+    if !existing.isEmpty && policy == .refuse { throw .exists(path: path) }
+    let staging = parent.appendingPathComponent(
+      ".\(target.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
+    do {
+      try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
+    } catch {
+      throw .notWritable(path: path, reason: error.localizedDescription)
+    }
+    self.target = target
+    self.staging = staging
+  }
+
+  deinit { if !finished { try? FileManager.default.removeItem(at: staging) } }
+
+  /// Puts the new folder in place of the old one (removed afterwards).
+  /// - Throws: `OutputError.notWritable`; the old folder is then kept.
+  public func commit() throws(OutputError) {
+    guard !finished else { return }
+    finished = true
+    let old = target.deletingLastPathComponent().appendingPathComponent(
+      ".\(target.lastPathComponent).old-\(UUID().uuidString.prefix(8))")
+    let hadOld = FileManager.default.fileExists(atPath: target.path)
+    if hadOld, rename(target.path, old.path) != 0 {
+      try? FileManager.default.removeItem(at: staging)
+      throw .notWritable(path: target.path, reason: String(cString: strerror(errno)))
+    }
+    guard rename(staging.path, target.path) == 0 else {
+      let reason = String(cString: strerror(errno))
+      if hadOld { _ = rename(old.path, target.path) }
+      try? FileManager.default.removeItem(at: staging)
+      throw .notWritable(path: target.path, reason: reason)
+    }
+    if hadOld { try? FileManager.default.removeItem(at: old) }
+  }
+
+  /// Removes what was written; the old folder stays.
+  public func discard() {
+    finished = true
+    try? FileManager.default.removeItem(at: staging)
+  }
+}

@@ -169,3 +169,9 @@ extension CRS {
     return (major, inverse)
   }
 }
+
+/// The PROJ library in use.
+public enum PROJLibrary {
+  /// PROJ's version (`9.1.1`).
+  public static var version: String { String(cString: proj_info().version) }
+}

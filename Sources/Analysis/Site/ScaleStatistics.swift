@@ -4,9 +4,9 @@ import Foundation
 public struct ScaleStatistics: Sendable, Codable, Equatable {
   /// Units (cells, zones) with a value.
   public var count: Int
-  public var mean: Double
+  public var mean: Double?
   /// Population standard deviation.
-  public var std: Double
+  public var std: Double?
   /// Coefficient of variation, std / mean (`nil` when the mean is 0).
   public var cv: Double?
   /// Gini coefficient of the values (0 equal, toward 1 concentrated).
@@ -21,16 +21,13 @@ public struct ScaleStatistics: Sendable, Codable, Equatable {
   public init(values: [Double?], neighbours: [[Int]]) {
     let present = values.compactMap { $0 }
     count = present.count
-    guard !present.isEmpty else {
-      mean = .nan
-      std = .nan
-      return
-    }
+    guard !present.isEmpty else { return }
     let n = Double(present.count)
-    mean = present.reduce(0, +) / n
-    let m = mean
-    std = (present.reduce(0) { $0 + ($1 - m) * ($1 - m) } / n).squareRoot()
-    cv = mean != 0 ? std / mean : nil
+    let m = present.reduce(0, +) / n
+    let s = (present.reduce(0) { $0 + ($1 - m) * ($1 - m) } / n).squareRoot()
+    mean = m
+    std = s
+    cv = m != 0 ? s / m : nil
     gini = Self.gini(present)
     let total = present.reduce(0, +)
     if total > 0 {

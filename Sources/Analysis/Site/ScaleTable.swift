@@ -75,7 +75,9 @@ extension LoadedSite {
           target.coveredArea > 0 ? target.extensive[variable] / (target.coveredArea / 1e6) : nil
         }
         indicators.append(
-          .init(name: name + "_density", description: "\(name) per km²", values: density))
+          .init(
+            name: name + "_density", description: "\(variableLabel(name)) per km²", values: density)
+        )
       }
     }
     for (variable, name) in intensive.enumerated() {
@@ -101,6 +103,11 @@ extension LoadedSite {
     return ScaleTable(
       name: scale.name, fields: fields, rows: rows, geometries: geometries, indicators: indicators,
       neighbours: neighbours, balances: result.balances, rule: result.rule)
+  }
+
+  /// A units variable's English label, for the report.
+  func variableLabel(_ name: String) -> String {
+    unitsSpec.variables.first { $0.name == name }?.label("en") ?? name
   }
 
   /// The polygons of a `units`, `dissolve` or `zones` scale.
@@ -147,7 +154,7 @@ extension LoadedSite {
       let statistics = try ZonalStatistics.compute(
         raster: dataset, band: variable.band, zones: zones, rule: .coverage)
       return .init(
-        name: variable.name + "_mean", description: "mean \(variable.name)",
+        name: variable.name + "_mean", description: "mean \(variable.label("en").lowercased())",
         values: statistics.map(\.mean))
     }
   }

@@ -1,0 +1,213 @@
+import Foundation
+
+/// The scale report: how the picture of every indicator changes with the scale
+/// and with where the lines are drawn (the modifiable areal unit problem).
+public struct ScaleReport: Sendable, Encodable {
+  /// The range of a statistic over the four placements of a square grid
+  /// (aligned, shifted half a cell in x, in y, in both).
+  public struct Range: Sendable, Encodable, Equatable {
+    public var low: Double
+    public var high: Double
+  }
+
+  /// One indicator at one scale.
+  public struct Entry: Sendable, Encodable {
+    public var scale: String
+    public var statistics: ScaleStatistics
+    /// For square grids: each statistic's range across the four placements.
+    public var zoning: [String: Range]?
+  }
+
+  /// One indicator across the ladder.
+  public struct Indicator: Sendable, Encodable {
+    public var name: String
+    public var description: String
+    public var scales: [Entry] = []
+    public var summary = ""
+  }
+
+  /// One scale's targets and mass balance.
+  public struct Scale: Sendable, Encodable {
+    public var name: String
+    public var label: String
+    public var targets: Int
+    public var rule: String
+    public var balances: [MassBalance]
+  }
+
+  public var site: String
+  public var title: String
+  public var crs: String
+  public var check: SiteCheckReport
+  public var repairedUnits: Int
+  public var scales: [Scale] = []
+  public var indicators: [Indicator] = []
+  public var extras: [Scale] = []
+  private var language: String
+
+  init(manifest: SiteManifest, check: SiteCheckReport, repairedUnits: Int) {
+    site = manifest.name
+    language = manifest.languages.first ?? "en"
+    title = manifest.titles["en"] ?? manifest.titles[language] ?? manifest.name
+    crs = manifest.crs
+    self.check = check
+    self.repairedUnits = repairedUnits
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case site, title, crs, check, repairedUnits, scales, indicators, extras
+  }
+
+  mutating func add(scale: ScaleSpec, table: ScaleTable, shifted: [ScaleTable]) {
+    scales.append(
+      Scale(
+        name: scale.name, label: scale.labels["en"] ?? scale.name, targets: table.rows.count,
+        rule: table.rule.rawValue, balances: table.balances))
+    for (position, indicator) in table.indicators.enumerated() {
+      if indicators.count <= position {
+        indicators.append(Indicator(name: indicator.name, description: indicator.description))
+      }
+      let statistics = ScaleStatistics(values: indicator.values, neighbours: table.neighbours)
+      var zoning: [String: Range]?
+      if !shifted.isEmpty {
+        let all =
+          [statistics]
+          + shifted.map {
+            ScaleStatistics(values: $0.indicators[position].values, neighbours: $0.neighbours)
+          }
+        var ranges: [String: Range] = [:]
+        let measures: [(String, (ScaleStatistics) -> Double?)] = [
+          ("mean", { $0.mean }), ("cv", { $0.cv }), ("gini", { $0.gini }),
+          ("top10Share", { $0.top10Share }),
+          ("moransI", { $0.moransI }),
+        ]
+        for (name, value) in measures {
+          let values = all.compactMap(value)
+          if let low = values.min(), let high = values.max() {
+            ranges[name] = Range(low: low, high: high)
+          }
+        }
+        zoning = ranges
+      }
+      indicators[position].scales.append(
+        Entry(scale: scale.name, statistics: statistics, zoning: zoning))
+    }
+    for index in indicators.indices { indicators[index].summary = Self.summary(indicators[index]) }
+  }
+
+  mutating func addExtra(name: String, table: ScaleTable) {
+    extras.append(
+      Scale(
+        name: name, label: name, targets: table.rows.count, rule: table.rule.rawValue,
+        balances: table.balances))
+  }
+
+  /// A plain-language paragraph: how much the picture depends on scale and zoning.
+  static func summary(_ indicator: Indicator) -> String {
+    // Scales of fewer than three units (the whole municipality) say nothing about spread.
+    let withGini = indicator.scales.filter { $0.statistics.count >= 3 }.compactMap { entry in
+      entry.statistics.gini.map { (entry.scale, $0) }
+    }
+    guard let low = withGini.min(by: { $0.1 < $1.1 }), let high = withGini.max(by: { $0.1 < $1.1 })
+    else {
+      return "\(indicator.description): not enough data to compare scales."
+    }
+    let subject = indicator.description.prefix(1).lowercased() + indicator.description.dropFirst()
+    var text =
+      "The Gini coefficient of \(subject) goes from \(f(low.1)) on \(low.0) to \(f(high.1)) on \(high.0)"
+    let spread = high.1 - low.1
+    text +=
+      spread > 0.1
+      ? ": how unequal the territory looks depends strongly on the scale chosen."
+      : ": the picture holds across scales."
+    let zoning = indicator.scales.compactMap { entry in
+      entry.zoning?["gini"].map { (entry.scale, $0) }
+    }
+    if let widest = zoning.max(by: { ($0.1.high - $0.1.low) < ($1.1.high - $1.1.low) }) {
+      text +=
+        " Moving the \(widest.0) grid by half a cell changes it from \(f(widest.1.low)) to \(f(widest.1.high))"
+      text +=
+        widest.1.high - widest.1.low > 0.02
+        ? ", so where the lines fall matters too." : ", so where the lines fall matters little."
+    }
+    let morans = indicator.scales.compactMap { entry in
+      entry.statistics.moransI.map { (entry.scale, $0) }
+    }
+    if let strongest = morans.max(by: { $0.1 < $1.1 }), strongest.1 > 0.3 {
+      text += " Values cluster in space (Moran's I up to \(f(strongest.1)) on \(strongest.0))."
+    }
+    return text
+  }
+
+  static func f(_ value: Double) -> String { String(format: "%.2f", value) }
+
+  /// The report as Markdown.
+  public func markdown() -> String {
+    var lines = ["# \(title)", "", "Site `\(site)`, working CRS \(crs).", ""]
+    lines += [
+      "## Layers", "", "| layer | role | found | features | CRS | invalid geometries |",
+      "|---|---|---|---|---|---|",
+    ]
+    for layer in check.layers {
+      lines.append(
+        "| \(layer.key) | \(layer.role) | \(layer.found ? "yes" : "no") | \(layer.features.map(String.init) ?? "") | \(layer.crs ?? "") | \(layer.invalidGeometries.map(String.init) ?? "") |"
+      )
+    }
+    if !check.problems.isEmpty {
+      lines += ["", "Needs attention:", ""]
+      lines += check.problems.map {
+        "- \($0.severity): \($0.layer.isEmpty ? "" : "\($0.layer): ")\($0.message)"
+      }
+    }
+    if repairedUnits > 0 {
+      lines += ["", "\(repairedUnits) unit geometries were repaired (make-valid)."]
+    }
+    lines += [
+      "", "## Totals at every scale", "",
+      "| scale | targets | variable | in | out | outside every target | kept |",
+      "|---|---|---|---|---|---|---|",
+    ]
+    for scale in scales + extras {
+      for balance in scale.balances {
+        let kept =
+          balance.isBalanced
+          ? "yes"
+          : scale.rule == ExtensiveRule.sourceAreaShare.rawValue ? "overlapping targets" : "no"
+        lines.append(
+          "| \(scale.name) | \(scale.targets) | \(balance.variable) | \(String(format: "%.3f", balance.totalIn)) | \(String(format: "%.3f", balance.totalOut)) | \(String(format: "%.3f", balance.outside)) | \(kept) |"
+        )
+      }
+    }
+    lines += ["", "## Scale report", ""]
+    lines.append(
+      "For every indicator and scale: units with data, mean, standard deviation, coefficient of variation (CV), Gini coefficient, share of the total held by the top 10% of units, Moran's I (queen contiguity, row-standardised). For square grids, the range of the Gini across four placements of the grid (aligned, and shifted by half a cell in x, in y and in both) measures the zoning effect."
+    )
+    for indicator in indicators {
+      lines += ["", "### \(indicator.description)", "", indicator.summary, ""]
+      lines += [
+        "| scale | units | mean | std | CV | Gini | top 10% | Moran's I | Gini over 4 placements |",
+        "|---|---|---|---|---|---|---|---|---|",
+      ]
+      for entry in indicator.scales {
+        let s = entry.statistics
+        let zoning = entry.zoning?["gini"].map { "\(Self.f($0.low)) to \(Self.f($0.high))" } ?? ""
+        lines.append(
+          "| \(entry.scale) | \(s.count) | \(n(s.mean)) | \(n(s.std)) | \(n(s.cv)) | \(n(s.gini)) | \(n(s.top10Share)) | \(n(s.moransI)) | \(zoning) |"
+        )
+      }
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  private func n(_ value: Double?) -> String {
+    guard let value else { return "" }
+    return abs(value) >= 1000 ? String(format: "%.0f", value) : String(format: "%.3f", value)
+  }
+
+  /// The report as JSON (sorted keys).
+  public func json() throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return try encoder.encode(self)
+  }
+}

@@ -1,0 +1,224 @@
+import Foundation
+import GDALKit
+import GEOSKit
+import GeoCore
+import PROJKit
+
+/// What `territory site check` found about a site: one entry per layer and the
+/// problems, errors (the site cannot be analysed) and warnings (it can, but look).
+public struct SiteCheckReport: Sendable, Codable {
+  /// A problem found.
+  public struct Problem: Sendable, Codable, Equatable {
+    public var severity: String
+    public var layer: String
+    public var message: String
+  }
+
+  /// What was found about one layer.
+  public struct Layer: Sendable, Codable {
+    public var key: String
+    public var path: String
+    public var role: String
+    public var found = false
+    public var driver: String?
+    public var features: Int?
+    public var crs: String?
+    public var invalidGeometries: Int?
+    public var firstInvalidIDs: [Int64]?
+    public var makeValidRepairs: Bool?
+    /// Totals of the extensive variables.
+    public var totals: [String: Double]?
+  }
+
+  public var site: String
+  public var crs: String
+  public var layers: [Layer]
+  public var problems: [Problem]
+  /// Whether `territory analyze` can run: no errors.
+  public var usable: Bool { !problems.contains { $0.severity == "error" } }
+}
+
+/// Loads every layer of a site and reports what needs attention.
+public enum SiteCheck {
+  /// Checks `manifest`'s layers.
+  public static func run(_ manifest: SiteManifest) -> SiteCheckReport {
+    var report = SiteCheckReport(site: manifest.name, crs: manifest.crs, layers: [], problems: [])
+    func problem(_ severity: String, _ layer: String, _ message: String) {
+      report.problems.append(.init(severity: severity, layer: layer, message: message))
+    }
+    let working: CRS
+    do {
+      working = try CRS(manifest.crs)
+      if !working.isProjected || !working.axisUnit.hasPrefix("met") {
+        problem("error", "", AnalysisError.workingCRSNotProjected(crs: manifest.crs).description)
+      }
+    } catch {
+      problem("error", "", "crs: \(error)")
+      return report
+    }
+    var siteExtent: Envelope?
+    for spec in manifest.layers {
+      let path = LoadedSite.path(of: spec, in: manifest)
+      var entry = SiteCheckReport.Layer(key: spec.key, path: spec.path, role: spec.role.rawValue)
+      defer { report.layers.append(entry) }
+      guard FileManager.default.fileExists(atPath: path) else {
+        problem("error", spec.key, "\(spec.path) does not exist in the site folder; check the path")
+        continue
+      }
+      entry.found = true
+      do {
+        let declared = try spec.crs.map { try CRS($0) }
+        if spec.role == .raster {
+          let raster = try RasterDataset(path: path)
+          entry.driver = raster.driverName
+          let crs = declared ?? raster.crs
+          entry.crs = crs?.description
+          try checkCRS(
+            crs, declared: declared != nil, extent: raster.extent, spec: spec, problem: problem)
+          for variable in spec.variables where variable.band > raster.bandCount {
+            problem(
+              "error", spec.key,
+              AnalysisError.bandNotFound(
+                path: spec.path, band: variable.band, count: raster.bandCount
+              ).description)
+          }
+          if let crs, let box = raster.extent {
+            try checkInside(
+              box, crs: crs, working: working, site: siteExtent, spec: spec, problem: problem)
+          }
+          continue
+        }
+        let dataset = try VectorDataset(path: path)
+        let layer = try spec.layer.map(dataset.layer(named:)) ?? dataset.layer(at: 0)
+        entry.driver = dataset.driverName
+        entry.features = layer.featureCount()
+        let crs = declared ?? layer.crs
+        entry.crs = crs?.description
+        try checkCRS(
+          crs, declared: declared != nil, extent: layer.extent, spec: spec, problem: problem)
+        let fields = layer.fields
+        for variable in spec.variables {
+          guard let field = fields.first(where: { $0.name == variable.name }) else {
+            problem(
+              "error", spec.key,
+              AnalysisError.fieldNotFound(
+                path: spec.path, layer: layer.name, field: variable.name,
+                available: fields.map(\.name)
+              ).description)
+            continue
+          }
+          if (variable.kind == .extensive || variable.kind == .intensive) && !field.type.isNumeric {
+            problem(
+              "error", spec.key,
+              "field '\(variable.name)' is \(field.type.rawValue) but is declared \(variable.kind.rawValue); counts and rates must be numbers"
+            )
+          }
+        }
+        if let id = spec.id, !fields.contains(where: { $0.name == id }) {
+          problem(
+            "error", spec.key,
+            "the id field '\(id)' does not exist; the fields are: \(fields.map(\.name).joined(separator: ", "))"
+          )
+        }
+        let extensive = spec.variables.filter { $0.kind == .extensive }.compactMap { v in
+          fields.firstIndex { $0.name == v.name }
+        }
+        var totals = [Double](repeating: 0, count: extensive.count)
+        var invalid = 0
+        var firstIDs: [Int64] = []
+        var repairs = true
+        try layer.forEachFeature { feature in
+          for (position, index) in extensive.enumerated() {
+            totals[position] += feature.attributes[index].doubleValue ?? 0
+          }
+          guard let geometry = feature.geometry, !geometry.isValid else { return }
+          invalid += 1
+          if firstIDs.count < 5 { firstIDs.append(feature.id) }
+          if (try? geometry.makeValid().isValid) != true { repairs = false }
+        }
+        entry.invalidGeometries = invalid
+        entry.firstInvalidIDs = firstIDs
+        entry.makeValidRepairs = invalid > 0 ? repairs : nil
+        if !extensive.isEmpty {
+          entry.totals = Dictionary(
+            uniqueKeysWithValues: zip(extensive.map { fields[$0].name }, totals))
+        }
+        if invalid > 0 {
+          problem(
+            repairs ? "warning" : "error", spec.key,
+            "\(invalid) invalid geometries (first ids: \(firstIDs.map(String.init).joined(separator: ", "))); \(repairs ? "make-valid repairs them, and analyze does so" : "make-valid cannot repair them all; fix them in QGIS")"
+          )
+        }
+        if let crs, let box = layer.extent {
+          let projected = try checkInside(
+            box, crs: crs, working: working, site: siteExtent, spec: spec, problem: problem)
+          if spec.role == .units {
+            siteExtent = siteExtent.map { $0.union(projected) } ?? projected
+          }
+        }
+      } catch {
+        problem("error", spec.key, describe(error))
+      }
+    }
+    if !manifest.layers.contains(where: { $0.role == .units }) {
+      problem("error", "", "no layer has role 'units'; the scales need one")
+    }
+    return report
+  }
+
+  private static func checkCRS(
+    _ crs: CRS?, declared: Bool, extent: Envelope?, spec: LayerSpec,
+    problem: (String, String, String) -> Void
+  ) throws {
+    guard let crs else {
+      problem(
+        "error", spec.key,
+        "\(spec.path) declares no CRS; add 'crs: EPSG:...' to the layer in site.yaml")
+      return
+    }
+    guard !declared, (crs.datumName ?? "").lowercased().contains("unknown") else { return }
+    var hint = ""
+    if let extent, let lonLat = try? degrees(extent, crs: crs) {
+      let matches = crs.likelyMatches(near: lonLat)
+      if !matches.isEmpty {
+        hint =
+          " It is most likely \(matches.map { "\($0.name) (\($0.code))" }.joined(separator: ", or "));"
+      }
+    }
+    problem(
+      "warning", spec.key,
+      "the CRS of \(spec.path) ('\(crs.name)') has an unknown datum, so positions may be off by tens of metres.\(hint) say which with 'crs: EPSG:...' on the layer in site.yaml"
+    )
+  }
+
+  @discardableResult
+  private static func checkInside(
+    _ box: Envelope, crs: CRS, working: CRS, site: Envelope?, spec: LayerSpec,
+    problem: (String, String, String) -> Void
+  ) throws -> Envelope {
+    let projected =
+      crs.isEquivalent(to: working)
+      ? box : try Transformer(from: crs, to: working).transformBounds(box)
+    if let site, !site.intersects(projected) {
+      problem(
+        "warning", spec.key,
+        "\(spec.path) lies outside the site's extent (the units' extent); check its CRS")
+    }
+    return projected
+  }
+
+  private static func degrees(_ box: Envelope, crs: CRS) throws -> Envelope {
+    crs.isGeographic ? box : try Transformer(from: crs, to: CRS.wgs84).transformBounds(box)
+  }
+
+  static func describe(_ error: any Error) -> String {
+    switch error {
+    case let error as GDALError: return error.description
+    case let error as PROJError: return error.description
+    case let error as GEOSError: return error.description
+    case let error as AnalysisError: return error.description
+    case let error as SiteError: return error.description
+    default: return "\(error)"
+    }
+  }
+}
