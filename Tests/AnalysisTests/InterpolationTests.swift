@@ -128,6 +128,17 @@ struct InterpolationTests {
     #expect(result.targets[2].intensive.isEmpty && result.targets[2].coveredArea == 0)
   }
 
+  @Test func digitisingSliversAreNotOverlaps() throws {
+    // Two units that overlap by a sliver of 1e-7 m² (a digitising error), not catchments.
+    let source = try unit("POLYGON ((0 0, 4 0, 4 1, 0 1, 0 0))", extensive: [8])
+    let targets = try [
+      "POLYGON ((0 0, 2.0000001 0, 2.0000001 1, 0 1, 0 0))", "POLYGON ((2 0, 4 0, 4 1, 2 1, 2 0))",
+    ].map { try Geometry(wkt: $0).wkb }
+    let result = try run([source], .polygons(targets), extensive: ["n"])
+    #expect(result.rule == .coveredAreaShare)
+    #expect(abs(result.balances[0].totalOut - 8) < 1e-12)
+  }
+
   @Test func sourcesOutsideEveryTargetAreReported() throws {
     let inside = try unit("POLYGON ((0 0, 1 0, 1 1, 0 1, 0 0))", extensive: [5])
     let away = try unit("POLYGON ((50 50, 51 50, 51 51, 50 51, 50 50))", extensive: [7])

@@ -42,7 +42,7 @@ public enum ManifestReader {
     } catch let error as SiteError {
       throw error
     } catch let error as YamlError {
-      throw syntaxError(error, path: path)
+      throw syntaxError(error, path: path, text: text)
     } catch {
       throw SiteError(path: path, message: "not valid YAML: \(error)")
     }
@@ -73,8 +73,22 @@ public enum ManifestReader {
     return manifest
   }
 
-  private static func syntaxError(_ error: YamlError, path: String) -> SiteError {
+  private static func syntaxError(_ error: YamlError, path: String, text: String) -> SiteError {
     switch error {
+    case .duplicatedKeysInMapping(let duplicates, let context):
+      let key = duplicates.sorted().first ?? "?"
+      // Name the kinds when the key is a variable declared twice.
+      let kinds = text.split(separator: "\n").filter {
+        $0.trimmingCharacters(in: .whitespaces).hasPrefix(key + ":")
+      }.compactMap { line -> String? in
+        guard let range = line.range(of: "kind:") else { return nil }
+        return line[range.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: " ,}"))
+          .split(separator: ",").first.map(String.init)
+      }
+      let detail = kinds.count > 1 ? " (\(kinds.joined(separator: " and "))); a variable has one kind" : ""
+      return SiteError(
+        path: path, line: context.mark.line, column: context.mark.column,
+        message: "'\(key)' is declared twice in the same section\(detail); keep one")
     case .scanner(let context, let problem, let mark, _),
       .parser(let context, let problem, let mark, _),
       .composer(let context, let problem, let mark, _):
@@ -96,7 +110,7 @@ struct NodeReader {
     SiteError(path: path, line: node?.mark?.line, column: node?.mark?.column, message: message)
   }
 
-  /// A mapping's entries by key, refusing unknown and duplicate keys and requiring `required`.
+  /// A mapping's entries by key, refusing unknown keys and requiring `required`.
   func mapping(_ node: Node, at place: String, keys: [String], required: [String] = []) throws
     -> [String: Node]
   {
@@ -109,9 +123,6 @@ struct NodeReader {
       guard keys.contains(name) else {
         throw error(
           key, "unknown key '\(name)' in \(place); valid keys: \(keys.joined(separator: ", "))")
-      }
-      guard entries[name] == nil else {
-        throw error(key, "key '\(name)' appears twice in \(place)")
       }
       entries[name] = value
     }
@@ -128,14 +139,11 @@ struct NodeReader {
     guard case .mapping(let mapping) = node else {
       throw error(node, "\(place) must be a mapping of names to descriptions")
     }
-    var seen = Set<String>()
+    // Yams itself refuses a key given twice (see `ManifestReader.syntaxError`).
     var entries: [(String, Node, Node)] = []
     for (key, value) in mapping {
       guard let name = key.string, !name.isEmpty else {
         throw error(key, "\(place) has an empty name")
-      }
-      guard seen.insert(name).inserted else {
-        throw error(key, "'\(name)' appears twice in \(place)")
       }
       entries.append((name, key, value))
     }

@@ -55,12 +55,6 @@ enum LayerReading {
           "\(place).\(name).kind '\(kindText)' is not a kind; use one of \(VariableKind.allCases.map(\.rawValue).joined(separator: ", "))"
         )
       }
-      if let earlier = variables.first(where: { $0.name == name }) {
-        throw reader.error(
-          key,
-          "variable '\(name)' is declared twice in \(place) (\(earlier.kind.rawValue) and \(kind.rawValue)); a variable has one kind"
-        )
-      }
       let band = try fields["band"].map { try reader.number($0, at: "\(place).\(name).band") } ?? 1
       guard band >= 1, band == band.rounded() else {
         throw reader.error(fields["band"], "\(place).\(name).band must be a band number from 1")

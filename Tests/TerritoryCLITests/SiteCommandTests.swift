@@ -1,0 +1,186 @@
+import Foundation
+import Testing
+
+@Suite("territory site check and analyze")
+struct SiteCommandTests {
+  /// A site folder with the Olinda tracts and DEM and the given manifest.
+  func site(_ manifest: String) throws -> URL {
+    let folder = try Territory.scratch()
+    for name in ["olinda_tracts.gpkg", "olinda_dem_utm25s.tif", "stations.geojson"] {
+      try FileManager.default.copyItem(
+        at: Territory.root.appendingPathComponent("Data/sites/olinda/\(name)"),
+        to: folder.appendingPathComponent(name))
+    }
+    try Data(manifest.utf8).write(to: folder.appendingPathComponent("site.yaml"))
+    return folder
+  }
+
+  static let base = """
+    name: test
+    crs: EPSG:31985
+    layers:
+      tracts:
+        path: olinda_tracts.gpkg
+        role: units
+        variables:
+          V014: {kind: extensive}
+
+    """
+
+  @Test func olindaIsUsable() throws {
+    let result = try Territory.runArray([
+      "site", "check", Territory.root.appendingPathComponent("Data/sites/olinda").path,
+    ])
+    #expect(result.status == 0, "\(result.error)")
+    #expect(result.output.contains("total V014: 377779"))
+    #expect(result.output.contains("The site is usable."))
+  }
+
+  @Test func unknownDatumIsExplainedWithTheLikelyCode() throws {
+    let folder = try site(Self.base)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let result = try Territory.runArray(["site", "check", folder.path, "--json"])
+    #expect(result.status == 0)  // a warning: usable, but look
+    let json = try #require(
+      JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+    let problems = try #require(json["problems"] as? [[String: Any]])
+    let message = try #require(problems.first?["message"] as? String)
+    #expect(message.contains("unknown datum") && message.contains("SIRGAS 2000 (EPSG:4674)"))
+    #expect(message.contains("crs: EPSG:"))
+  }
+
+  struct Case: CustomTestStringConvertible, Sendable {
+    let name: String
+    let manifest: String
+    let mentions: [String]
+    var testDescription: String { name }
+  }
+
+  static let bad: [Case] = [
+    Case(
+      name: "missing file",
+      manifest: base.replacingOccurrences(of: "olinda_tracts.gpkg", with: "nowhere.gpkg"),
+      mentions: ["nowhere.gpkg", "does not exist"]),
+    Case(
+      name: "declared field that does not exist",
+      manifest: base.replacingOccurrences(of: "V014", with: "POP"),
+      mentions: ["POP", "NM_BAIR"]),
+    Case(
+      name: "text field declared as a count",
+      manifest: base.replacingOccurrences(of: "V014", with: "NM_BAIR"),
+      mentions: ["NM_BAIR", "String", "extensive"]),
+    Case(
+      name: "raster that is not a raster",
+      manifest: base + "  dem:\n    path: olinda_tracts.gpkg\n    role: raster\n",
+      mentions: ["raster"]),
+    Case(
+      name: "YAML syntax error", manifest: "name: test\ncrs: [EPSG:31985\n",
+      mentions: ["line 3", "YAML syntax error"]),
+    Case(
+      name: "unknown key", manifest: base + "colour: red\n",
+      mentions: ["unknown key 'colour'", "valid keys"]),
+    Case(
+      name: "negative cell", manifest: base + "scales:\n  - {name: g, grid: -5}\n",
+      mentions: ["-5", "positive"]),
+  ]
+
+  @Test(arguments: bad)
+  func checkRefuses(_ testCase: Case) throws {
+    let folder = try site(testCase.manifest)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let check = try Territory.runArray(["site", "check", folder.path])
+    #expect(check.status == 1)
+    let all = check.output + check.error
+    for word in testCase.mentions { #expect(all.contains(word), "\(word) in \(all)") }
+    // analyze refuses too, with one error line, and writes nothing.
+    let output = folder.appendingPathComponent("out")
+    let analyze = try Territory.runArray(["analyze", folder.path, "-o", output.path, "--quiet"])
+    #expect(analyze.status == 1)
+    #expect(analyze.error.hasPrefix("error: "), "\(analyze.error)")
+    #expect(!FileManager.default.fileExists(atPath: output.path))
+    #expect(Territory.contents(of: folder).allSatisfy { !$0.hasPrefix(".") })
+  }
+
+  @Test func analyzeOlindaKeepsTheResidentsAtEveryScaleAndIsReproducible() throws {
+    let folder = try Territory.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let site = Territory.root.appendingPathComponent("Data/sites/olinda").path
+    let first = folder.appendingPathComponent("a")
+    let result = try Territory.runArray(["analyze", site, "-o", first.path, "--quiet"])
+    #expect(result.status == 0, "\(result.error)")
+    #expect(result.error.isEmpty)
+    let files = Territory.contents(of: first)
+    for name in [
+      "analysis.gpkg", "report.md", "report.json", "manifest.lock.json", "grid100.geojson",
+      "neighbourhoods.geojson",
+    ] {
+      #expect(files.contains(name))
+    }
+    let report = try #require(
+      JSONSerialization.jsonObject(
+        with: Data(contentsOf: first.appendingPathComponent("report.json"))) as? [String: Any])
+    let scales = try #require(report["scales"] as? [[String: Any]])
+    #expect(scales.count == 7)
+    for scale in scales {
+      let balance = try #require((scale["balances"] as? [[String: Any]])?.first)
+      #expect(abs((balance["totalOut"] as? Double ?? 0) - 377_779) < 1e-6, "\(scale["name"] ?? "")")
+    }
+    let markdown = try String(
+      contentsOf: first.appendingPathComponent("report.md"), encoding: .utf8)
+    #expect(markdown.contains("Moran's I") && markdown.contains("Gini over 4 placements"))
+    // A second run gives the same bytes, but for the lock file's timestamp.
+    let second = folder.appendingPathComponent("b")
+    _ = try Territory.runArray(["analyze", site, "-o", second.path, "--quiet"])
+    for name in files where name != "manifest.lock.json" {
+      let a = try Data(contentsOf: first.appendingPathComponent(name))
+      let b = try Data(contentsOf: second.appendingPathComponent(name))
+      #expect(a == b, "\(name) differs between two runs")
+    }
+    // Without --overwrite the folder is kept; with it, replaced.
+    let again = try Territory.runArray(["analyze", site, "-o", first.path, "--quiet"])
+    #expect(again.status == 1 && again.error.contains("--overwrite"))
+    #expect(
+      try Territory.runArray(["analyze", site, "-o", first.path, "--quiet", "--overwrite"]).status
+        == 0)
+  }
+
+  @Test func failedAnalysisLeavesThePreviousOutputIntact() throws {
+    let folder = try site(Self.base)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let output = folder.appendingPathComponent("out")
+    try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+    try Data("previous".utf8).write(to: output.appendingPathComponent("report.md"))
+    // Usable manifest, but the footprint names a field the tracts do not have: fails midway.
+    try Data((Self.base + "analyses:\n  footprint: {layer: tracts, where: KIND = X}\n").utf8)
+      .write(to: folder.appendingPathComponent("site.yaml"))
+    let result = try Territory.runArray([
+      "analyze", folder.path, "-o", output.path, "--overwrite", "--quiet",
+    ])
+    #expect(result.status == 1)
+    #expect(result.error.contains("KIND"))
+    #expect(Territory.contents(of: output) == ["report.md"])
+    #expect(
+      try String(contentsOf: output.appendingPathComponent("report.md"), encoding: .utf8)
+        == "previous")
+    #expect(Territory.contents(of: folder).allSatisfy { !$0.hasPrefix(".") })
+  }
+
+  @Test func initWritesAManifestThatChecks() throws {
+    let folder = try site("")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try FileManager.default.removeItem(at: folder.appendingPathComponent("site.yaml"))
+    let result = try Territory.runArray([
+      "site", "init", folder.path, "--crs", "EPSG:31985", "--from",
+      folder.appendingPathComponent("olinda_tracts.gpkg").path,
+      "--from", folder.appendingPathComponent("stations.geojson").path,
+    ])
+    #expect(result.status == 0, "\(result.error)")
+    let text = try String(contentsOf: folder.appendingPathComponent("site.yaml"), encoding: .utf8)
+    #expect(
+      text.contains("role: units") && text.contains("V014: {kind: extensive}")
+        && text.contains("guessed"))
+    #expect(text.contains("crs: EPSG:????"))  // the tracts' CRS has no code: the team must say
+    let again = try Territory.runArray(["site", "init", folder.path, "--crs", "EPSG:31985"])
+    #expect(again.status == 1 && again.error.contains("--overwrite"))
+  }
+}
