@@ -85,7 +85,8 @@ public enum ManifestReader {
         return line[range.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: " ,}"))
           .split(separator: ",").first.map(String.init)
       }
-      let detail = kinds.count > 1 ? " (\(kinds.joined(separator: " and "))); a variable has one kind" : ""
+      let detail =
+        kinds.count > 1 ? " (\(kinds.joined(separator: " and "))); a variable has one kind" : ""
       return SiteError(
         path: path, line: context.mark.line, column: context.mark.column,
         message: "'\(key)' is declared twice in the same section\(detail); keep one")
