@@ -29,7 +29,9 @@ let package = Package(
     // Grids, areal interpolation, zonal statistics: the analyses across scales.
     .target(
       name: "Analysis",
-      dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit", .product(name: "Yams", package: "Yams")]),
+      dependencies: [
+        "GeoCore", "GEOSKit", "PROJKit", "GDALKit", .product(name: "Yams", package: "Yams"),
+      ]),
 
     // The Swift API for notebooks and other Swift programs.
     .target(

@@ -93,10 +93,10 @@ public enum ManifestReader {
     case .scanner(let context, let problem, let mark, _),
       .parser(let context, let problem, let mark, _),
       .composer(let context, let problem, let mark, _):
-      let where_ = context.map { " (\($0.text))" } ?? ""
+      let contextText = context.map { " (\($0.text))" } ?? ""
       return SiteError(
         path: path, line: mark.line, column: mark.column,
-        message: "YAML syntax error: \(problem)\(where_)")
+        message: "YAML syntax error: \(problem)\(contextText)")
     default:
       return SiteError(path: path, message: "YAML error: \(error)")
     }
