@@ -70,7 +70,7 @@ struct SiteCheckCommand: ParsableCommand {
   }
 }
 
-/// `territory analyze [SITE] [-o DIR] [--overwrite] [--quiet]`.
+/// `territory analyze [SITE] [-o DIR] [--overwrite] [--quiet] [--jobs N]`.
 struct AnalyzeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "analyze",
@@ -97,8 +97,16 @@ struct AnalyzeCommand: ParsableCommand {
   @Flag(help: "Print nothing on standard error.")
   var quiet = false
 
+  @Option(help: "Worker threads (default: every core); the results do not depend on it.")
+  var jobs: Int?
+
+  func validate() throws {
+    if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
+  }
+
   func run() throws {
     var analysis = SiteAnalysis(site: site)
+    if let jobs { analysis.threads = jobs }
     analysis.output = output
     analysis.policy = overwrite ? .overwrite : .refuse
     if !quiet {

@@ -19,7 +19,7 @@ extension LoadedSite {
     }
     let result = try ArealInterpolation.interpolate(
       units, onto: .polygons(polygons), extensiveNames: extensive, intensiveNames: intensive,
-      categoricalNames: categorical)
+      categoricalNames: categorical, threads: threads)
     let values = ValueTable(result, coveredArea: true)
     return ScaleTable(
       name: "catchments",
@@ -53,7 +53,7 @@ extension LoadedSite {
     let wkbs = pieces.map(\.wkb)
     let result = try ArealInterpolation.interpolate(
       units, onto: .polygons(wkbs), extensiveNames: extensive, intensiveNames: intensive,
-      categoricalNames: categorical)
+      categoricalNames: categorical, threads: threads)
     let all = try unitsTargets.geometries.map { try $0.isEmpty ? nil : Geometry(wkb: $0) }
     let tree = STRTree(
       envelopes: all.map {

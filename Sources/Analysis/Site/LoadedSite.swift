@@ -23,6 +23,8 @@ public final class LoadedSite {
   public let repairedUnits: Int
   let rasters: [(spec: LayerSpec, path: String, crs: CRS)]
   let points: [(spec: LayerSpec, locations: [SIMD2<Double>])]
+  /// Worker threads for the interpolations (default: every core); results do not depend on it.
+  public var threads = ProcessInfo.processInfo.activeProcessorCount
 
   public var extensive: [String] {
     unitsSpec.variables.filter { $0.kind == .extensive }.map(\.name)

@@ -43,7 +43,7 @@ extension LoadedSite {
         : .square(SquareGrid(cellSize: cell, inspire: crs.epsgCode == 3035, origin: shift))
       result = try ArealInterpolation.interpolate(
         units, onto: shape.targets, extensiveNames: extensive, intensiveNames: intensive,
-        categoricalNames: categorical)
+        categoricalNames: categorical, threads: threads)
       let keys = result.targets.map(\.key)
       idFields = [Field(name: "col", type: .integer), Field(name: "row", type: .integer)]
       idValues = keys.map { [.integer(Int64($0.column)), .integer(Int64($0.row))] }
@@ -59,7 +59,7 @@ extension LoadedSite {
       let targets = try targetLayer(for: scale)
       result = try ArealInterpolation.interpolate(
         units, onto: .polygons(targets.geometries), extensiveNames: extensive,
-        intensiveNames: intensive, categoricalNames: categorical)
+        intensiveNames: intensive, categoricalNames: categorical, threads: threads)
       idFields = targets.fields
       idValues = targets.attributes
       geometries = targets.geometries

@@ -15,6 +15,8 @@ public struct SiteAnalysis {
   /// The output folder (default `out/<site name>`).
   public var output: String?
   public var policy = ExistingOutputPolicy.refuse
+  /// Worker threads (default: every core).
+  public var threads = ProcessInfo.processInfo.activeProcessorCount
   /// Called with one line per step.
   public var progress: (String) -> Void = { _ in }
 
@@ -47,6 +49,7 @@ public struct SiteAnalysis {
     do {
       progress("loading layers in \(manifest.crs)")
       let loaded = try LoadedSite(manifest)
+      loaded.threads = max(1, threads)
       let gpkg = try VectorWriter(
         path: folder.staging.appendingPathComponent("analysis.gpkg").path, policy: .refuse)
       var report = ScaleReport(
