@@ -17,6 +17,9 @@ let package = Package(
     .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
     .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
     .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
+    .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+    .systemLibrary(
+      name: "CPango", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev"])]),
 
     // Plain Swift value types shared by every layer.
     .target(name: "GeoCore"),
@@ -33,9 +36,15 @@ let package = Package(
         "GeoCore", "GEOSKit", "PROJKit", "GDALKit", .product(name: "Yams", package: "Yams"),
       ]),
 
+    // Maps drawn with Cairo (shapes) and Pango (text): classification, palettes, layouts.
+    .target(
+      name: "Cartography",
+      dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit", "CCairo", "CPango"]),
+
     // The Swift API for notebooks and other Swift programs.
     .target(
-      name: "TerritoryKit", dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit", "Analysis"]),
+      name: "TerritoryKit",
+      dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit", "Analysis", "Cartography"]),
 
     // Commands, options, output and exit codes.
     .target(
@@ -55,6 +64,7 @@ let package = Package(
     .testTarget(name: "PROJKitTests", dependencies: ["PROJKit"]),
     .testTarget(
       name: "AnalysisTests", dependencies: ["Analysis", "GDALKit", "GEOSKit", "PROJKit", "GeoCore"]),
+    .testTarget(name: "CartographyTests", dependencies: ["Cartography", "GeoCore"]),
     .testTarget(name: "GDALKitTests", dependencies: ["GDALKit", "GEOSKit", "PROJKit", "GeoCore"]),
     .testTarget(name: "TerritoryCLITests", dependencies: ["territory", "GDALKit"]),
   ],

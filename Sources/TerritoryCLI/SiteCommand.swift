@@ -71,6 +71,9 @@ struct SiteCheckCommand: ParsableCommand {
 }
 
 /// `territory analyze [SITE] [-o DIR] [--overwrite] [--quiet] [--jobs N]`.
+///
+/// Analysis and Cartography meet here: the analysis calls `drawMaps` with its
+/// scale tables before its output folder is put in place.
 struct AnalyzeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "analyze",
@@ -112,6 +115,7 @@ struct AnalyzeCommand: ParsableCommand {
     if !quiet {
       analysis.progress = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
     }
+    analysis.extraOutputs = AnalyzeCommand.drawMaps
     let summary = try analysis.run()
     print("wrote \(summary.folder)/:")
     for file in summary.files { print("  \(file)") }
@@ -122,5 +126,41 @@ struct AnalyzeCommand: ParsableCommand {
         )
       }
     }
+  }
+}
+
+extension AnalyzeCommand {
+  /// Per indicator, a map per scale and a small-multiples poster in `maps/`,
+  /// titled in the site's first language.
+  static func drawMaps(folder: URL, tables: [ScaleTable], manifest: SiteManifest) throws -> [String]
+  {
+    guard let first = tables.first else { return [] }
+    let maps = folder.appendingPathComponent("maps")
+    try FileManager.default.createDirectory(at: maps, withIntermediateDirectories: true)
+    let language = manifest.languages.compactMap(MapLanguage.init(rawValue:)).first ?? .en
+    let crs = try CRS(manifest.crs)
+    let title = manifest.titles[language.rawValue] ?? manifest.name
+    var files: [String] = []
+    for (position, indicator) in first.indicators.enumerated() {
+      let scales = zip(manifest.scales, tables).map { scale, table in
+        SiteMaps.Scale(
+          name: scale.name, caption: scale.labels[language.rawValue] ?? scale.name,
+          geometries: table.geometries, values: table.indicators[position].values)
+      }
+      let palette: Palette =
+        indicator.name.hasSuffix("_density")
+        ? try Palette("YlOrRd")
+        : indicator.name.hasSuffix("_mean") ? try Palette("YlGnBu") : try Palette("Purples")
+      files += try SiteMaps.draw(
+        indicator: indicator.name,
+        title: indicator.labels[language.rawValue] ?? indicator.description,
+        subtitle: title,
+        source: manifest.layers.map { ($0.path as NSString).lastPathComponent }.joined(
+          separator: ", "),
+        scales: scales, crs: crs, language: language, palette: palette,
+        folder: maps
+      ).map { "maps/" + $0 }
+    }
+    return files
   }
 }

@@ -1,4 +1,5 @@
 @_exported import Analysis
+@_exported import Cartography
 // The TerritoryKit library: one import for notebooks and other Swift programs.
 @_exported import GDALKit
 @_exported import GEOSKit

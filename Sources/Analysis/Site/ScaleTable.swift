@@ -13,6 +13,8 @@ public struct ScaleTable: Sendable {
     /// What it measures, for the report (`V014 per km²`).
     public var description: String
     public var values: [Double?]
+    /// What it measures in each of the site's languages, for map titles.
+    public var labels: [String: String] = [:]
   }
 
   public var name: String
@@ -76,8 +78,10 @@ extension LoadedSite {
         }
         indicators.append(
           .init(
-            name: name + "_density", description: "\(variableLabel(name)) per km²", values: density)
-        )
+            name: name + "_density", description: "\(variableLabel(name)) per km²", values: density,
+            labels: labels(
+              of: unitsSpec.variables.first { $0.name == name }, name: name,
+              phrase: ["fr": "{} par km²", "en": "{} per km²", "ar": "{} لكل كم²"])))
       }
     }
     for (variable, name) in intensive.enumerated() {
@@ -93,8 +97,11 @@ extension LoadedSite {
         keys: result.targets.map(\.key))
       indicators.append(
         .init(
-          name: layer.spec.key + "_count", description: "\(layer.spec.key) (points)", values: counts
-        ))
+          name: layer.spec.key + "_count", description: "\(layer.spec.key) (points)",
+          values: counts,
+          labels: labels(
+            of: nil, name: layer.spec.key,
+            phrase: ["fr": "{} (nombre)", "en": "{} (count)", "ar": "{} (عدد)"])))
     }
     fields += indicators.map { Field(name: $0.name, type: .real) }
     for (index, _) in rows.enumerated() {
@@ -103,6 +110,20 @@ extension LoadedSite {
     return ScaleTable(
       name: scale.name, fields: fields, rows: rows, geometries: geometries, indicators: indicators,
       neighbours: neighbours, balances: result.balances, rule: result.rule)
+  }
+
+  /// The label of a variable in each of the site's languages, turned into an
+  /// indicator's title by `phrase` (`{}` is the variable's label).
+  func labels(of variable: VariableSpec?, name: String, phrase: [String: String]) -> [String:
+    String]
+  {
+    var labels: [String: String] = [:]
+    for language in Set(manifest.languages + ["en"]) {
+      let label = variable?.labels[language] ?? variable?.labels["en"] ?? name
+      labels[language] = (phrase[language] ?? phrase["en"] ?? "{}").replacingOccurrences(
+        of: "{}", with: label)
+    }
+    return labels
   }
 
   /// A units variable's English label, for the report.
@@ -155,7 +176,10 @@ extension LoadedSite {
         raster: dataset, band: variable.band, zones: zones, rule: .coverage)
       return .init(
         name: variable.name + "_mean", description: "mean \(variable.label("en").lowercased())",
-        values: statistics.map(\.mean))
+        values: statistics.map(\.mean),
+        labels: labels(
+          of: variable, name: variable.name,
+          phrase: ["fr": "{} (moyenne)", "en": "{} (mean)", "ar": "{} (المتوسط)"]))
     }
   }
 

@@ -19,6 +19,10 @@ public struct SiteAnalysis {
   public var threads = ProcessInfo.processInfo.activeProcessorCount
   /// Called with one line per step.
   public var progress: (String) -> Void = { _ in }
+  /// Called before the output folder is put in place, with the staging folder,
+  /// the scale tables and the manifest, to add files (the maps, drawn by the
+  /// command line with Cartography); returns the names of the files it wrote.
+  public var extraOutputs: ((URL, [ScaleTable], SiteManifest) throws -> [String])?
 
   /// Creates an analysis of the site in `site`.
   public init(site: String) { self.site = site }
@@ -55,8 +59,10 @@ public struct SiteAnalysis {
       var report = ScaleReport(
         manifest: manifest, check: check, repairedUnits: loaded.repairedUnits)
       var files = ["analysis.gpkg"]
+      var tables: [ScaleTable] = []
       for (index, scale) in manifest.scales.enumerated() {
         let table = try loaded.table(for: scale)
+        tables.append(table)
         progress(
           "[\(index + 1)/\(manifest.scales.count)] \(scale.name): \(table.rows.count) targets")
         try SiteOutputs.add(table, to: gpkg, crs: loaded.crs)
@@ -89,6 +95,10 @@ public struct SiteAnalysis {
       try SiteOutputs.lock(manifest: manifest).write(
         to: folder.staging.appendingPathComponent("manifest.lock.json"))
       files += ["report.md", "report.json", "manifest.lock.json"]
+      if let extraOutputs {
+        progress("drawing maps")
+        files += try extraOutputs(folder.staging, tables, manifest)
+      }
       try folder.commit()
       return Summary(folder: folder.target.path, files: files, report: report)
     } catch {

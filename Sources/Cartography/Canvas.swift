@@ -1,0 +1,173 @@
+import CCairo
+import CPango
+import Foundation
+
+/// What a map is drawn into: a PDF, an SVG or a PNG page, in points (1/72 inch).
+public enum CanvasFormat: String, Sendable {
+  case pdf, svg, png
+
+  /// The format of `path`'s extension, or `nil`.
+  public init?(path: String) {
+    self.init(rawValue: URL(fileURLWithPath: path).pathExtension.lowercased())
+  }
+}
+
+/// A Cairo surface and context with Pango text, for one page. Vector formats
+/// keep paths and real text; PNG renders at `dpi`.
+///
+/// Not `Sendable`; `finish()` must be called to flush PDF, SVG and PNG.
+final class Canvas {
+  let context: OpaquePointer
+  private let surface: OpaquePointer
+  private let format: CanvasFormat
+  private let path: String
+  let width: Double
+  let height: Double
+  /// Whether paragraphs run right to left (Arabic maps).
+  var rightToLeft = false
+
+  /// Creates a page of `width` x `height` points writing to `path`.
+  init(path: String, format: CanvasFormat, width: Double, height: Double, dpi: Double)
+    throws(MapError)
+  {
+    self.path = path
+    self.format = format
+    self.width = width
+    self.height = height
+    switch format {
+    case .pdf: surface = cairo_pdf_surface_create(path, width, height)
+    case .svg: surface = cairo_svg_surface_create(path, width, height)
+    case .png:
+      let scale = dpi / 72
+      surface = cairo_image_surface_create(
+        CAIRO_FORMAT_RGB24, Int32((width * scale).rounded()), Int32((height * scale).rounded()))
+    }
+    guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
+      let reason = String(cString: cairo_status_to_string(cairo_surface_status(surface)))
+      cairo_surface_destroy(surface)
+      throw .cannotDraw(path: path, reason: reason)
+    }
+    context = cairo_create(surface)
+    if format == .png { cairo_scale(context, dpi / 72, dpi / 72) }
+    setColour(Colour(red: 1, green: 1, blue: 1))
+    cairo_paint(context)
+  }
+
+  deinit {
+    cairo_destroy(context)
+    cairo_surface_destroy(surface)
+  }
+
+  /// Writes the page (`cairo_surface_finish`, or `cairo_surface_write_to_png`).
+  func finish() throws(MapError) {
+    cairo_surface_flush(surface)
+    if format == .png {
+      let status = cairo_surface_write_to_png(surface, path)
+      guard status == CAIRO_STATUS_SUCCESS else {
+        throw .cannotDraw(path: path, reason: String(cString: cairo_status_to_string(status)))
+      }
+    }
+    cairo_surface_finish(surface)
+    let status = cairo_surface_status(surface)
+    guard status == CAIRO_STATUS_SUCCESS else {
+      throw .cannotDraw(path: path, reason: String(cString: cairo_status_to_string(status)))
+    }
+  }
+
+  func setColour(_ colour: Colour, alpha: Double = 1) {
+    cairo_set_source_rgba(context, colour.red, colour.green, colour.blue, alpha)
+  }
+
+  /// Adds closed rings to the current path (even-odd fill keeps holes).
+  func addRings(_ rings: [[SIMD2<Double>]]) {
+    for ring in rings {
+      guard let first = ring.first else { continue }
+      cairo_move_to(context, first.x, first.y)
+      for point in ring.dropFirst() { cairo_line_to(context, point.x, point.y) }
+      cairo_close_path(context)
+    }
+  }
+
+  func fill(_ colour: Colour, alpha: Double = 1) {
+    setColour(colour, alpha: alpha)
+    cairo_set_fill_rule(context, CAIRO_FILL_RULE_EVEN_ODD)
+    cairo_fill(context)
+  }
+
+  func fillPreserve(_ colour: Colour) {
+    setColour(colour)
+    cairo_set_fill_rule(context, CAIRO_FILL_RULE_EVEN_ODD)
+    cairo_fill_preserve(context)
+  }
+
+  func stroke(_ colour: Colour, width: Double, alpha: Double = 1) {
+    setColour(colour, alpha: alpha)
+    cairo_set_line_width(context, width)
+    cairo_set_line_join(context, CAIRO_LINE_JOIN_ROUND)
+    cairo_stroke(context)
+  }
+
+  func rectangle(_ x: Double, _ y: Double, _ w: Double, _ h: Double) {
+    cairo_rectangle(context, x, y, w, h)
+  }
+
+  func save() { cairo_save(context) }
+  func restore() { cairo_restore(context) }
+  func clip() { cairo_clip(context) }
+
+  /// Lays out `text` (Pango: shaping, bidirectional order, Arabic joining) in
+  /// DejaVu Sans at `size` points, `width` wide, aligned as asked.
+  /// - Returns: the height the text takes.
+  @discardableResult
+  func text(
+    _ text: String, x: Double, y: Double, width: Double, size: Double, bold: Bool = false,
+    alignment: TextAlignment = .left, colour: Colour = Colour(red: 0.1, green: 0.1, blue: 0.1),
+    draw: Bool = true
+  ) -> (width: Double, height: Double) {
+    guard let layout = pango_cairo_create_layout(context) else { return (0, 0) }
+    defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+    let font = pango_font_description_from_string("DejaVu Sans \(bold ? "Bold " : "")\(size)")
+    defer { pango_font_description_free(font) }
+    pango_layout_set_font_description(layout, font)
+    pango_layout_set_width(layout, Int32(width * Double(PANGO_SCALE)))
+    pango_layout_set_wrap(layout, PANGO_WRAP_WORD)
+    switch alignment {
+    case .left: pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT)
+    case .centre: pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER)
+    case .right: pango_layout_set_alignment(layout, PANGO_ALIGN_RIGHT)
+    }
+    // Alignment is absolute (left means left); the paragraph direction is the
+    // language's, so that Arabic punctuation and numbers fall at the right end.
+    pango_layout_set_auto_dir(layout, 0)
+    pango_context_set_base_dir(
+      pango_layout_get_context(layout), rightToLeft ? PANGO_DIRECTION_RTL : PANGO_DIRECTION_LTR)
+    pango_layout_context_changed(layout)
+    pango_layout_set_text(layout, text, -1)
+    var inkWidth: Int32 = 0
+    var inkHeight: Int32 = 0
+    pango_layout_get_size(layout, &inkWidth, &inkHeight)
+    if draw {
+      setColour(colour)
+      cairo_move_to(context, x, y)
+      pango_cairo_show_layout(context, layout)
+    }
+    return (Double(inkWidth) / Double(PANGO_SCALE), Double(inkHeight) / Double(PANGO_SCALE))
+  }
+
+  /// Whether DejaVu Sans has a glyph for every character of `text`
+  /// (`pango_layout_get_unknown_glyphs_count`).
+  func canRender(_ text: String) -> Bool {
+    guard let layout = pango_cairo_create_layout(context) else { return false }
+    defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+    let font = pango_font_description_from_string("DejaVu Sans 10")
+    defer { pango_font_description_free(font) }
+    pango_layout_set_font_description(layout, font)
+    pango_layout_set_text(layout, text, -1)
+    return pango_layout_get_unknown_glyphs_count(layout) == 0
+  }
+}
+
+/// Horizontal alignment of text.
+enum TextAlignment {
+  case left, centre, right
+}

@@ -1,0 +1,132 @@
+/// How values are split into classes.
+public enum ClassificationScheme: Sendable, Equatable {
+  /// Classes holding equal numbers of values (breaks at the k-quantiles, linear
+  /// interpolation, as numpy and mapclassify's `Quantiles`).
+  case quantiles
+  /// Classes of equal width between the minimum and the maximum.
+  case equalInterval
+  /// Fisher–Jenks natural breaks: the classes with the least squared deviation
+  /// from their means (exact on up to 3,000 values; beyond, on 3,000 values
+  /// evenly spaced in sorted order, minimum and maximum included).
+  case naturalBreaks
+  /// Head/tail breaks for heavy-tailed values: split at the mean while the head
+  /// (values above it) holds under 40% of the values.
+  case headTail
+  /// Given upper bounds.
+  case manual([Double])
+}
+
+/// Class breaks: the upper bound of each class, ascending; the last is the maximum.
+public enum Classification {
+  /// The largest number of values natural breaks computes exactly.
+  public static let exactLimit = 3_000
+
+  /// The breaks of `values` (missing values already removed).
+  /// - Returns: at most `classes` upper bounds; fewer when there are fewer distinct values.
+  public static func breaks(_ values: [Double], scheme: ClassificationScheme, classes: Int)
+    -> [Double]
+  {
+    let sorted = values.filter(\.isFinite).sorted()
+    guard let low = sorted.first, let high = sorted.last else { return [] }
+    let k = max(1, min(classes, Set(sorted).count))
+    switch scheme {
+    case .manual(let bounds):
+      var result = bounds.sorted().filter { $0 < high }
+      result.append(high)
+      return result
+    case .equalInterval:
+      return (1...k).map { $0 == k ? high : low + Double($0) * (high - low) / Double(k) }
+    case .quantiles:
+      var result: [Double] = []
+      for index in 1...k {
+        let position = Double(index) / Double(k) * Double(sorted.count - 1)
+        let lower = Int(position.rounded(.down))
+        let fraction = position - Double(lower)
+        let value =
+          lower + 1 < sorted.count
+          ? sorted[lower] + fraction * (sorted[lower + 1] - sorted[lower]) : sorted[lower]
+        if result.last != value { result.append(value) }
+      }
+      return result
+    case .headTail:
+      var result: [Double] = []
+      var part = sorted
+      while part.count > 1, result.count < k - 1 {
+        let mean = part.reduce(0, +) / Double(part.count)
+        let head = part.filter { $0 > mean }
+        guard !head.isEmpty, Double(head.count) / Double(part.count) < 0.4 || result.isEmpty else {
+          break
+        }
+        result.append(mean)
+        part = head
+      }
+      result.append(high)
+      return result
+    case .naturalBreaks:
+      return fisherJenks(sample(sorted), classes: k)
+    }
+  }
+
+  /// At most `exactLimit` values evenly spaced in sorted order, ends included.
+  static func sample(_ sorted: [Double]) -> [Double] {
+    guard sorted.count > exactLimit else { return sorted }
+    return (0..<exactLimit).map {
+      sorted[Int((Double($0) * Double(sorted.count - 1) / Double(exactLimit - 1)).rounded())]
+    }
+  }
+
+  /// Exact Fisher–Jenks by dynamic programming over sorted values, O(k·n²):
+  /// cost[j][i] is the least total squared deviation of values 0...i in j+1 classes.
+  static func fisherJenks(_ sorted: [Double], classes k: Int) -> [Double] {
+    let n = sorted.count
+    guard k > 1, n > k else { return Array(Set(sorted)).sorted().suffix(k).map { $0 } }
+    var prefix = [Double](repeating: 0, count: n + 1)
+    var prefixSquares = [Double](repeating: 0, count: n + 1)
+    for (index, value) in sorted.enumerated() {
+      prefix[index + 1] = prefix[index] + value
+      prefixSquares[index + 1] = prefixSquares[index] + value * value
+    }
+    /// Squared deviation of values a...b (inclusive).
+    func deviation(_ a: Int, _ b: Int) -> Double {
+      let count = Double(b - a + 1)
+      let sum = prefix[b + 1] - prefix[a]
+      return max(0, prefixSquares[b + 1] - prefixSquares[a] - sum * sum / count)
+    }
+    var cost = [[Double]](repeating: [Double](repeating: .infinity, count: n), count: k)
+    var start = [[Int]](repeating: [Int](repeating: 0, count: n), count: k)
+    for i in 0..<n { cost[0][i] = deviation(0, i) }
+    for j in 1..<k {
+      for i in j..<n {
+        var best = Double.infinity
+        var bestStart = j
+        for m in j...i {
+          let candidate = cost[j - 1][m - 1] + deviation(m, i)
+          if candidate < best {
+            best = candidate
+            bestStart = m
+          }
+        }
+        cost[j][i] = best
+        start[j][i] = bestStart
+      }
+    }
+    var bounds: [Double] = []
+    var end = n - 1
+    for j in stride(from: k - 1, through: 0, by: -1) {
+      bounds.append(sorted[end])
+      if j > 0 { end = start[j][end] - 1 }
+    }
+    return bounds.reversed()
+  }
+
+  /// The class (0-based) of `value` given `breaks`: the first upper bound it does not exceed.
+  public static func classIndex(of value: Double, breaks: [Double]) -> Int {
+    var low = 0
+    var high = breaks.count - 1
+    while low < high {
+      let middle = (low + high) / 2
+      if value <= breaks[middle] { high = middle } else { low = middle + 1 }
+    }
+    return low
+  }
+}

@@ -1,0 +1,238 @@
+import Foundation
+import GeoCore
+import PROJKit
+
+/// Draws a map page (one panel, or small multiples sharing one legend): title,
+/// subtitle, the choropleth, boundaries over it, legend, scale bar with a round
+/// length, north arrow pointing to true north, CRS and sources in small print.
+public enum MapRenderer {
+  /// Renders `spec` to `path` (PDF, SVG or PNG by extension), atomically.
+  /// - Returns: warnings (text the font cannot render).
+  /// - Throws: `MapError`, `OutputError`, `PROJError`.
+  @discardableResult
+  public static func render(_ spec: MapSpec, to path: String, policy: ExistingOutputPolicy) throws
+    -> [String]
+  {
+    guard let format = CanvasFormat(path: path) else {
+      throw MapError.cannotDraw(path: path, reason: "the extension must be .pdf, .svg or .png")
+    }
+    let output = try StagedOutput(path: path, policy: policy)
+    var (width, height) = spec.page.points
+    if spec.landscape == (width < height) { swap(&width, &height) }
+    let canvas = try Canvas(
+      path: output.stagingPath.path, format: format, width: width, height: height, dpi: spec.dpi)
+    canvas.rightToLeft = spec.language.rightToLeft
+    var warnings: [String] = []
+    for text in [spec.title, spec.subtitle, spec.legendTitle]
+    where !text.isEmpty && !canvas.canRender(text) {
+      warnings.append(
+        "the font (DejaVu Sans) cannot draw every character of '\(text)'; some show as boxes")
+    }
+    try draw(spec, on: canvas, width: width, height: height)
+    try canvas.finish()
+    try output.commit()
+    return warnings
+  }
+
+  private static func draw(_ spec: MapSpec, on canvas: Canvas, width: Double, height: Double) throws
+  {
+    let unit = min(width, height)
+    let margin = unit * 0.04
+    let rtl = spec.language.rightToLeft
+    let align: TextAlignment = rtl ? .right : .left
+    let textWidth = width - 2 * margin
+    // Header.
+    var top = margin
+    top +=
+      canvas.text(
+        spec.title, x: margin, y: top, width: textWidth, size: unit * 0.03, bold: true,
+        alignment: align
+      ).height
+    if !spec.subtitle.isEmpty {
+      top +=
+        2
+        + canvas.text(
+          spec.subtitle, x: margin, y: top + 2, width: textWidth, size: unit * 0.018,
+          alignment: align, colour: Colour(red: 0.3, green: 0.3, blue: 0.3)
+        ).height
+    }
+    top += unit * 0.02
+    // Footer: sources and CRS.
+    let small = unit * 0.012
+    let crsLine = "CRS: \(spec.crs.name)\(spec.crs.epsgCode.map { " (EPSG:\($0))" } ?? "")"
+    let footer = [
+      spec.source.isEmpty ? nil : "\(spec.language.sourceHeading): \(spec.source)", crsLine,
+    ].compactMap { $0 }.joined(separator: "   ·   ")
+    let footerHeight = canvas.text(
+      footer, x: margin, y: 0, width: textWidth, size: small, alignment: align, draw: false
+    ).height
+    canvas.text(
+      footer, x: margin, y: height - margin - footerHeight, width: textWidth, size: small,
+      alignment: align, colour: Colour(red: 0.35, green: 0.35, blue: 0.35))
+    // Map area and legend column (on the right, or on the left for right-to-left).
+    let column = width * (width > height ? 0.22 : 0.3)
+    let gap = unit * 0.025
+    let bottom = height - margin - footerHeight - gap
+    let mapX = rtl ? margin + column + gap : margin
+    let mapWidth = width - 2 * margin - column - gap
+    let columnX = rtl ? margin : width - margin - column
+    guard let extent = MapGeometry.extent(spec.panels), extent.width > 0, extent.height > 0 else {
+      throw MapError.cannotDraw(path: "", reason: "the layer has no polygon to draw")
+    }
+    let layout = panelLayout(
+      count: spec.panels.count, extent: extent, width: mapWidth, height: bottom - top,
+      caption: spec.panels.count > 1 ? unit * 0.022 : 0, gap: gap)
+    for (index, panel) in spec.panels.enumerated() {
+      let columnIndex = index % layout.columns
+      let rowIndex = index / layout.columns
+      let x = mapX + Double(columnIndex) * (layout.cellWidth + gap)
+      var y = top + Double(rowIndex) * (layout.cellHeight + gap)
+      if layout.captionHeight > 0 {
+        canvas.text(
+          panel.caption, x: x, y: y, width: layout.cellWidth, size: unit * 0.015, bold: true,
+          alignment: align)
+        y += layout.captionHeight
+      }
+      drawPanel(
+        panel, spec: spec, canvas: canvas, x: x, y: y, width: layout.cellWidth,
+        height: layout.cellHeight - layout.captionHeight, extent: extent, scale: layout.scale)
+    }
+    try drawLegend(
+      spec, canvas: canvas, x: columnX, y: top, width: column, unit: unit, scale: layout.scale,
+      extent: extent)
+  }
+
+  /// The grid of panels that gives them the largest common scale.
+  private static func panelLayout(
+    count: Int, extent: Envelope, width: Double, height: Double, caption: Double, gap: Double
+  )
+    -> (columns: Int, cellWidth: Double, cellHeight: Double, captionHeight: Double, scale: Double)
+  {
+    var best = (
+      columns: 1, cellWidth: width, cellHeight: height, captionHeight: caption, scale: 0.0
+    )
+    for columns in 1...max(1, count) {
+      let rows = (count + columns - 1) / columns
+      let cellWidth = (width - gap * Double(columns - 1)) / Double(columns)
+      let cellHeight = (height - gap * Double(rows - 1)) / Double(rows)
+      let scale = min(cellWidth / extent.width, (cellHeight - caption) / extent.height)
+      if scale > best.scale { best = (columns, cellWidth, cellHeight, caption, scale) }
+    }
+    return best
+  }
+
+  private static func drawPanel(
+    _ panel: MapPanel, spec: MapSpec, canvas: Canvas, x: Double, y: Double, width: Double,
+    height: Double,
+    extent: Envelope, scale: Double
+  ) {
+    let offsetX = x + (width - extent.width * scale) / 2
+    let offsetY = y + (height - extent.height * scale) / 2
+    func page(_ point: SIMD2<Double>) -> SIMD2<Double> {
+      SIMD2(offsetX + (point.x - extent.minX) * scale, offsetY + (extent.maxY - point.y) * scale)
+    }
+    canvas.save()
+    canvas.rectangle(x, y, width, height)
+    canvas.clip()
+    let outline = panel.features.count < 5_000
+    for feature in panel.features {
+      let colour =
+        feature.value.map { spec.colours[Classification.classIndex(of: $0, breaks: spec.breaks)] }
+        ?? spec.noDataColour
+      for polygon in feature.polygons {
+        canvas.addRings(polygon.map { $0.map(page) })
+      }
+      if outline {
+        canvas.fillPreserve(colour)
+        canvas.stroke(Colour(red: 1, green: 1, blue: 1), width: 0.15, alpha: 0.7)
+      } else {
+        canvas.fill(colour)
+      }
+    }
+    for polygon in panel.boundaries {
+      canvas.addRings(polygon.map { $0.map(page) })
+      canvas.stroke(Colour(red: 0.25, green: 0.25, blue: 0.25), width: 0.35)
+    }
+    canvas.restore()
+  }
+
+  private static func drawLegend(
+    _ spec: MapSpec, canvas: Canvas, x: Double, y: Double, width: Double, unit: Double,
+    scale: Double, extent: Envelope
+  ) throws {
+    let rtl = spec.language.rightToLeft
+    let align: TextAlignment = rtl ? .right : .left
+    var top = y
+    top +=
+      canvas.text(
+        spec.legendTitle, x: x, y: top, width: width, size: unit * 0.016, bold: true,
+        alignment: align
+      ).height + unit * 0.012
+    let numbers = spec.language.numbers
+    let decimals = NumberStyle.decimals(for: spec.breaks)
+    let values = spec.panels.flatMap { $0.features.compactMap(\.value) }
+    let low = values.min() ?? spec.breaks.first ?? 0
+    let box = (width: unit * 0.03, height: unit * 0.02)
+    let labelSize = unit * 0.013
+    var entries: [(Colour, String)] = []
+    for (index, upper) in spec.breaks.enumerated() {
+      let lower = index == 0 ? low : spec.breaks[index - 1]
+      entries.append(
+        (
+          spec.colours[index],
+          "\(numbers.format(lower, decimals: decimals)) – \(numbers.format(upper, decimals: decimals))"
+        ))
+    }
+    if spec.panels.contains(where: { $0.features.contains { $0.value == nil } }) {
+      entries.append((spec.noDataColour, spec.language.noData))
+    }
+    // Highest class on top, as readers expect.
+    for (colour, label) in entries.reversed() {
+      let boxX = rtl ? x + width - box.width : x
+      canvas.rectangle(boxX, top, box.width, box.height)
+      canvas.fillPreserve(colour)
+      canvas.stroke(Colour(red: 0.5, green: 0.5, blue: 0.5), width: 0.3)
+      let labelX = rtl ? x : x + box.width + unit * 0.01
+      canvas.text(
+        label, x: labelX, y: top + (box.height - labelSize * 1.3) / 2,
+        width: width - box.width - unit * 0.01, size: labelSize, alignment: align)
+      top += box.height + unit * 0.006
+    }
+    top += unit * 0.03
+    // Scale bar: a round ground length, measured at the centre of the map.
+    let centre = SIMD2((extent.minX + extent.maxX) / 2, (extent.minY + extent.maxY) / 2)
+    let ground = try MapGeometry.groundScale(at: centre, crs: spec.crs)
+    let length = MapGeometry.roundLength(below: width * 0.8 / scale * ground)
+    let barWidth = length / ground * scale
+    let barX = rtl ? x + width - barWidth : x
+    for half in 0..<2 {
+      canvas.rectangle(barX + Double(half) * barWidth / 2, top, barWidth / 2, unit * 0.008)
+      canvas.fillPreserve(
+        half == 0 ? Colour(red: 0.15, green: 0.15, blue: 0.15) : Colour(red: 1, green: 1, blue: 1))
+      canvas.stroke(Colour(red: 0.15, green: 0.15, blue: 0.15), width: 0.4)
+    }
+    let label =
+      length >= 1_000
+      ? "\(numbers.format(length / 1_000, decimals: length.truncatingRemainder(dividingBy: 1_000) == 0 ? 0 : 1)) \(spec.language.kilometres)"
+      : "\(numbers.format(length, decimals: 0)) \(spec.language.metres)"
+    top += unit * 0.012
+    // "0" under the start of the bar, the length under its end.
+    let ends = rtl ? (label, "0") : ("0", label)
+    canvas.text(ends.0, x: barX - 20, y: top, width: 40, size: labelSize, alignment: .centre)
+    canvas.text(
+      ends.1, x: barX + barWidth - 40, y: top, width: 80, size: labelSize, alignment: .centre)
+    top += labelSize * 2.2
+    // North arrow, rotated by the grid convergence.
+    let angle = try MapGeometry.northAngle(at: centre, crs: spec.crs) * .pi / 180
+    let size = unit * 0.05
+    let arrowX = rtl ? x + width - size : x + size / 2
+    let tip = SIMD2(arrowX + sin(angle) * size / 2, top + size * 0.9 - cos(angle) * size / 2)
+    let base = SIMD2(arrowX, top + size * 0.9)
+    let side = SIMD2(cos(angle), sin(angle)) * size * 0.18
+    canvas.addRings([[tip, base + side, base - side]])
+    canvas.fill(Colour(red: 0.15, green: 0.15, blue: 0.15))
+    canvas.text(
+      spec.language.north, x: tip.x - size / 2, y: tip.y - labelSize * 1.6, width: size,
+      size: labelSize, bold: true, alignment: .centre)
+  }
+}

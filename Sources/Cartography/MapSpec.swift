@@ -1,0 +1,99 @@
+import PROJKit
+
+/// One polygon feature of a map: its polygons (each a list of rings) in the
+/// map's CRS, and its value (`nil`: no data).
+public struct MapFeature: Sendable {
+  public var polygons: [[[SIMD2<Double>]]]
+  public var value: Double?
+
+  /// Creates a feature.
+  public init(polygons: [[[SIMD2<Double>]]], value: Double?) {
+    self.polygons = polygons
+    self.value = value
+  }
+}
+
+/// One map frame: its features, optional outlines drawn thin over them, and a
+/// caption (used in small multiples).
+public struct MapPanel: Sendable {
+  public var caption: String
+  public var features: [MapFeature]
+  /// Polygons whose outlines are drawn over the data (administrative boundaries).
+  public var boundaries: [[[SIMD2<Double>]]]
+
+  /// Creates a panel.
+  public init(caption: String = "", features: [MapFeature], boundaries: [[[SIMD2<Double>]]] = []) {
+    self.caption = caption
+    self.features = features
+    self.boundaries = boundaries
+  }
+}
+
+/// The language of a map's fixed words (legend headings, units) and numbers.
+public enum MapLanguage: String, Sendable, CaseIterable {
+  case fr, en, ar
+
+  var numbers: NumberStyle { NumberStyle(rawValue: rawValue)! }
+  var noData: String {
+    ["fr": "Pas de données", "en": "No data", "ar": "لا توجد بيانات"][rawValue]!
+  }
+  var metres: String { ["fr": "m", "en": "m", "ar": "م"][rawValue]! }
+  var kilometres: String { ["fr": "km", "en": "km", "ar": "كم"][rawValue]! }
+  var north: String { ["fr": "N", "en": "N", "ar": "ش"][rawValue]! }
+  var sourceHeading: String { ["fr": "Sources", "en": "Sources", "ar": "المصادر"][rawValue]! }
+  var rightToLeft: Bool { self == .ar }
+}
+
+/// Page sizes in points (1/72 inch), portrait.
+public enum PageSize: String, Sendable, CaseIterable {
+  case a4 = "A4"
+  case a3 = "A3"
+  case a2 = "A2"
+  case widescreen = "16:9"
+
+  /// Width and height in points, portrait (16:9 is a 1280 x 720 slide, landscape).
+  public var points: (width: Double, height: Double) {
+    switch self {
+    case .a4: return (595.28, 841.89)
+    case .a3: return (841.89, 1190.55)
+    case .a2: return (1190.55, 1683.78)
+    case .widescreen: return (720, 1280)
+    }
+  }
+}
+
+/// Everything a map page shows.
+public struct MapSpec: Sendable {
+  public var title: String
+  public var subtitle = ""
+  /// The credits line.
+  public var source = ""
+  public var language = MapLanguage.en
+  public var page = PageSize.a4
+  public var landscape = true
+  /// PNG resolution.
+  public var dpi = 300.0
+  /// The legend's heading (what the colours measure).
+  public var legendTitle: String
+  /// Class upper bounds, ascending, and one colour per class.
+  public var breaks: [Double]
+  public var colours: [Colour]
+  public var noDataColour = Colour(red: 0.85, green: 0.85, blue: 0.85)
+  /// The CRS of every coordinate (projected).
+  public var crs: CRS
+  /// One panel for a map, several for small multiples (all at the same scale).
+  public var panels: [MapPanel]
+
+  /// Creates a map page.
+  public init(
+    title: String, legendTitle: String, breaks: [Double], colours: [Colour], crs: CRS,
+    panels: [MapPanel]
+  ) {
+    self.title = title
+    self.legendTitle = legendTitle
+    self.breaks = breaks
+    self.colours = colours
+    self.crs = crs
+    self.panels = panels
+  }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Numbers as the team's language writes them: French `1 234,5`, English
+/// `1,234.5`, Arabic with Arabic separators `1٬234٫5`.
+public enum NumberStyle: String, Sendable, CaseIterable {
+  case fr, en, ar
+
+  /// `value` with `decimals` digits after the separator and grouped thousands.
+  public func format(_ value: Double, decimals: Int) -> String {
+    let (group, decimal): (String, String) = {
+      switch self {
+      case .fr: return ("\u{202F}", ",")
+      case .en: return (",", ".")
+      case .ar: return ("\u{066C}", "\u{066B}")
+      }
+    }()
+    let rounded = String(format: "%.\(max(0, decimals))f", abs(value))
+    let parts = rounded.split(separator: ".", omittingEmptySubsequences: false)
+    var integer = String(parts[0])
+    var grouped = ""
+    while integer.count > 3 {
+      grouped = group + String(integer.suffix(3)) + grouped
+      integer.removeLast(3)
+    }
+    grouped = integer + grouped
+    let sign = value < 0 && rounded.contains(where: { $0 != "0" && $0 != "." }) ? "-" : ""
+    return sign + grouped + (parts.count > 1 ? decimal + parts[1] : "")
+  }
+
+  /// Decimals that tell the breaks apart: none for large values, more for small spans.
+  public static func decimals(for breaks: [Double]) -> Int {
+    guard let low = breaks.min(), let high = breaks.max() else { return 0 }
+    let span = high - low
+    if span == 0 { return abs(high) >= 100 ? 0 : 2 }
+    let magnitude = log10(span / max(1, Double(breaks.count)))
+    return max(0, min(6, Int((1 - magnitude).rounded(.down))))
+  }
+}

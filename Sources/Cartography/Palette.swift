@@ -1,0 +1,95 @@
+/// An RGB colour, components from 0 to 1.
+public struct Colour: Sendable, Hashable {
+  public var red: Double
+  public var green: Double
+  public var blue: Double
+
+  /// Creates a colour from components between 0 and 1.
+  public init(red: Double, green: Double, blue: Double) {
+    self.red = red
+    self.green = green
+    self.blue = blue
+  }
+
+  /// Creates a colour from a 24-bit hexadecimal value (`0xFD8D3C`).
+  public init(hex: UInt32) {
+    red = Double((hex >> 16) & 0xFF) / 255
+    green = Double((hex >> 8) & 0xFF) / 255
+    blue = Double(hex & 0xFF) / 255
+  }
+
+  /// `#RRGGBB`.
+  public var hex: String {
+    let value =
+      (Int((red * 255).rounded()) << 16) | (Int((green * 255).rounded()) << 8)
+      | Int((blue * 255).rounded())
+    let text = String(value, radix: 16, uppercase: true)
+    return "#" + String(repeating: "0", count: 6 - text.count) + text
+  }
+}
+
+/// A ColorBrewer colour scheme (`YlOrRd`, `RdBu`, `Set2`, ...).
+public struct Palette: Sendable, Hashable {
+  /// How a scheme orders its colours.
+  public enum Kind: String, Sendable {
+    /// Light to dark: low to high values.
+    case sequential
+    /// Two hues diverging from a light middle: values around a centre.
+    case diverging
+    /// Distinct hues: categories.
+    case qualitative
+  }
+
+  public let name: String
+  public let kind: Kind
+  /// Whether ColorBrewer marks the scheme readable with the common colour-vision deficiencies.
+  public let colourBlindSafe: Bool
+  /// Whether the colours are reversed (`--reverse`).
+  public let reversed: Bool
+
+  /// The scheme called `name` (case-insensitive).
+  /// - Throws: `MapError.unknownPalette` listing the names that look close.
+  public init(_ name: String, reversed: Bool = false) throws(MapError) {
+    guard let key = Self.table.keys.first(where: { $0.lowercased() == name.lowercased() }),
+      let entry = Self.table[key]
+    else {
+      let close = Self.names.filter { candidate in
+        candidate.lowercased().hasPrefix(String(name.lowercased().prefix(2)))
+          || candidate.lowercased().contains(name.lowercased())
+      }
+      throw .unknownPalette(name: name, close: close.isEmpty ? Self.names : close)
+    }
+    self.name = key
+    kind = entry.kind
+    colourBlindSafe = entry.colourBlindSafe
+    self.reversed = reversed
+  }
+
+  /// Every scheme name, sorted.
+  public static var names: [String] { table.keys.sorted() }
+
+  /// The numbers of classes the scheme offers (3 to 9, up to 11 or 12 for some).
+  public var classCounts: ClosedRange<Int> {
+    let counts = Self.table[name]!.colours.keys
+    return counts.min()!...counts.max()!
+  }
+
+  /// The colours for `count` classes. Fewer than 3 classes take the ends of the
+  /// 3-class scheme; more than the scheme offers is an error.
+  /// - Throws: `MapError.tooManyClasses`.
+  public func colours(_ count: Int) throws(MapError) -> [Colour] {
+    let available = classCounts
+    guard count <= available.upperBound else {
+      throw .tooManyClasses(palette: name, requested: count, maximum: available.upperBound)
+    }
+    var values: [UInt32]
+    if count >= available.lowerBound {
+      values = Self.table[name]!.colours[count]!
+    } else {
+      let three = Self.table[name]!.colours[available.lowerBound]!
+      values = count == 1 ? [three[three.count / 2]] : [three.first!, three.last!]
+    }
+    if reversed { values.reverse() }
+    return values.map(Colour.init(hex:))
+  }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import GEOSKit
+import GeoCore
+import PROJKit
+
+/// The maps of a site's analysis: for one indicator, a map per scale and a
+/// small-multiples poster of all scales with one shared classification and legend.
+public enum SiteMaps {
+  /// One scale of the indicator.
+  public struct Scale: Sendable {
+    /// For file names (`grid100`).
+    public var name: String
+    /// For panel captions (`Carreaux de 100 m`).
+    public var caption: String
+    /// Geometries as WKB in `crs`.
+    public var geometries: [[UInt8]]
+    public var values: [Double?]
+
+    /// Creates a scale.
+    public init(name: String, caption: String, geometries: [[UInt8]], values: [Double?]) {
+      self.name = name
+      self.caption = caption
+      self.geometries = geometries
+      self.values = values
+    }
+  }
+
+  /// Draws `indicator`'s maps into `folder`: `<indicator>_<scale>.png` (A4, 150 dpi)
+  /// and `<indicator>_scales.pdf` / `.png` (A3 poster), classes by natural breaks
+  /// over every scale's values.
+  /// - Returns: the file names written, relative to `folder`.
+  public static func draw(
+    indicator: String, title: String, subtitle: String, source: String, scales: [Scale], crs: CRS,
+    language: MapLanguage, palette: Palette, folder: URL
+  ) throws -> [String] {
+    let panels = try scales.map { scale in
+      MapPanel(
+        caption: scale.caption,
+        features: try zip(scale.geometries, scale.values).map { wkb, value in
+          MapFeature(
+            polygons: wkb.isEmpty ? [] : try Geometry(wkb: wkb).polygonRings(), value: value)
+        })
+    }
+    let values = scales.flatMap { $0.values.compactMap { $0 } }
+    guard !values.isEmpty else { return [] }
+    let breaks = Classification.breaks(values, scheme: .naturalBreaks, classes: 5)
+    let colours = try palette.colours(breaks.count)
+    var files: [String] = []
+    for (scale, panel) in zip(scales, panels) {
+      var spec = MapSpec(
+        title: title, legendTitle: title, breaks: breaks, colours: colours, crs: crs,
+        panels: [panel])
+      spec.subtitle = subtitle.isEmpty ? scale.caption : "\(subtitle) · \(scale.caption)"
+      spec.source = source
+      spec.language = language
+      spec.dpi = 150
+      let name = "\(indicator)_\(scale.name).png"
+      try MapRenderer.render(spec, to: folder.appendingPathComponent(name).path, policy: .overwrite)
+      files.append(name)
+    }
+    var poster = MapSpec(
+      title: title, legendTitle: title, breaks: breaks, colours: colours, crs: crs, panels: panels)
+    poster.subtitle = subtitle
+    poster.source = source
+    poster.language = language
+    poster.page = .a3
+    poster.dpi = 150
+    for format in ["pdf", "png"] {
+      let name = "\(indicator)_scales.\(format)"
+      try MapRenderer.render(
+        poster, to: folder.appendingPathComponent(name).path, policy: .overwrite)
+      files.append(name)
+    }
+    return files
+  }
+}
