@@ -53,16 +53,33 @@ public struct Palette: Sendable, Hashable {
     guard let key = Self.table.keys.first(where: { $0.lowercased() == name.lowercased() }),
       let entry = Self.table[key]
     else {
-      let close = Self.names.filter { candidate in
-        candidate.lowercased().hasPrefix(String(name.lowercased().prefix(2)))
-          || candidate.lowercased().contains(name.lowercased())
+      // The five names closest in spelling (edit distance, ignoring case).
+      let close = Self.names.sorted {
+        Self.distance($0.lowercased(), name.lowercased())
+          < Self.distance($1.lowercased(), name.lowercased())
       }
-      throw .unknownPalette(name: name, close: close.isEmpty ? Self.names : close)
+      throw .unknownPalette(name: name, close: Array(close.prefix(5)))
     }
     self.name = key
     kind = entry.kind
     colourBlindSafe = entry.colourBlindSafe
     self.reversed = reversed
+  }
+
+  /// Levenshtein distance between two names.
+  static func distance(_ a: String, _ b: String) -> Int {
+    let a = Array(a)
+    let b = Array(b)
+    var previous = Array(0...b.count)
+    for (i, x) in a.enumerated() {
+      var current = [i + 1]
+      for (j, y) in b.enumerated() {
+        current.append(
+          Swift.min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
+      }
+      previous = current
+    }
+    return previous[b.count]
   }
 
   /// Every scheme name, sorted.

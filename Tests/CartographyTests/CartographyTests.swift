@@ -1,0 +1,137 @@
+import Foundation
+import GeoCore
+import PROJKit
+import Testing
+
+@testable import Cartography
+
+@Suite("Classification")
+struct ClassificationTests {
+  @Test func handComputedBreaks() {
+    #expect(
+      Classification.breaks([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], scheme: .equalInterval, classes: 5)
+        == [2, 4, 6, 8, 10])
+    // numpy.quantile([1, 2, 3, 4, 5], [0.5, 1.0]) = [3, 5]
+    #expect(Classification.breaks([5, 1, 4, 2, 3], scheme: .quantiles, classes: 2) == [3, 5])
+    // Two obvious groups.
+    #expect(
+      Classification.breaks([1, 2, 3, 10, 11, 12], scheme: .naturalBreaks, classes: 2) == [3, 12])
+    // Three groups; the least squared deviation puts 20 alone.
+    #expect(
+      Classification.breaks([1, 1, 2, 9, 10, 11, 20], scheme: .naturalBreaks, classes: 3) == [
+        2, 11, 20,
+      ])
+    // Head/tail: mean 2.8 with one value (20%) above it; that head alone stops it.
+    #expect(Classification.breaks([1, 1, 1, 1, 10], scheme: .headTail, classes: 5) == [2.8, 10])
+    #expect(Classification.breaks([1, 5, 9], scheme: .manual([4, 8]), classes: 5) == [4, 8, 9])
+  }
+
+  @Test func fewerDistinctValuesThanClasses() {
+    #expect(Classification.breaks([3, 3, 7, 7], scheme: .naturalBreaks, classes: 5) == [3, 7])
+    #expect(Classification.breaks([3, 3, 3], scheme: .equalInterval, classes: 4) == [3])
+  }
+
+  @Test func classOfAValue() {
+    let breaks = [2.0, 4, 6]
+    #expect(Classification.classIndex(of: 1, breaks: breaks) == 0)
+    #expect(Classification.classIndex(of: 2, breaks: breaks) == 0)  // upper bounds are inclusive
+    #expect(Classification.classIndex(of: 2.5, breaks: breaks) == 1)
+    #expect(Classification.classIndex(of: 6, breaks: breaks) == 2)
+  }
+
+  @Test func agreesWithMapclassifyWhenAvailable() throws {
+    let python = Fixtures.root.appendingPathComponent(".build/venv-crosscheck/bin/python")
+    let script = Fixtures.root.appendingPathComponent("Scripts/crosscheck_classification.py")
+    guard FileManager.default.isExecutableFile(atPath: python.path) else {
+      print(
+        "skipped: no Python with mapclassify at .build/venv-crosscheck (run Scripts/crosscheck-interpolation once)"
+      )
+      return
+    }
+    // Skewed values, as densities are: a deterministic sample.
+    let values = (1...400).map { index -> Double in
+      let x = Double(index)
+      return (x * 37).truncatingRemainder(dividingBy: 101) + pow(x / 40, 3)
+    }
+    var cases: [[String: Any]] = []
+    for (name, scheme) in [
+      ("quantiles", ClassificationScheme.quantiles), ("equal-interval", .equalInterval),
+      ("natural-breaks", .naturalBreaks),
+    ] {
+      cases.append([
+        "scheme": name, "k": 5, "breaks": Classification.breaks(values, scheme: scheme, classes: 5),
+      ])
+    }
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "classification-\(UUID().uuidString).json")
+    defer { try? FileManager.default.removeItem(at: file) }
+    try JSONSerialization.data(withJSONObject: ["values": values, "cases": cases]).write(to: file)
+    let process = Process()
+    process.executableURL = python
+    process.arguments = [script.path, file.path]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    if process.terminationStatus == 2 {
+      print("skipped: \(output)")
+      return
+    }
+    #expect(process.terminationStatus == 0, "\(output)")
+  }
+}
+
+@Suite("Map measures and words")
+struct MapMeasureTests {
+  @Test func roundScaleBarLengths() {
+    #expect(MapGeometry.roundLength(below: 3_700) == 2_000)
+    #expect(MapGeometry.roundLength(below: 5_200) == 5_000)
+    #expect(MapGeometry.roundLength(below: 140) == 100)
+    #expect(MapGeometry.roundLength(below: 0.9) == 0.5)
+  }
+
+  @Test func northArrowFollowsTheGridConvergence() throws {
+    // Lambert-93 at Strasbourg (7.75 E, 48.58 N): γ = (λ − 3°)·sin 46.5° ≈ 3.45°,
+    // true north leaning west of grid north.
+    let lambert = try CRS("EPSG:2154")
+    let strasbourg = try Transformer(from: CRS.wgs84, to: lambert).transform(x: 7.75, y: 48.58)
+    let angle = try MapGeometry.northAngle(at: SIMD2(strasbourg.x, strasbourg.y), crs: lambert)
+    #expect(abs(angle - -3.45) < 0.05)
+    // UTM 25 south at Olinda (34.85 W, 8 S): γ = atan(tan(−1.85°)·sin(−8°)) ≈ 0.257°;
+    // west of the central meridian, south of the equator, meridians spread apart
+    // northwards, so true north leans west here too.
+    let utm = try CRS("EPSG:31985")
+    let olinda = try Transformer(from: CRS.wgs84, to: utm).transform(x: -34.85, y: -8.0)
+    #expect(
+      abs(try MapGeometry.northAngle(at: SIMD2(olinda.x, olinda.y), crs: utm) - -0.257) < 0.01)
+  }
+
+  @Test func groundScaleOfUTM() throws {
+    // Near the edge of a UTM zone a grid metre is a little more than a ground metre.
+    let utm = try CRS("EPSG:31985")
+    let olinda = try Transformer(from: CRS.wgs84, to: utm).transform(x: -34.85, y: -8.0)
+    let ratio = try MapGeometry.groundScale(at: SIMD2(olinda.x, olinda.y), crs: utm)
+    #expect(abs(ratio - 1) < 0.005)
+  }
+
+  @Test func numbersPerLanguage() {
+    #expect(NumberStyle.fr.format(1234.5, decimals: 1) == "1\u{202F}234,5")
+    #expect(NumberStyle.en.format(1234.5, decimals: 1) == "1,234.5")
+    #expect(NumberStyle.ar.format(1234.5, decimals: 1) == "1\u{066C}234\u{066B}5")
+    #expect(NumberStyle.en.format(-1_234_567, decimals: 0) == "-1,234,567")
+    #expect(NumberStyle.fr.format(0.25, decimals: 2) == "0,25")
+  }
+
+  @Test func palettes() throws {
+    let palette = try Palette("ylorrd")
+    #expect(palette.name == "YlOrRd" && palette.colourBlindSafe)
+    #expect(
+      try palette.colours(5).map(\.hex) == ["#FFFFB2", "#FECC5C", "#FD8D3C", "#F03B20", "#BD0026"])
+    #expect(try Palette("YlOrRd", reversed: true).colours(3).first?.hex == "#F03B20")
+    #expect(throws: MapError.self) { try Palette("Yellows") }
+    #expect(throws: MapError.tooManyClasses(palette: "Set2", requested: 9, maximum: 8)) {
+      try Palette("Set2").colours(9)
+    }
+  }
+}
