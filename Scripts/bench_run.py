@@ -27,7 +27,7 @@ def main():
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)  # the tools' own output is not part of the report
     lines = [
-        f"| case | territory (s) | ogr2ogr (s) | territory / ogr2ogr | territory MiB | ogr2ogr MiB |",
+        f"| case | territory (s) | other (s) | territory / other | territory MiB | other MiB |",
         "|---|---|---|---|---|---|",
     ]
     for case in cases:

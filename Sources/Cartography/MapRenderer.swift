@@ -146,7 +146,10 @@ public enum MapRenderer {
         canvas.fillPreserve(colour)
         canvas.stroke(Colour(red: 1, green: 1, blue: 1), width: 0.15, alpha: 0.7)
       } else {
-        canvas.fill(colour)
+        // Many small adjacent cells: a hairline of their own colour closes the
+        // antialiasing seams through which the white page would lighten the map.
+        canvas.fillPreserve(colour)
+        canvas.stroke(colour, width: 0.25)
       }
     }
     for polygon in panel.boundaries {

@@ -27,12 +27,17 @@ public enum NumberStyle: String, Sendable, CaseIterable {
     return sign + grouped + (parts.count > 1 ? decimal + parts[1] : "")
   }
 
-  /// Decimals that tell the breaks apart: none for large values, more for small spans.
+  /// Decimals for a legend: at least two significant digits on the smallest
+  /// non-zero bound, more while two bounds would print alike (at most 6).
   public static func decimals(for breaks: [Double]) -> Int {
-    guard let low = breaks.min(), let high = breaks.max() else { return 0 }
-    let span = high - low
-    if span == 0 { return abs(high) >= 100 ? 0 : 2 }
-    let magnitude = log10(span / max(1, Double(breaks.count)))
-    return max(0, min(6, Int((1 - magnitude).rounded(.down))))
+    let magnitudes = breaks.map(abs).filter { $0 > 0 }
+    guard let smallest = magnitudes.min() else { return 0 }
+    var decimals = max(0, min(6, 1 - Int(log10(smallest).rounded(.down))))
+    while decimals < 6,
+      Set(breaks.map { String(format: "%.\(decimals)f", $0) }).count < Set(breaks).count
+    {
+      decimals += 1
+    }
+    return decimals
   }
 }

@@ -123,6 +123,13 @@ struct MapMeasureTests {
     #expect(NumberStyle.fr.format(0.25, decimals: 2) == "0,25")
   }
 
+  @Test func legendDecimals() {
+    #expect(NumberStyle.decimals(for: [0.98, 1.95, 2.9, 4.1, 9.0]) == 2)
+    #expect(NumberStyle.decimals(for: [5_057, 10_482, 15_938, 56_384]) == 0)
+    #expect(NumberStyle.decimals(for: [0.125, 0.5, 1]) == 2)
+    #expect(NumberStyle.decimals(for: [1.001, 1.002, 2]) == 3)  // more until bounds differ
+  }
+
   @Test func palettes() throws {
     let palette = try Palette("ylorrd")
     #expect(palette.name == "YlOrRd" && palette.colourBlindSafe)
