@@ -94,8 +94,8 @@ final class Canvas {
     cairo_fill(context)
   }
 
-  func fillPreserve(_ colour: Colour) {
-    setColour(colour)
+  func fillPreserve(_ colour: Colour, alpha: Double = 1) {
+    setColour(colour, alpha: alpha)
     cairo_set_fill_rule(context, CAIRO_FILL_RULE_EVEN_ODD)
     cairo_fill_preserve(context)
   }
@@ -154,6 +154,38 @@ final class Canvas {
     return (Double(inkWidth) / Double(PANGO_SCALE), Double(inkHeight) / Double(PANGO_SCALE))
   }
 
+  /// A circle path.
+  func circle(_ centre: SIMD2<Double>, radius: Double) {
+    cairo_new_sub_path(context)
+    cairo_arc(context, centre.x, centre.y, radius, 0, 2 * .pi)
+  }
+
+  /// The size of a one-line label.
+  func labelSize(_ text: String, size: Double) -> (width: Double, height: Double) {
+    self.text(text, x: 0, y: 0, width: 10_000, size: size, draw: false)
+  }
+
+  /// Draws a one-line label with its top-left at (x, y) over a white halo
+  /// (`pango_cairo_layout_path`, stroked then filled).
+  func haloLabel(_ text: String, x: Double, y: Double, size: Double) {
+    guard let layout = pango_cairo_create_layout(context) else { return }
+    defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+    let font = pango_font_description_from_string("DejaVu Sans \(size)")
+    defer { pango_font_description_free(font) }
+    pango_layout_set_font_description(layout, font)
+    pango_layout_set_text(layout, text, -1)
+    cairo_move_to(context, x, y)
+    pango_cairo_layout_path(context, layout)
+    setColour(Colour(red: 1, green: 1, blue: 1), alpha: 0.85)
+    cairo_set_line_width(context, size * 0.25)
+    cairo_set_line_join(context, CAIRO_LINE_JOIN_ROUND)
+    cairo_stroke(context)
+    // The letters themselves as real text, so that a PDF's labels stay searchable.
+    setColour(Colour(red: 0.1, green: 0.1, blue: 0.1))
+    cairo_move_to(context, x, y)
+    pango_cairo_show_layout(context, layout)
+  }
+
   /// Whether DejaVu Sans has a glyph for every character of `text`
   /// (`pango_layout_get_unknown_glyphs_count`).
   func canRender(_ text: String) -> Bool {
@@ -170,4 +202,19 @@ final class Canvas {
 /// Horizontal alignment of text.
 enum TextAlignment {
   case left, centre, right
+}
+
+/// The area of a ring of points (shoelace), for ranking labels.
+enum PolygonArea {
+  static func of(_ ring: [SIMD2<Double>]) -> Double {
+    guard let first = ring.first else { return 0 }
+    var sum = 0.0
+    var previous = ring[ring.count - 1] - first
+    for point in ring {
+      let current = point - first
+      sum += previous.x * current.y - current.x * previous.y
+      previous = current
+    }
+    return sum / 2
+  }
 }

@@ -10,19 +10,27 @@ public enum MapData {
   /// when given, else in the layer's CRS if projected, else in the UTM zone of
   /// the layer's centre (WGS 84).
   /// - Throws: `MapError.columnNotFound`, `.notNumeric`, `GDALError`, `PROJError`.
-  public static func load(path: String, layer name: String?, column: String, crs target: CRS? = nil)
-    throws
-    -> (features: [MapFeature], crs: CRS)
-  {
+  public static func load(
+    path: String, layer name: String?, column: String, crs target: CRS? = nil,
+    labels: String? = nil,
+    sizes: String? = nil
+  ) throws -> (features: [MapFeature], crs: CRS) {
     let dataset = try VectorDataset(path: path)
     let layer = try name.map(dataset.layer(named:)) ?? dataset.layer(at: 0)
     let fields = layer.fields
-    guard let index = fields.firstIndex(where: { $0.name == column }) else {
-      throw MapError.columnNotFound(path: path, column: column, available: fields.map(\.name))
+    func find(_ name: String?, numeric: Bool) throws -> Int? {
+      guard let name else { return nil }
+      guard let found = fields.firstIndex(where: { $0.name == name }) else {
+        throw MapError.columnNotFound(path: path, column: name, available: fields.map(\.name))
+      }
+      if numeric && !fields[found].type.isNumeric {
+        throw MapError.notNumeric(path: path, column: name, type: fields[found].type.rawValue)
+      }
+      return found
     }
-    guard fields[index].type.isNumeric else {
-      throw MapError.notNumeric(path: path, column: column, type: fields[index].type.rawValue)
-    }
+    let index = try find(column, numeric: true)!
+    let labelIndex = try find(labels, numeric: false)
+    let sizeIndex = try find(sizes, numeric: true)
     let (transformer, crs) = try projection(for: layer, target: target)
     var features: [MapFeature] = []
     try layer.forEachFeature { feature in
@@ -31,8 +39,21 @@ public enum MapData {
         geometry = try geometry.transformed { x, y in (x, y) = try transformer.transform(x: x, y: y)
         }
       }
-      features.append(
-        MapFeature(polygons: geometry.polygonRings(), value: feature.attributes[index].doubleValue))
+      var drawn = MapFeature(
+        polygons: geometry.polygonRings(), value: feature.attributes[index].doubleValue)
+      if geometry.type.isPuntal {
+        geometry.forEachCoordinate { x, y in drawn.points.append(SIMD2(x, y)) }
+      }
+      drawn.size = sizeIndex.flatMap { feature.attributes[$0].doubleValue }
+      if let labelIndex, !feature.attributes[labelIndex].isNull {
+        drawn.label = feature.attributes[labelIndex].description
+        if let point = drawn.points.first {
+          drawn.anchor = point
+        } else if let surface = try? geometry.pointOnSurface().pointCoordinates() {
+          drawn.anchor = SIMD2(surface.x, surface.y)
+        }
+      }
+      features.append(drawn)
     }
     return (features, crs)
   }

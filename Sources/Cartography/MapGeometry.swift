@@ -46,11 +46,9 @@ public enum MapGeometry {
     var box: Envelope?
     for panel in panels {
       for feature in panel.features {
-        for polygon in feature.polygons {
-          for point in polygon.first ?? [] {
-            let point = Envelope(minX: point.x, minY: point.y, maxX: point.x, maxY: point.y)
-            box = box.map { $0.union(point) } ?? point
-          }
+        for point in feature.polygons.flatMap({ $0.first ?? [] }) + feature.points {
+          let point = Envelope(minX: point.x, minY: point.y, maxX: point.x, maxY: point.y)
+          box = box.map { $0.union(point) } ?? point
         }
       }
     }

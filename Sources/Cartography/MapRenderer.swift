@@ -76,8 +76,15 @@ public enum MapRenderer {
     let mapX = rtl ? margin + column + gap : margin
     let mapWidth = width - 2 * margin - column - gap
     let columnX = rtl ? margin : width - margin - column
-    guard let extent = MapGeometry.extent(spec.panels), extent.width > 0, extent.height > 0 else {
-      throw MapError.cannotDraw(path: "", reason: "the layer has no polygon to draw")
+    guard var extent = MapGeometry.extent(spec.panels) else {
+      throw MapError.cannotDraw(path: "", reason: "the layer has nothing to draw")
+    }
+    // Room around points, which sit on the edge of their extent.
+    if spec.panels.contains(where: { $0.features.contains { !$0.points.isEmpty } }) {
+      let pad = max(100, max(extent.width, extent.height) * 0.06)
+      extent = Envelope(
+        minX: extent.minX - pad, minY: extent.minY - pad, maxX: extent.maxX + pad,
+        maxY: extent.maxY + pad)
     }
     let layout = panelLayout(
       count: spec.panels.count, extent: extent, width: mapWidth, height: bottom - top,
@@ -134,6 +141,8 @@ public enum MapRenderer {
     canvas.save()
     canvas.rectangle(x, y, width, height)
     canvas.clip()
+    if let background = spec.background { canvas.paint(background, place: page) }
+    let alpha = spec.background == nil ? 1 : 0.72
     let outline = panel.features.count < 5_000
     for feature in panel.features {
       let colour =
@@ -142,7 +151,9 @@ public enum MapRenderer {
       for polygon in feature.polygons {
         canvas.addRings(polygon.map { $0.map(page) })
       }
-      if outline {
+      if alpha < 1 {
+        canvas.fill(colour, alpha: alpha)
+      } else if outline {
         canvas.fillPreserve(colour)
         canvas.stroke(Colour(red: 1, green: 1, blue: 1), width: 0.15, alpha: 0.7)
       } else {
@@ -156,7 +167,76 @@ public enum MapRenderer {
       canvas.addRings(polygon.map { $0.map(page) })
       canvas.stroke(Colour(red: 0.25, green: 0.25, blue: 0.25), width: 0.35)
     }
+    drawPoints(panel, spec: spec, canvas: canvas, page: page, unit: min(width, height))
+    drawLabels(
+      panel, canvas: canvas, page: page, frame: (x, y, width, height),
+      size: max(5, min(width, height) * 0.016))
     canvas.restore()
+  }
+
+  /// The radius of the largest proportional circle, from the panel's size.
+  static func largestRadius(_ unit: Double) -> Double { unit * 0.045 }
+
+  /// Point features: proportional circles (largest first, so small ones stay
+  /// visible on top) or small dots.
+  private static func drawPoints(
+    _ panel: MapPanel, spec: MapSpec, canvas: Canvas, page: (SIMD2<Double>) -> SIMD2<Double>,
+    unit: Double
+  ) {
+    let points = panel.features.filter { !$0.points.isEmpty }
+    guard !points.isEmpty else { return }
+    let largest = points.compactMap(\.size).max() ?? 0
+    let ordered = points.sorted { ($0.size ?? 0) > ($1.size ?? 0) }
+    for feature in ordered {
+      let colour =
+        feature.value.map { spec.colours[Classification.classIndex(of: $0, breaks: spec.breaks)] }
+        ?? spec.noDataColour
+      var radius = unit * 0.008
+      if spec.proportionalSizeTitle != nil, largest > 0 {
+        radius = largestRadius(unit) * (max(0, feature.size ?? 0) / largest).squareRoot()
+      }
+      for point in feature.points {
+        canvas.circle(page(point), radius: radius)
+        canvas.fillPreserve(colour, alpha: 0.85)
+        canvas.stroke(Colour(red: 0.2, green: 0.2, blue: 0.2), width: 0.4)
+      }
+    }
+  }
+
+  /// Labels at their anchors, the largest features first, skipping any label
+  /// that would overlap one already placed or leave the frame.
+  private static func drawLabels(
+    _ panel: MapPanel, canvas: Canvas, page: (SIMD2<Double>) -> SIMD2<Double>,
+    frame: (x: Double, y: Double, width: Double, height: Double), size: Double
+  ) {
+    func weight(_ feature: MapFeature) -> Double {
+      feature.size
+        ?? feature.polygons.reduce(0) { total, rings in
+          total + abs(rings.first.map { PolygonArea.of($0) } ?? 0)
+        }
+    }
+    let labelled = panel.features.filter { $0.label != nil && $0.anchor != nil }.sorted {
+      weight($0) > weight($1)
+    }
+    var placed: [(Double, Double, Double, Double)] = []
+    for feature in labelled {
+      let text = feature.label!
+      let extent = canvas.labelSize(text, size: size)
+      let centre = page(feature.anchor!)
+      let box = (
+        centre.x - extent.width / 2, centre.y - extent.height / 2, extent.width, extent.height
+      )
+      guard box.0 >= frame.x, box.1 >= frame.y, box.0 + box.2 <= frame.x + frame.width,
+        box.1 + box.3 <= frame.y + frame.height
+      else { continue }
+      let overlaps = placed.contains { other in
+        box.0 < other.0 + other.2 && other.0 < box.0 + box.2 && box.1 < other.1 + other.3
+          && other.1 < box.1 + box.3
+      }
+      if overlaps { continue }
+      placed.append(box)
+      canvas.haloLabel(text, x: box.0, y: box.1, size: size)
+    }
   }
 
   private static func drawLegend(
@@ -200,6 +280,30 @@ public enum MapRenderer {
         label, x: labelX, y: top + (box.height - labelSize * 1.3) / 2,
         width: width - box.width - unit * 0.01, size: labelSize, alignment: align)
       top += box.height + unit * 0.006
+    }
+    if let sizeTitle = spec.proportionalSizeTitle {
+      let sizes = spec.panels.flatMap { $0.features.compactMap(\.size) }
+      if let largest = sizes.max(), largest > 0 {
+        top += unit * 0.02
+        top +=
+          canvas.text(
+            sizeTitle, x: x, y: top, width: width, size: unit * 0.014, bold: true, alignment: align
+          ).height + unit * 0.01
+        let radius = largestRadius(unit * 0.7)
+        for fraction in [1.0, 0.25] {
+          let r = radius * fraction.squareRoot()
+          let centreX = rtl ? x + width - radius : x + radius
+          canvas.circle(SIMD2(centreX, top + 2 * radius - r), radius: r)
+          canvas.stroke(Colour(red: 0.2, green: 0.2, blue: 0.2), width: 0.5)
+          canvas.text(
+            numbers.format(
+              largest * fraction, decimals: NumberStyle.decimals(for: [largest * fraction])),
+            x: rtl ? x : x + 2 * radius + unit * 0.01,
+            y: top + 2 * radius - 2 * r - labelSize * 0.6,
+            width: width - 2 * radius, size: labelSize, alignment: align)
+        }
+        top += 2 * radius
+      }
     }
     top += unit * 0.03
     // Scale bar: a round ground length, measured at the centre of the map.

@@ -5,6 +5,13 @@ import PROJKit
 public struct MapFeature: Sendable {
   public var polygons: [[[SIMD2<Double>]]]
   public var value: Double?
+  /// The points of a point feature (drawn as circles).
+  public var points: [SIMD2<Double>] = []
+  /// The value that sizes proportional circles.
+  public var size: Double?
+  /// A label, and where it goes (a point on the polygon's surface, or the point).
+  public var label: String?
+  public var anchor: SIMD2<Double>?
 
   /// Creates a feature.
   public init(polygons: [[[SIMD2<Double>]]], value: Double?) {
@@ -83,6 +90,12 @@ public struct MapSpec: Sendable {
   public var crs: CRS
   /// One panel for a map, several for small multiples (all at the same scale).
   public var panels: [MapPanel]
+  /// A shaded relief under the data (in the map's CRS); the data is then drawn
+  /// slightly transparent so that the relief shows through.
+  public var background: Hillshade?
+  /// Points drawn as circles whose area is proportional to `MapFeature.size`,
+  /// with a heading for their legend.
+  public var proportionalSizeTitle: String?
 
   /// Creates a map page.
   public init(

@@ -71,6 +71,23 @@ struct MapCommand: ParsableCommand {
   @Option(help: "Polygons whose outlines are drawn thin over the data (administrative boundaries).")
   var boundaries: String?
 
+  @Option(help: "A field whose values label the features, placed without overlapping.")
+  var labels: String?
+
+  @Option(help: "plain, or proportional: points as circles whose area follows --size-field.")
+  var symbol = "plain"
+
+  @Option(name: .customLong("size-field"), help: "The numeric field sizing proportional circles.")
+  var sizeField: String?
+
+  @Option(help: "An elevation raster shaded under the data (hillshade).")
+  var background: String?
+
+  @Option(
+    name: .customLong("background-crs"),
+    help: "The CRS of --background when its own is missing or vague.")
+  var backgroundCRS: String?
+
   @Flag(name: .customLong("small-multiples"), help: "One panel per layer, one shared legend.")
   var smallMultiples = false
 
@@ -86,6 +103,12 @@ struct MapCommand: ParsableCommand {
     }
     guard (36...1200).contains(dpi) else {
       throw ValidationError("--dpi must be between 36 and 1200")
+    }
+    guard symbol == "plain" || symbol == "proportional" else {
+      throw ValidationError("--symbol must be plain or proportional")
+    }
+    if symbol == "proportional" && sizeField == nil {
+      throw ValidationError("--symbol proportional needs --size-field FIELD")
     }
   }
 
@@ -110,7 +133,8 @@ struct MapCommand: ParsableCommand {
     var crs: CRS?
     for name in layers {
       let (features, layerCRS) = try MapData.load(
-        path: input, layer: name, column: column, crs: crs)
+        path: input, layer: name, column: column, crs: crs, labels: labels,
+        sizes: symbol == "proportional" ? sizeField : nil)
       crs = crs ?? layerCRS
       let outlines = try boundaries.map { try MapData.outlines(path: $0, crs: layerCRS) } ?? []
       panels.append(MapPanel(caption: name ?? "", features: features, boundaries: outlines))
@@ -135,6 +159,19 @@ struct MapCommand: ParsableCommand {
     spec.page = pageSize
     spec.landscape = !portrait
     spec.dpi = dpi
+    if symbol == "proportional" { spec.proportionalSizeTitle = sizeField }
+    if let background {
+      let shade = try Hillshade(
+        path: background,
+        crs: try backgroundCRS.map { definition throws(PROJError) in try CRS(definition) })
+      guard shade.crs.isEquivalent(to: crs!) else {
+        throw CommandError(
+          description:
+            "--background \(background) is in \(shade.crs), the map in \(crs!); give --background-crs, or warp it to the map's CRS (gdalwarp)"
+        )
+      }
+      spec.background = shade
+    }
     let warnings = try MapRenderer.render(
       spec, to: output, policy: overwrite ? .overwrite : .refuse)
     for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }

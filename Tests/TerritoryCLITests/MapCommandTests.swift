@@ -72,6 +72,45 @@ struct MapCommandTests {
     #expect(!text.contains("<image"))
   }
 
+  @Test func labelsBackgroundAndProportionalCircles() throws {
+    let folder = try Territory.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let labelled = folder.appendingPathComponent("labels.pdf").path
+    let result = try Territory.runArray([
+      "map", Territory.tracts, "--column", "V014", "--labels", "NM_BAIR", "-o", labelled,
+    ])
+    #expect(result.status == 0, "\(result.error)")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+    process.arguments = [labelled, "-"]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    // Some neighbourhood names are placed; overlapping ones are left out, not piled up.
+    let names = ["Rio Doce", "Peixinhos", "Ouro Preto", "Jardim Atlântico", "Casa Caiada"]
+    #expect(names.contains { text.contains($0) })
+    let stations = Territory.root.appendingPathComponent("Data/sites/olinda/stations.geojson").path
+    let circles = try Territory.runArray([
+      "map", stations, "--column", "platforms", "--symbol", "proportional", "--size-field",
+      "platforms",
+      "--background", Territory.dem, "--background-crs", "EPSG:32725", "-o",
+      folder.appendingPathComponent("stations.png").path, "--dpi", "60",
+    ])
+    #expect(circles.status == 0, "\(circles.error)")
+    let mismatch = try Territory.runArray([
+      "map", stations, "--column", "platforms", "--background", Territory.dem, "-o",
+      folder.appendingPathComponent("x.png").path,
+    ])
+    #expect(mismatch.status == 1 && mismatch.error.contains("--background-crs"))
+    let missingSize = try Territory.runArray([
+      "map", stations, "--column", "platforms", "--symbol", "proportional", "-o",
+      folder.appendingPathComponent("y.png").path,
+    ])
+    #expect(missingSize.status == 64 && missingSize.error.contains("--size-field"))
+  }
+
   struct Case: CustomTestStringConvertible, Sendable {
     let name: String
     let arguments: [String]
