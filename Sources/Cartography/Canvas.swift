@@ -47,6 +47,13 @@ final class Canvas {
       cairo_surface_destroy(surface)
       throw .cannotDraw(path: path, reason: reason)
     }
+    if format == .pdf {
+      // A fixed date, so that the same map gives the same bytes (the date PDF
+      // readers show is the file's own).
+      cairo_pdf_surface_set_metadata(
+        surface, CAIRO_PDF_METADATA_CREATE_DATE, "2000-01-01T00:00:00Z")
+      cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "TerritoryKit")
+    }
     context = cairo_create(surface)
     if format == .png { cairo_scale(context, dpi / 72, dpi / 72) }
     setColour(Colour(red: 1, green: 1, blue: 1))

@@ -131,7 +131,11 @@ struct SiteCommandTests {
     // A second run, on one thread, gives the same bytes but for the lock file's timestamp.
     let second = folder.appendingPathComponent("b")
     _ = try Territory.runArray(["analyze", site, "-o", second.path, "--quiet", "--jobs", "1"])
-    for name in files where name != "manifest.lock.json" {
+    let maps = Territory.contents(of: first.appendingPathComponent("maps")).map { "maps/" + $0 }
+    #expect(
+      maps.contains("maps/V014_density_scales.pdf")
+        && maps.contains("maps/V014_density_grid100.png"))
+    for name in files + maps where name != "manifest.lock.json" && name != "maps" {
       let a = try Data(contentsOf: first.appendingPathComponent(name))
       let b = try Data(contentsOf: second.appendingPathComponent(name))
       #expect(a == b, "\(name) differs between two runs")
