@@ -20,7 +20,8 @@ enum LayerReading {
         )
       }
       var variables: [VariableSpec] = []
-      if let node = fields["variables"] {
+      // `variables:` left empty (every entry commented out) declares none.
+      if let node = fields["variables"], !node.isEmptyScalar {
         variables = try self.variables(node, at: "\(place).variables", reader: reader)
       }
       layers.append(
@@ -195,5 +196,13 @@ enum AnalysisReading {
       )
     }
     return spec
+  }
+}
+
+extension Node {
+  /// Whether the node is an empty or null scalar (`key:` with nothing after it).
+  var isEmptyScalar: Bool {
+    guard case .scalar(let scalar) = self else { return false }
+    return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
   }
 }
