@@ -1,16 +1,27 @@
 /// Why an analysis cannot run as asked; each case names the file, layer, field or
 /// value and says what to do.
 public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// A declared field does not exist; the message lists those that do.
   case fieldNotFound(path: String, layer: String, field: String, available: [String])
+  /// A field declared as a count or rate holds text.
   case notNumeric(path: String, layer: String, field: String, type: String, kind: String)
+  /// Source geometries are invalid and `--make-valid` was not given.
   case invalidGeometries(path: String, layer: String, count: Int, firstIDs: [Int64])
+  /// The source layer has no polygon with a geometry.
   case emptySource(path: String, layer: String)
+  /// A layer that must hold polygons holds other geometries.
   case notPolygons(path: String, layer: String, type: String)
+  /// A layer declares no CRS.
   case missingCRS(path: String, layer: String)
+  /// The working CRS is not projected in metres.
   case workingCRSNotProjected(crs: String)
+  /// A cell size of zero or less.
   case cellSizeNotPositive(value: Double)
+  /// A grid would have more cells than allowed.
   case tooManyCells(count: Double, maximum: Int)
+  /// No variable was named.
   case noVariables
+  /// A raster band that does not exist.
   case bandNotFound(path: String, band: Int, count: Int)
 
   /// One line naming what is wrong and what to do.

@@ -8,7 +8,9 @@ import PROJKit
 public struct Hillshade: Sendable {
   /// Grey levels, row by row from the top (0 black, 255 white).
   public var pixels: [UInt8]
+  /// Columns.
   public var width: Int
+  /// Rows.
   public var height: Int
   /// GDAL's geotransform of the raster, in its CRS.
   public var geoTransform: [Double]

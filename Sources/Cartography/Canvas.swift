@@ -4,7 +4,12 @@ import Foundation
 
 /// What a map is drawn into: a PDF, an SVG or a PNG page, in points (1/72 inch).
 public enum CanvasFormat: String, Sendable {
-  case pdf, svg, png
+  /// PDF: vector, text searchable.
+  case pdf
+  /// SVG: vector, for the web and editors.
+  case svg
+  /// PNG: pixels at the page's resolution.
+  case png
 
   /// The format of `path`'s extension, or `nil`.
   public init?(path: String) {

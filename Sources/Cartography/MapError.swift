@@ -1,11 +1,18 @@
 /// Why a map cannot be drawn as asked; each case says what to do.
 public enum MapError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// No palette of that name.
   case unknownPalette(name: String, close: [String])
+  /// More classes than the palette has colours.
   case tooManyClasses(palette: String, requested: Int, maximum: Int)
+  /// The column does not exist.
   case columnNotFound(path: String, column: String, available: [String])
+  /// The column holds text where numbers are needed.
   case notNumeric(path: String, column: String, type: String)
+  /// The column has no value.
   case noValues(path: String, column: String)
+  /// `--breaks` is not a list of numbers.
   case badBreaks(String)
+  /// The page cannot be drawn or written.
   case cannotDraw(path: String, reason: String)
 
   /// One line naming the value and what to do.

@@ -3,7 +3,9 @@ import PROJKit
 /// One polygon feature of a map: its polygons (each a list of rings) in the
 /// map's CRS, and its value (`nil`: no data).
 public struct MapFeature: Sendable {
+  /// Each polygon's rings, exterior first, in the map's CRS.
   public var polygons: [[[SIMD2<Double>]]]
+  /// The value that picks the colour.
   public var value: Double?
   /// The points of a point feature (drawn as circles).
   public var points: [SIMD2<Double>] = []
@@ -11,6 +13,7 @@ public struct MapFeature: Sendable {
   public var size: Double?
   /// A label, and where it goes (a point on the polygon's surface, or the point).
   public var label: String?
+  /// Where the label goes, in the map's CRS.
   public var anchor: SIMD2<Double>?
 
   /// Creates a feature.
@@ -23,7 +26,9 @@ public struct MapFeature: Sendable {
 /// One map frame: its features, optional outlines drawn thin over them, and a
 /// caption (used in small multiples).
 public struct MapPanel: Sendable {
+  /// The panel's caption (small multiples).
   public var caption: String
+  /// What the panel draws.
   public var features: [MapFeature]
   /// Polygons whose outlines are drawn over the data (administrative boundaries).
   public var boundaries: [[[SIMD2<Double>]]]
@@ -38,7 +43,12 @@ public struct MapPanel: Sendable {
 
 /// The language of a map's fixed words (legend headings, units) and numbers.
 public enum MapLanguage: String, Sendable, CaseIterable {
-  case fr, en, ar
+  /// French.
+  case fr
+  /// English.
+  case en
+  /// Arabic, written right to left.
+  case ar
 
   var numbers: NumberStyle { NumberStyle(rawValue: rawValue)! }
   var noData: String {
@@ -53,9 +63,13 @@ public enum MapLanguage: String, Sendable, CaseIterable {
 
 /// Page sizes in points (1/72 inch), portrait.
 public enum PageSize: String, Sendable, CaseIterable {
+  /// ISO A4, 210 x 297 mm.
   case a4 = "A4"
+  /// ISO A3, 297 x 420 mm.
   case a3 = "A3"
+  /// ISO A2, 420 x 594 mm.
   case a2 = "A2"
+  /// A 16:9 slide, 1280 x 720 points.
   case widescreen = "16:9"
 
   /// Width and height in points, portrait (16:9 is a 1280 x 720 slide, landscape).
@@ -71,12 +85,17 @@ public enum PageSize: String, Sendable, CaseIterable {
 
 /// Everything a map page shows.
 public struct MapSpec: Sendable {
+  /// The title, in the map's language.
   public var title: String
+  /// The line under the title.
   public var subtitle = ""
   /// The credits line.
   public var source = ""
+  /// Fixed words and number formatting.
   public var language = MapLanguage.en
+  /// The page size.
   public var page = PageSize.a4
+  /// Whether the page lies on its long side.
   public var landscape = true
   /// PNG resolution.
   public var dpi = 300.0
@@ -84,7 +103,9 @@ public struct MapSpec: Sendable {
   public var legendTitle: String
   /// Class upper bounds, ascending, and one colour per class.
   public var breaks: [Double]
+  /// One colour per class.
   public var colours: [Colour]
+  /// The colour of features without a value.
   public var noDataColour = Colour(red: 0.85, green: 0.85, blue: 0.85)
   /// The CRS of every coordinate (projected).
   public var crs: CRS

@@ -3,7 +3,12 @@ import Foundation
 /// Numbers as the team's language writes them: French `1 234,5`, English
 /// `1,234.5`, Arabic with Arabic separators `1٬234٫5`.
 public enum NumberStyle: String, Sendable, CaseIterable {
-  case fr, en, ar
+  /// French: `1 234,5` (narrow no-break space, comma).
+  case fr
+  /// English: `1,234.5`.
+  case en
+  /// Arabic: `1٬234٫5` (Arabic separators).
+  case ar
 
   /// `value` with `decimals` digits after the separator and grouped thousands.
   public func format(_ value: Double, decimals: Int) -> String {

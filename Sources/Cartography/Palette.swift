@@ -1,7 +1,10 @@
 /// An RGB colour, components from 0 to 1.
 public struct Colour: Sendable, Hashable {
+  /// Red, 0 to 1.
   public var red: Double
+  /// Green, 0 to 1.
   public var green: Double
+  /// Blue, 0 to 1.
   public var blue: Double
 
   /// Creates a colour from components between 0 and 1.
@@ -40,7 +43,9 @@ public struct Palette: Sendable, Hashable {
     case qualitative
   }
 
+  /// The scheme's ColorBrewer name.
   public let name: String
+  /// Sequential, diverging or qualitative.
   public let kind: Kind
   /// Whether ColorBrewer marks the scheme readable with the common colour-vision deficiencies.
   public let colourBlindSafe: Bool

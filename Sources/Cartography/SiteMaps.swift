@@ -14,6 +14,7 @@ public enum SiteMaps {
     public var caption: String
     /// Geometries as WKB in `crs`.
     public var geometries: [[UInt8]]
+    /// One value per geometry (`nil`: no data).
     public var values: [Double?]
 
     /// Creates a scale.

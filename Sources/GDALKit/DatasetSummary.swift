@@ -29,19 +29,27 @@ public struct DatasetSummary: Sendable, Codable {
 
   /// One vector layer.
   public struct Layer: Sendable, Codable {
+    /// The layer's name.
     public var name: String
+    /// The declared geometry type, with ` Z` when it has Z.
     public var geometryType: String
+    /// The number of features.
     public var featureCount: Int
+    /// The layer's CRS, when declared.
     public var crs: CRSSummary?
     /// `[minX, minY, maxX, maxY]` in the layer's CRS; absent for an empty layer.
     public var extent: [Double]?
+    /// The attribute fields.
     public var fields: [Field]
   }
 
   /// One raster band.
   public struct Band: Sendable, Codable {
+    /// The band number, from 1.
     public var index: Int
+    /// GDAL's name of the pixel type (`Float32`).
     public var dataType: String
+    /// The nodata value, when declared.
     public var noData: Double?
   }
 

@@ -4,7 +4,20 @@ import PROJKit
 
 /// The pixel type of a raster being created.
 public enum RasterDataType: Sendable {
-  case byte, int16, uint16, int32, uint32, float32, float64
+  /// Unsigned 8-bit integers.
+  case byte
+  /// Signed 16-bit integers.
+  case int16
+  /// Unsigned 16-bit integers.
+  case uint16
+  /// Signed 32-bit integers.
+  case int32
+  /// Unsigned 32-bit integers.
+  case uint32
+  /// 32-bit floating point.
+  case float32
+  /// 64-bit floating point.
+  case float64
 
   var gdal: GDALDataType {
     switch self {

@@ -3,15 +3,21 @@ import GeoCore
 
 /// How the ends of buffered lines are drawn (GEOS `GEOSBufCapStyles`).
 public enum BufferCapStyle: Int32, Sendable {
+  /// Round ends.
   case round = 1
+  /// Ends cut square at the line's end.
   case flat = 2
+  /// Square ends reaching past the line's end.
   case square = 3
 }
 
 /// How the corners of a buffer are drawn (GEOS `GEOSBufJoinStyles`).
 public enum BufferJoinStyle: Int32, Sendable {
+  /// Rounded corners.
   case round = 1
+  /// Sharp corners, cut at the mitre limit.
   case mitre = 2
+  /// Corners cut straight.
   case bevel = 3
 }
 

@@ -1,17 +1,30 @@
 /// The type of an attribute field, as GDAL's vector model knows it.
 public enum FieldType: String, Sendable, Hashable, Codable, CaseIterable {
+  /// 32-bit integers.
   case integer = "Integer"
+  /// 64-bit integers.
   case integer64 = "Integer64"
+  /// Floating-point numbers.
   case real = "Real"
+  /// Text.
   case string = "String"
+  /// Booleans (stored by most formats as integers 0 and 1).
   case boolean = "Boolean"
+  /// Dates.
   case date = "Date"
+  /// Times of day.
   case time = "Time"
+  /// Dates with a time of day.
   case dateTime = "DateTime"
+  /// Raw bytes.
   case binary = "Binary"
+  /// Lists of 32-bit integers.
   case integerList = "IntegerList"
+  /// Lists of 64-bit integers.
   case integer64List = "Integer64List"
+  /// Lists of floating-point numbers.
   case realList = "RealList"
+  /// Lists of texts.
   case stringList = "StringList"
 
   /// Whether values of this type are numbers (integers or reals).

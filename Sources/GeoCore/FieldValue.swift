@@ -3,17 +3,29 @@
 /// Dates and times are kept as ISO 8601 text (`2010-08-01`, `12:30:00`,
 /// `2010-08-01T12:30:00Z`), which every output format reads back to the same value.
 public enum FieldValue: Sendable, Hashable, CustomStringConvertible {
+  /// No value.
   case null
+  /// An integer (32 or 64 bits).
   case integer(Int64)
+  /// A floating-point number.
   case real(Double)
+  /// A text.
   case string(String)
+  /// A boolean.
   case boolean(Bool)
+  /// A date, `YYYY-MM-DD`.
   case date(String)
+  /// A time of day, `HH:MM:SS`.
   case time(String)
+  /// A date and time, ISO 8601.
   case dateTime(String)
+  /// Raw bytes.
   case binary([UInt8])
+  /// A list of integers.
   case integerList([Int64])
+  /// A list of numbers.
   case realList([Double])
+  /// A list of texts.
   case stringList([String])
 
   /// The value as a number when it is an integer, real or boolean; `nil` otherwise.

@@ -3,12 +3,19 @@
 /// Curved types that GDAL reads (circular strings, curve polygons, ...) are
 /// linearised before they reach TerritoryKit, so only the simple-feature kinds appear.
 public enum GeometryType: String, Sendable, Hashable, Codable, CaseIterable {
+  /// A point.
   case point = "Point"
+  /// A line (or a ring).
   case lineString = "LineString"
+  /// A polygon, possibly with holes.
   case polygon = "Polygon"
+  /// Several points.
   case multiPoint = "MultiPoint"
+  /// Several lines.
   case multiLineString = "MultiLineString"
+  /// Several polygons.
   case multiPolygon = "MultiPolygon"
+  /// Geometries of several kinds.
   case geometryCollection = "GeometryCollection"
   /// A layer that holds geometries of several kinds, or whose kind is not declared.
   case unknown = "Unknown"

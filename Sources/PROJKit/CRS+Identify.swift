@@ -13,6 +13,7 @@ extension CRS {
   public struct Candidate: Sendable, Hashable {
     /// `EPSG:n`.
     public var code: String
+    /// The CRS's name (`SIRGAS 2000`).
     public var name: String
     /// PROJ's confidence, 0 to 100.
     public var confidence: Int

@@ -10,7 +10,20 @@ import GeoCore
 public struct CRS: Sendable, Hashable, CustomStringConvertible {
   /// The kind of coordinate system.
   public enum Kind: String, Sendable, Hashable, Codable {
-    case geographic, projected, geocentric, compound, vertical, engineering, other
+    /// Longitude and latitude.
+    case geographic
+    /// Eastings and northings on a map projection.
+    case projected
+    /// Earth-centred x, y, z.
+    case geocentric
+    /// Horizontal plus vertical.
+    case compound
+    /// Heights or depths only.
+    case vertical
+    /// A local engineering grid.
+    case engineering
+    /// Anything else.
+    case other
   }
 
   /// The area where the CRS is meant to be used, in degrees.

@@ -112,14 +112,17 @@ struct SiteInitCommand: ParsableCommand {
       var lines: [String] = []
       for field in layer.fields {
         switch field.type {
-        case .integer, .integer64: lines.append("      \(field.name): {kind: extensive}      # guessed: a count?")
+        case .integer, .integer64:
+          lines.append("      \(field.name): {kind: extensive}      # guessed: a count?")
         case .real: lines.append("      \(field.name): {kind: intensive}      # guessed: a rate?")
-        case .string: lines.append("      # \(field.name): {kind: categorical}   # a category? uncomment")
+        case .string:
+          lines.append("      # \(field.name): {kind: categorical}   # a category? uncomment")
         default: break
         }
       }
       let active = lines.contains { !$0.hasPrefix("      #") }
-      entry += (active ? "    variables:\n" : "    # variables:\n") + lines.map { $0 + "\n" }.joined()
+      entry +=
+        (active ? "    variables:\n" : "    # variables:\n") + lines.map { $0 + "\n" }.joined()
     }
     return (entry, !inside, role == "units")
   }

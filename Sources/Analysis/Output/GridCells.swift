@@ -5,7 +5,9 @@ import PROJKit
 
 /// The shape of grid cells.
 public enum GridShape: Sendable, Hashable {
+  /// Square cells aligned on multiples of the cell size.
   case square(SquareGrid)
+  /// Pointy-top hexagons.
   case hexagon(HexGrid)
 
   /// The area of one cell.

@@ -11,6 +11,7 @@ import PROJKit
 public struct PointJob: Sendable {
   /// The points file and layer (first layer when `nil`).
   public var points: String
+  /// The layer of `points` (first layer when `nil`).
   public var layer: String?
   /// A CRS to assume for the points instead of the one their file declares.
   public var sourceCRS: CRS?
@@ -20,9 +21,11 @@ public struct PointJob: Sendable {
   public var target: InterpolationJob.Target
   /// Numeric fields to sum, and to average, per target.
   public var sum: [String] = []
+  /// Numeric fields to average per target.
   public var mean: [String] = []
   /// The output and whether it may replace an existing file.
   public var output: String
+  /// Whether an existing output may be replaced.
   public var policy = ExistingOutputPolicy.refuse
 
   /// Creates a job.

@@ -12,7 +12,9 @@ import PROJKit
 /// layers serve as scales. Invalid unit geometries are repaired (make-valid) and
 /// counted in `repairedUnits`.
 public final class LoadedSite {
+  /// The site's manifest.
   public let manifest: SiteManifest
+  /// The working CRS.
   public let crs: CRS
   /// The layer whose variables are interpolated.
   public let unitsSpec: LayerSpec
@@ -26,12 +28,15 @@ public final class LoadedSite {
   /// Worker threads for the interpolations (default: every core); results do not depend on it.
   public var threads = ProcessInfo.processInfo.activeProcessorCount
 
+  /// The extensive variables (counts) of the units layer.
   public var extensive: [String] {
     unitsSpec.variables.filter { $0.kind == .extensive }.map(\.name)
   }
+  /// The intensive variables (rates) of the units layer.
   public var intensive: [String] {
     unitsSpec.variables.filter { $0.kind == .intensive }.map(\.name)
   }
+  /// The categorical variables of the units layer.
   public var categorical: [String] {
     unitsSpec.variables.filter { $0.kind == .categorical }.map(\.name)
   }

@@ -6,13 +6,17 @@ public struct ScaleReport: Sendable, Encodable {
   /// The range of a statistic over the four placements of a square grid
   /// (aligned, shifted half a cell in x, in y, in both).
   public struct Range: Sendable, Encodable, Equatable {
+    /// The smallest value over the placements.
     public var low: Double
+    /// The largest value over the placements.
     public var high: Double
   }
 
   /// One indicator at one scale.
   public struct Entry: Sendable, Encodable {
+    /// The scale's name.
     public var scale: String
+    /// The indicator's statistics at this scale.
     public var statistics: ScaleStatistics
     /// For square grids: each statistic's range across the four placements.
     public var zoning: [String: Range]?
@@ -20,28 +24,45 @@ public struct ScaleReport: Sendable, Encodable {
 
   /// One indicator across the ladder.
   public struct Indicator: Sendable, Encodable {
+    /// The column name (`V014_density`).
     public var name: String
+    /// What it measures (`Residents per km²`).
     public var description: String
+    /// One entry per scale, in ladder order.
     public var scales: [Entry] = []
+    /// A plain-language paragraph on the scale and zoning effects.
     public var summary = ""
   }
 
   /// One scale's targets and mass balance.
   public struct Scale: Sendable, Encodable {
+    /// The scale's name.
     public var name: String
+    /// Its English label.
     public var label: String
+    /// The number of targets.
     public var targets: Int
+    /// How counts were split.
     public var rule: String
+    /// One mass balance per count.
     public var balances: [MassBalance]
   }
 
+  /// The site's name.
   public var site: String
+  /// The site's English title (else its first).
   public var title: String
+  /// The working CRS.
   public var crs: String
+  /// What the site check found.
   public var check: SiteCheckReport
+  /// Unit geometries repaired with make-valid.
   public var repairedUnits: Int
+  /// The ladder of scales.
   public var scales: [Scale] = []
+  /// The indicators, each across the ladder.
   public var indicators: [Indicator] = []
+  /// Catchments and footprint, with their balances.
   public var extras: [Scale] = []
   private var language: String
 

@@ -4,6 +4,7 @@ import Foundation
 public struct ScaleStatistics: Sendable, Codable, Equatable {
   /// Units (cells, zones) with a value.
   public var count: Int
+  /// The mean (`nil` without data).
   public var mean: Double?
   /// Population standard deviation.
   public var std: Double?

@@ -12,20 +12,27 @@ public struct ScaleTable: Sendable {
     public var name: String
     /// What it measures, for the report (`V014 per km²`).
     public var description: String
+    /// One value per row (`nil`: no data).
     public var values: [Double?]
     /// What it measures in each of the site's languages, for map titles.
     public var labels: [String: String] = [:]
   }
 
+  /// The scale's name.
   public var name: String
+  /// The columns, identifying fields first.
   public var fields: [Field]
+  /// One row of values per target.
   public var rows: [[FieldValue]]
   /// Each row's geometry as WKB in the working CRS.
   public var geometries: [[UInt8]]
+  /// The indicators, in column order.
   public var indicators: [Indicator]
   /// Queen contiguity by row index.
   public var neighbours: [[Int]]
+  /// One mass balance per count.
   public var balances: [MassBalance]
+  /// How counts were split.
   public var rule: ExtensiveRule
 }
 

@@ -14,6 +14,7 @@ public struct SiteAnalysis {
   public var site: String
   /// The output folder (default `out/<site name>`).
   public var output: String?
+  /// Whether an existing output folder may be replaced.
   public var policy = ExistingOutputPolicy.refuse
   /// Worker threads (default: every core).
   public var threads = ProcessInfo.processInfo.activeProcessorCount
@@ -29,8 +30,11 @@ public struct SiteAnalysis {
 
   /// What was written.
   public struct Summary: Sendable {
+    /// The output folder.
     public var folder: String
+    /// The files written, relative to it.
     public var files: [String]
+    /// The scale report.
     public var report: ScaleReport
   }
 
@@ -110,6 +114,7 @@ public struct SiteAnalysis {
 
 /// The site check found errors: the analysis does not run.
 public struct SiteCheckFailure: Error, Sendable, CustomStringConvertible {
+  /// What the check found.
   public var report: SiteCheckReport
   public var description: String {
     let errors = report.problems.filter { $0.severity == "error" }

@@ -9,30 +9,47 @@ import PROJKit
 public struct SiteCheckReport: Sendable, Codable {
   /// A problem found.
   public struct Problem: Sendable, Codable, Equatable {
+    /// `error` (the site cannot be analysed) or `warning`.
     public var severity: String
+    /// The layer's key, empty for the whole site.
     public var layer: String
+    /// What is wrong and what to do.
     public var message: String
   }
 
   /// What was found about one layer.
   public struct Layer: Sendable, Codable {
+    /// The layer's key in the manifest.
     public var key: String
+    /// Its path, as the manifest gives it.
     public var path: String
+    /// Its role.
     public var role: String
+    /// Whether the file exists.
     public var found = false
+    /// GDAL's driver.
     public var driver: String?
+    /// Features, for vector layers.
     public var features: Int?
+    /// The CRS used (declared or the file's).
     public var crs: String?
+    /// Invalid geometries found.
     public var invalidGeometries: Int?
+    /// Their first ids.
     public var firstInvalidIDs: [Int64]?
+    /// Whether make-valid repairs all of them.
     public var makeValidRepairs: Bool?
     /// Totals of the extensive variables.
     public var totals: [String: Double]?
   }
 
+  /// The site's name.
   public var site: String
+  /// The working CRS.
   public var crs: String
+  /// One entry per layer.
   public var layers: [Layer]
+  /// Errors and warnings.
   public var problems: [Problem]
   /// Whether `territory analyze` can run: no errors.
   public var usable: Bool { !problems.contains { $0.severity == "error" } }

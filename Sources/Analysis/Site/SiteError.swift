@@ -5,6 +5,7 @@ public struct SiteError: Error, Sendable, Equatable, CustomStringConvertible {
   public var path: String
   /// Line and column (1-based) when known.
   public var line: Int?
+  /// The column (1-based) when known.
   public var column: Int?
   /// What is wrong and what to do.
   public var message: String

@@ -57,6 +57,7 @@ public enum VariableKind: String, Sendable, CaseIterable {
 public struct VariableSpec: Sendable, Equatable {
   /// The field name (or, for rasters, the name given to the band).
   public var name: String
+  /// How it aggregates.
   public var kind: VariableKind
   /// A label per language.
   public var labels: [String: String]
@@ -77,9 +78,11 @@ public struct LayerSpec: Sendable, Equatable {
   public var layer: String?
   /// A CRS overriding the file's (for files whose CRS is missing or vague).
   public var crs: String?
+  /// What the layer is for.
   public var role: LayerRole
   /// The field identifying features.
   public var id: String?
+  /// Its variables.
   public var variables: [VariableSpec]
 }
 
@@ -99,6 +102,7 @@ public struct ScaleSpec: Sendable, Equatable {
 
   /// The scale's name (`grid100`, `neighbourhoods`), used for layers and files.
   public var name: String
+  /// How the targets are made.
   public var kind: Kind
   /// A label per language.
   public var labels: [String: String]
@@ -124,15 +128,22 @@ public struct AnalysesSpec: Sendable, Equatable {
 
 /// Buffers of several radii around the points of a layer, with the counts of a units layer.
 public struct CatchmentSpec: Sendable, Equatable {
+  /// The points layer.
   public var points: String
+  /// The radii in metres.
   public var radii: [Double]
+  /// The units layer whose counts are interpolated.
   public var units: String
 }
 
 /// The union of the units selected by `field = value`, optionally closed by `close` metres.
 public struct FootprintSpec: Sendable, Equatable {
+  /// The units layer.
   public var layer: String
+  /// The field tested.
   public var field: String
+  /// The value selecting units.
   public var value: String
+  /// Closing distance in metres (0: none).
   public var close: Double
 }

@@ -11,6 +11,7 @@ public struct ZonalJob: Sendable {
   public var band = 1
   /// The zones file and layer (first layer when `nil`).
   public var zones: String
+  /// The zones' layer (first layer when `nil`).
   public var layer: String?
   /// A CRS to assume for the zones instead of the one their file declares.
   public var zonesCRS: CRS?
@@ -20,6 +21,7 @@ public struct ZonalJob: Sendable {
   public var rule = PixelRule.centre
   /// The output, and whether it may replace an existing file.
   public var output: String
+  /// Whether an existing output may be replaced.
   public var policy = ExistingOutputPolicy.refuse
 
   /// Creates a job.

@@ -16,16 +16,33 @@ public enum PixelRule: String, Sendable, CaseIterable {
 
 /// A statistic of the pixels of a zone.
 public enum ZonalStatistic: String, Sendable, CaseIterable {
-  case count, min, max, mean, sum, std, majority
+  /// Pixels counted (weights summed with the coverage rule).
+  case count
+  /// The smallest value.
+  case min
+  /// The largest value.
+  case max
+  /// The (weighted) mean.
+  case mean
+  /// The (weighted) sum.
+  case sum
+  /// The (weighted) population standard deviation.
+  case std
+  /// The most frequent value.
+  case majority
 }
 
 /// The statistics of one zone; `nil` where the zone has no pixel with a value.
 public struct ZoneStatistics: Sendable, Equatable {
   /// Pixels counted (the sum of their weights with the `coverage` rule).
   public var count: Double = 0
+  /// The smallest value.
   public var min: Double?
+  /// The largest value.
   public var max: Double?
+  /// The (weighted) mean.
   public var mean: Double?
+  /// The (weighted) sum.
   public var sum: Double = 0
   /// Population standard deviation (weighted with the `coverage` rule).
   public var std: Double?
