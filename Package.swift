@@ -64,6 +64,7 @@ let package = Package(
     .testTarget(name: "PROJKitTests", dependencies: ["PROJKit"]),
     .testTarget(
       name: "AnalysisTests", dependencies: ["Analysis", "GDALKit", "GEOSKit", "PROJKit", "GeoCore"]),
+    .testTarget(name: "TerritoryKitTests", dependencies: ["TerritoryKit"]),
     .testTarget(name: "CartographyTests", dependencies: ["Cartography", "GeoCore"]),
     .testTarget(name: "GDALKitTests", dependencies: ["GDALKit", "GEOSKit", "PROJKit", "GeoCore"]),
     .testTarget(name: "TerritoryCLITests", dependencies: ["territory", "GDALKit"]),
