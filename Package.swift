@@ -41,10 +41,13 @@ let package = Package(
       name: "Cartography",
       dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit", "CCairo", "CPango"]),
 
+    // Exports for the web: RFC 7946 GeoJSON (and, next, vector tiles).
+    .target(name: "Tiles", dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit"]),
+
     // The Swift API for notebooks and other Swift programs.
     .target(
       name: "TerritoryKit",
-      dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit", "Analysis", "Cartography"]),
+      dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit", "Analysis", "Cartography", "Tiles"]),
 
     // Commands, options, output and exit codes.
     .target(
@@ -65,6 +68,7 @@ let package = Package(
     .testTarget(
       name: "AnalysisTests", dependencies: ["Analysis", "GDALKit", "GEOSKit", "PROJKit", "GeoCore"]),
     .testTarget(name: "TerritoryKitTests", dependencies: ["TerritoryKit"]),
+    .testTarget(name: "TilesTests", dependencies: ["Tiles", "GEOSKit", "GeoCore"]),
     .testTarget(name: "CartographyTests", dependencies: ["Cartography", "GeoCore"]),
     .testTarget(name: "GDALKitTests", dependencies: ["GDALKit", "GEOSKit", "PROJKit", "GeoCore"]),
     .testTarget(name: "TerritoryCLITests", dependencies: ["territory", "GDALKit"]),

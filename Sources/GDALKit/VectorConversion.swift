@@ -25,6 +25,12 @@ public struct ConversionOptions: Sendable {
 
 /// What `convertVector` did, layer by layer.
 public struct ConversionReport: Sendable {
+  /// Creates an empty report for `path`.
+  public init(path: String, format: VectorFormat) {
+    self.path = path
+    self.format = format
+  }
+
   /// What happened to one layer.
   public struct Layer: Sendable {
     /// The layer's name.
@@ -47,6 +53,9 @@ public struct ConversionReport: Sendable {
     public var crs: CRS?
     /// The declared geometry type of the output layer.
     public var geometryType: GeometryType = .unknown
+
+    /// Creates an empty entry for layer `name`.
+    public init(name: String) { self.name = name }
   }
 
   /// The output path.

@@ -43,6 +43,9 @@ struct Convert: ParsableCommand {
   @Option(help: "Decimals of GeoJSON coordinates (7 is about 1 cm).")
   var precision = 7
 
+  @Flag(help: "Write a bbox for each feature and for the collection (GeoJSON).")
+  var bbox = false
+
   @Flag(help: "Replace OUTPUT if it exists.")
   var overwrite = false
 
@@ -60,7 +63,21 @@ struct Convert: ParsableCommand {
     options.makeValid = makeValid
     options.policy = overwrite ? .overwrite : .refuse
     options.decimals = precision
-    let report = try convertVector(input: input, output: output, options: options)
+    let report: ConversionReport
+    if VectorFormat(path: output)?.requiresWGS84 == true {
+      // RFC 7946 by construction (winding, antimeridian, JSON types): our own writer.
+      if let target = options.targetCRS, !target.isEquivalent(to: try CRS.wgs84) {
+        throw ConversionError.geoJSONNeedsWGS84(path: output, crs: target.description)
+      }
+      guard layer.count <= 1 else {
+        throw GDALError.singleLayerFormat(path: output, format: "GeoJSON", layers: layer)
+      }
+      report = try GeoJSONExport.run(
+        input: input, output: output, layer: layer.first, sourceCRS: options.sourceCRS,
+        makeValid: makeValid, decimals: precision, boundingBoxes: bbox, policy: options.policy)
+    } else {
+      report = try convertVector(input: input, output: output, options: options)
+    }
     print("wrote \(report.path) (\(report.format.rawValue))")
     for layer in report.layers {
       let crs = layer.crs?.description ?? "no CRS"

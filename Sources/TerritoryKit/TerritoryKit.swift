@@ -5,3 +5,4 @@
 @_exported import GEOSKit
 @_exported import GeoCore
 @_exported import PROJKit
+@_exported import Tiles
