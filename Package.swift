@@ -47,7 +47,9 @@ let package = Package(
     // The Swift API for notebooks and other Swift programs.
     .target(
       name: "TerritoryKit",
-      dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit", "Analysis", "Cartography", "Tiles"]),
+      dependencies: [
+        "GeoCore", "GEOSKit", "PROJKit", "GDALKit", "Analysis", "Cartography", "Tiles",
+      ]),
 
     // Commands, options, output and exit codes.
     .target(
