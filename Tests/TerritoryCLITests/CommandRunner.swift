@@ -22,7 +22,10 @@ enum Territory {
     return folder.appendingPathComponent("territory")
   }
 
-  static func run(_ arguments: String...) throws -> CommandResult {
+  static func run(_ arguments: String...) throws -> CommandResult { try runArray(arguments) }
+
+  /// Runs `territory` with `arguments` from the package root and captures its output.
+  static func runArray(_ arguments: [String]) throws -> CommandResult {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
@@ -38,6 +41,19 @@ enum Territory {
     return CommandResult(
       status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
       error: String(decoding: errData, as: UTF8.self))
+  }
+
+  /// The text of a PDF, extracted with `pdftotext`.
+  static func pdfText(_ path: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+    process.arguments = [path, "-"]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return text
   }
 
   static func scratch() throws -> URL {

@@ -40,14 +40,7 @@ struct MapCommandTests {
       "--boundaries", Territory.tracts, "-o", output,
     ])
     #expect(result.status == 0, "\(result.error)")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-    process.arguments = [output, "-"]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
+    let text = try Territory.pdfText(output)
     // Arabic comes back with ligatures reordered: compare the letters, not the string.
     let letters = { (string: String) in
       Set(string.unicodeScalars.filter { $0.properties.isAlphabetic })
@@ -80,14 +73,7 @@ struct MapCommandTests {
       "map", Territory.tracts, "--column", "V014", "--labels", "NM_BAIR", "-o", labelled,
     ])
     #expect(result.status == 0, "\(result.error)")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-    process.arguments = [labelled, "-"]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
+    let text = try Territory.pdfText(labelled)
     // Some neighbourhood names are placed; overlapping ones are left out, not piled up.
     let names = ["Rio Doce", "Peixinhos", "Ouro Preto", "Jardim Atlântico", "Casa Caiada"]
     #expect(names.contains { text.contains($0) })
