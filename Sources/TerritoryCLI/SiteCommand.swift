@@ -115,7 +115,10 @@ struct AnalyzeCommand: ParsableCommand {
     if !quiet {
       analysis.progress = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
     }
-    analysis.extraOutputs = AnalyzeCommand.drawMaps
+    analysis.extraOutputs = { folder, tables, manifest in
+      try AnalyzeCommand.writeGeoJSON(folder: folder, tables: tables, manifest: manifest)
+        + AnalyzeCommand.drawMaps(folder: folder, tables: tables, manifest: manifest)
+    }
     let summary = try analysis.run()
     print("wrote \(summary.folder)/:")
     for file in summary.files { print("  \(file)") }
@@ -130,6 +133,36 @@ struct AnalyzeCommand: ParsableCommand {
 }
 
 extension AnalyzeCommand {
+  /// Each scale as RFC 7946 GeoJSON (`<scale>.geojson`, WGS 84), for web maps.
+  static func writeGeoJSON(folder: URL, tables: [ScaleTable], manifest: SiteManifest) throws
+    -> [String]
+  {
+    let transformer = try Transformer(from: CRS(manifest.crs), to: CRS.wgs84)
+    return try tables.map { table in
+      let name = "\(table.name).geojson"
+      let writer = try GeoJSONWriter(
+        path: folder.appendingPathComponent(name).path, policy: .refuse)
+      do {
+        let names = table.fields.map(\.name)
+        for (index, row) in table.rows.enumerated() {
+          let wkb = table.geometries[index]
+          let geometry =
+            try wkb.isEmpty
+            ? nil
+            : Geometry(wkb: wkb).transformed { x, y in
+              (x, y) = try transformer.transform(x: x, y: y)
+            }
+          try writer.write(properties: zip(names, row).map { ($0, $1) }, geometry: geometry)
+        }
+        try writer.commit()
+      } catch {
+        writer.discard()
+        throw error
+      }
+      return name
+    }
+  }
+
   /// Per indicator, a map per scale and a small-multiples poster in `maps/`,
   /// titled in the site's first language.
   static func drawMaps(folder: URL, tables: [ScaleTable], manifest: SiteManifest) throws -> [String]

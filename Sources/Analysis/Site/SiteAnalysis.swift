@@ -21,8 +21,9 @@ public struct SiteAnalysis {
   /// Called with one line per step.
   public var progress: (String) -> Void = { _ in }
   /// Called before the output folder is put in place, with the staging folder,
-  /// the scale tables and the manifest, to add files (the maps, drawn by the
-  /// command line with Cartography); returns the names of the files it wrote.
+  /// the scale tables and the manifest, to add files (the command line writes
+  /// there the `<scale>.geojson` files with Tiles and the maps with
+  /// Cartography); returns the names of the files it wrote.
   public var extraOutputs: ((URL, [ScaleTable], SiteManifest) throws -> [String])?
 
   /// Creates an analysis of the site in `site`.
@@ -70,10 +71,6 @@ public struct SiteAnalysis {
         progress(
           "[\(index + 1)/\(manifest.scales.count)] \(scale.name): \(table.rows.count) targets")
         try SiteOutputs.add(table, to: gpkg, crs: loaded.crs)
-        try SiteOutputs.writeGeoJSON(
-          table, path: folder.staging.appendingPathComponent("\(scale.name).geojson").path,
-          crs: loaded.crs)
-        files.append("\(scale.name).geojson")
         var placements: [ScaleTable] = []
         if case .grid(false, let cell) = scale.kind {
           for shift in [SIMD2(cell / 2, 0), SIMD2(0, cell / 2), SIMD2(cell / 2, cell / 2)] {
@@ -137,30 +134,6 @@ enum SiteOutputs {
           id: Int64(index + 1), attributes: row,
           geometry: wkb.isEmpty ? nil : try Geometry(wkb: wkb)),
         toLayer: layer)
-    }
-  }
-
-  static func writeGeoJSON(_ table: ScaleTable, path: String, crs: CRS) throws {
-    let writer = try VectorWriter(path: path, policy: .refuse)
-    let transformer = try Transformer(from: crs, to: CRS.wgs84)
-    do {
-      let layer = try writer.addLayer(
-        name: table.name, geometryType: .unknown, crs: CRS.wgs84, fields: table.fields)
-      for (index, row) in table.rows.enumerated() {
-        let wkb = table.geometries[index]
-        let geometry =
-          try wkb.isEmpty
-          ? nil
-          : Geometry(wkb: wkb).transformed { x, y in
-            (x, y) = try transformer.transform(x: x, y: y)
-          }
-        try writer.write(
-          Feature(id: Int64(index + 1), attributes: row, geometry: geometry), toLayer: layer)
-      }
-      try writer.commit()
-    } catch {
-      writer.discard()
-      throw error
     }
   }
 
