@@ -68,11 +68,17 @@ let package = Package(
     .testTarget(name: "GEOSKitTests", dependencies: ["GEOSKit"]),
     .testTarget(name: "PROJKitTests", dependencies: ["PROJKit"]),
     .testTarget(
-      name: "AnalysisTests", dependencies: ["Analysis", "GDALKit", "GEOSKit", "PROJKit", "GeoCore"]),
+      name: "AnalysisTests",
+      dependencies: ["Analysis", "GDALKit", "GEOSKit", "PROJKit", "GeoCore", "TestFixtures"]),
+    // Paths of the bundled data and scratch folders, for the test targets.
+    .target(name: "TestFixtures", path: "Tests/TestFixtures"),
     .testTarget(name: "TerritoryKitTests", dependencies: ["TerritoryKit"]),
     .testTarget(name: "TilesTests", dependencies: ["Tiles", "GEOSKit", "GeoCore"]),
-    .testTarget(name: "CartographyTests", dependencies: ["Cartography", "GeoCore"]),
-    .testTarget(name: "GDALKitTests", dependencies: ["GDALKit", "GEOSKit", "PROJKit", "GeoCore"]),
+    .testTarget(
+      name: "CartographyTests", dependencies: ["Cartography", "GeoCore", "TestFixtures"]),
+    .testTarget(
+      name: "GDALKitTests",
+      dependencies: ["GDALKit", "GEOSKit", "PROJKit", "GeoCore", "TestFixtures"]),
     .testTarget(name: "TerritoryCLITests", dependencies: ["territory", "GDALKit"]),
   ],
   swiftLanguageModes: [.v6]

@@ -215,18 +215,3 @@ final class Canvas {
 enum TextAlignment {
   case left, centre, right
 }
-
-/// The area of a ring of points (shoelace), for ranking labels.
-enum PolygonArea {
-  static func of(_ ring: [SIMD2<Double>]) -> Double {
-    guard let first = ring.first else { return 0 }
-    var sum = 0.0
-    var previous = ring[ring.count - 1] - first
-    for point in ring {
-      let current = point - first
-      sum += previous.x * current.y - current.x * previous.y
-      previous = current
-    }
-    return sum / 2
-  }
-}

@@ -212,7 +212,7 @@ public enum MapRenderer {
     func weight(_ feature: MapFeature) -> Double {
       feature.size
         ?? feature.polygons.reduce(0) { total, rings in
-          total + abs(rings.first.map { PolygonArea.of($0) } ?? 0)
+          total + abs(rings.first.map { RingArea.signed($0) } ?? 0)
         }
     }
     let labelled = panel.features.filter { $0.label != nil && $0.anchor != nil }.sorted {

@@ -14,7 +14,7 @@ enum GeoJSONGeometry {
     func polygon(_ rings: [[SIMD2<Double>]]) -> String {
       // Exterior counter-clockwise, holes clockwise (RFC 7946 section 3.1.6).
       let oriented = rings.enumerated().map { index, ring -> [SIMD2<Double>] in
-        let area = shoelace(ring)
+        let area = RingArea.signed(ring)
         return (index == 0) == (area < 0) ? ring.reversed() : ring
       }
       return "[" + oriented.map(line).joined(separator: ",") + "]"
@@ -43,18 +43,6 @@ enum GeoJSONGeometry {
       return "{\"type\":\"GeometryCollection\",\"geometries\":["
         + geometry.parts.map { text($0, decimals: decimals) }.joined(separator: ",") + "]}"
     }
-  }
-
-  static func shoelace(_ ring: [SIMD2<Double>]) -> Double {
-    guard let first = ring.first else { return 0 }
-    var sum = 0.0
-    var previous = ring[ring.count - 1] - first
-    for point in ring {
-      let current = point - first
-      sum += previous.x * current.y - current.x * previous.y
-      previous = current
-    }
-    return sum / 2
   }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GeoCore
 import PROJKit
+import TestFixtures
 import Testing
 
 @testable import Cartography

@@ -2,6 +2,7 @@ import Foundation
 import GDALKit
 import GEOSKit
 import GeoCore
+import TestFixtures
 import Testing
 
 @Suite("Bad input to GDALKit")

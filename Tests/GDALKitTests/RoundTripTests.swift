@@ -3,6 +3,7 @@ import GDALKit
 import GEOSKit
 import GeoCore
 import PROJKit
+import TestFixtures
 import Testing
 
 @Suite("Write then read back")

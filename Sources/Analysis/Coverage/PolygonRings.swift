@@ -1,3 +1,5 @@
+import GeoCore
+
 /// A polygon as plain rings of points, oriented for signed areas: the exterior
 /// ring counter-clockwise (positive area), holes clockwise (negative), each ring
 /// open (the closing point is not repeated).
@@ -43,19 +45,10 @@ public struct PolygonRings: Sendable {
   }
 }
 
-/// Twice-free shoelace area of an open ring, computed relative to `origin` so
-/// that large projected coordinates (UTM northings of 9,000 km) lose no precision.
+/// The signed area of an open ring relative to `origin` (see `RingArea`).
 @inline(__always)
 func signedArea(_ ring: [SIMD2<Double>], origin: SIMD2<Double>) -> Double {
-  guard ring.count >= 3 else { return 0 }
-  var sum = 0.0
-  var previous = ring[ring.count - 1] - origin
-  for point in ring {
-    let current = point - origin
-    sum += previous.x * current.y - current.x * previous.y
-    previous = current
-  }
-  return sum / 2
+  RingArea.signed(ring, origin: origin)
 }
 
 /// The signed area of several rings relative to one origin.

@@ -1,0 +1,34 @@
+import Foundation
+
+/// Paths of the bundled data and a scratch folder per test, shared by the test targets.
+public enum Fixtures {
+  /// The package's root folder.
+  public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+  /// The bundled Olinda census tracts.
+  public static let tracts = root.appendingPathComponent("Data/sites/olinda/olinda_tracts.gpkg")
+    .path
+  /// The bundled Olinda elevation model.
+  public static let dem = root.appendingPathComponent("Data/sites/olinda/olinda_dem_utm25s.tif")
+    .path
+
+  /// A new empty folder; the caller removes it.
+  public static func scratch() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "territorykit-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+
+  /// Writes `text` to `name` in `folder` and returns its path.
+  public static func write(_ text: String, to name: String, in folder: URL) throws -> String {
+    let url = folder.appendingPathComponent(name)
+    try Data(text.utf8).write(to: url)
+    return url.path
+  }
+
+  /// The names in `folder`, hidden ones included (to catch staging leftovers).
+  public static func contents(of folder: URL) -> [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
+  }
+}
