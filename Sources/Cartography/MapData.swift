@@ -36,8 +36,7 @@ public enum MapData {
     try layer.forEachFeature { feature in
       guard var geometry = feature.geometry else { return }
       if let transformer {
-        geometry = try geometry.transformed { x, y in (x, y) = try transformer.transform(x: x, y: y)
-        }
+        geometry = try transformer.transform(geometry)
       }
       var drawn = MapFeature(
         polygons: geometry.polygonRings(), value: feature.attributes[index].doubleValue)
@@ -69,8 +68,7 @@ public enum MapData {
     try layer.forEachFeature { feature in
       guard var geometry = feature.geometry else { return }
       if let transformer {
-        geometry = try geometry.transformed { x, y in (x, y) = try transformer.transform(x: x, y: y)
-        }
+        geometry = try transformer.transform(geometry)
       }
       polygons += geometry.polygonRings()
     }

@@ -157,8 +157,7 @@ private func copy(
     entry.read += 1
     if var geometry = feature.geometry {
       if let transformer {
-        geometry = try geometry.transformed { x, y in (x, y) = try transformer.transform(x: x, y: y)
-        }
+        geometry = try transformer.transform(geometry)
       }
       if !geometry.isValid {
         entry.invalid += 1

@@ -30,7 +30,7 @@ public enum GeoJSONExport {
       throw ConversionError.missingSourceCRS(path: input, layer: layer.name)
     }
     let wgs84 = try CRS.wgs84
-    let transformer = crs.isEquivalent(to: wgs84) ? nil : try Transformer(from: crs, to: wgs84)
+    let transformer = try Transformer.unlessEquivalent(from: crs, to: wgs84)
     let names = layer.fields.map(\.name)
     let writer = try GeoJSONWriter(
       path: output, decimals: decimals, boundingBoxes: boundingBoxes, policy: policy)
@@ -43,7 +43,7 @@ public enum GeoJSONExport {
         var geometry = feature.geometry
         if var shape = geometry {
           if let transformer {
-            shape = try shape.transformed { x, y in (x, y) = try transformer.transform(x: x, y: y) }
+            shape = try transformer.transform(shape)
           }
           if !shape.isValid {
             entry.invalid += 1

@@ -99,8 +99,7 @@ public enum SourceLoader {
         return
       }
       if let transformer {
-        geometry = try geometry.transformed { x, y in (x, y) = try transformer.transform(x: x, y: y)
-        }
+        geometry = try transformer.transform(geometry)
       }
       if !geometry.isValid {
         invalidCount += 1
@@ -162,12 +161,11 @@ public final class PolygonMask {
       throw AnalysisError.missingCRS(path: path, layer: layer ?? "")
     }
     let transformer =
-      crs.isEquivalent(to: workingCRS) ? nil : try Transformer(from: crs, to: workingCRS)
+      try Transformer.unlessEquivalent(from: crs, to: workingCRS)
     var parts: [Geometry] = []
     for var geometry in found {
       if let transformer {
-        geometry = try geometry.transformed { x, y in (x, y) = try transformer.transform(x: x, y: y)
-        }
+        geometry = try transformer.transform(geometry)
       }
       if !geometry.isValid { geometry = try geometry.makeValid() }
       geometry = try geometry.polygonalPart()

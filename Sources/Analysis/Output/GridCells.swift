@@ -57,13 +57,12 @@ public enum GridShape: Sendable, Hashable {
       throw AnalysisError.missingCRS(path: path, layer: source.name)
     }
     let transformer =
-      crs.isEquivalent(to: workingCRS) ? nil : try Transformer(from: crs, to: workingCRS)
+      try Transformer.unlessEquivalent(from: crs, to: workingCRS)
     var keys = Set<TargetKey>()
     try source.forEachFeature { feature in
       guard var geometry = feature.geometry, !geometry.isEmpty else { return }
       if let transformer {
-        geometry = try geometry.transformed { x, y in (x, y) = try transformer.transform(x: x, y: y)
-        }
+        geometry = try transformer.transform(geometry)
       }
       for rings in geometry.polygonRings() {
         let polygon = PolygonRings(rings: rings)

@@ -118,9 +118,7 @@ public enum TableWriter {
       for index in 0..<count {
         var shape = try geometry(index)
         if let transformer, let projected = shape {
-          shape = try projected.transformed { x, y in
-            (x, y) = try transformer.transform(x: x, y: y)
-          }
+          shape = try transformer.transform(projected)
         }
         try writer.write(
           Feature(id: Int64(index + 1), attributes: attributes(index), geometry: shape),

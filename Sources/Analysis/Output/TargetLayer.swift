@@ -45,7 +45,7 @@ public struct TargetLayer: Sendable {
       throw AnalysisError.notPolygons(path: path, layer: source.name, type: type.rawValue)
     }
     let transformer =
-      crs.isEquivalent(to: workingCRS) ? nil : try Transformer(from: crs, to: workingCRS)
+      try Transformer.unlessEquivalent(from: crs, to: workingCRS)
     var targets = TargetLayer(
       name: source.name, fields: source.fields, attributes: [], geometries: [], sourceCRS: crs)
     try source.forEachFeature { feature in
@@ -55,8 +55,7 @@ public struct TargetLayer: Sendable {
         return
       }
       if let transformer {
-        geometry = try geometry.transformed { x, y in (x, y) = try transformer.transform(x: x, y: y)
-        }
+        geometry = try transformer.transform(geometry)
       }
       if !geometry.isValid { geometry = try geometry.makeValid() }
       targets.geometries.append(try geometry.polygonalPart().wkb)

@@ -75,7 +75,7 @@ public struct PointJob: Sendable {
       throw AnalysisError.missingCRS(path: points, layer: source.name)
     }
     let transformer =
-      crs.isEquivalent(to: workingCRS) ? nil : try Transformer(from: crs, to: workingCRS)
+      try Transformer.unlessEquivalent(from: crs, to: workingCRS)
     let locator = try PointLocator(target, workingCRS: workingCRS)
     var summary = Summary()
     var tallies: [TargetKey: Tally] = [:]

@@ -104,7 +104,7 @@ public final class LoadedSite {
       throw AnalysisError.missingCRS(path: path, layer: layer.name)
     }
     let transformer =
-      layerCRS.isEquivalent(to: crs) ? nil : try Transformer(from: layerCRS, to: crs)
+      try Transformer.unlessEquivalent(from: layerCRS, to: crs)
     var points: [SIMD2<Double>] = []
     try layer.forEachFeature { feature in
       var raw: [SIMD2<Double>] = []

@@ -168,13 +168,12 @@ extension LoadedSite {
   {
     let dataset = try RasterDataset(path: raster.path)
     let transformer =
-      crs.isEquivalent(to: raster.crs) ? nil : try Transformer(from: crs, to: raster.crs)
+      try Transformer.unlessEquivalent(from: crs, to: raster.crs)
     let zones = try geometries.map { wkb -> [PolygonRings] in
       guard !wkb.isEmpty else { return [] }
       var geometry = try Geometry(wkb: wkb)
       if let transformer {
-        geometry = try geometry.transformed { x, y in (x, y) = try transformer.transform(x: x, y: y)
-        }
+        geometry = try transformer.transform(geometry)
       }
       return geometry.polygonRings().map(PolygonRings.init(rings:))
     }

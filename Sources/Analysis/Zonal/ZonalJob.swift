@@ -52,7 +52,7 @@ public struct ZonalJob: Sendable {
       throw AnalysisError.notPolygons(path: zones, layer: source.name, type: type.rawValue)
     }
     let transformer =
-      crs.isEquivalent(to: rasterCRS) ? nil : try Transformer(from: crs, to: rasterCRS)
+      try Transformer.unlessEquivalent(from: crs, to: rasterCRS)
     var attributes: [[FieldValue]] = []
     var geometries: [Geometry?] = []
     var polygons: [[PolygonRings]] = []
@@ -64,8 +64,7 @@ public struct ZonalJob: Sendable {
         return
       }
       if let transformer {
-        geometry = try geometry.transformed { x, y in (x, y) = try transformer.transform(x: x, y: y)
-        }
+        geometry = try transformer.transform(geometry)
       }
       if !geometry.isValid { geometry = try geometry.makeValid() }
       polygons.append(try geometry.polygonalPart().polygonRings().map(PolygonRings.init(rings:)))
@@ -106,9 +105,7 @@ public struct ZonalJob: Sendable {
       for (position, result) in results.enumerated() {
         var geometry = withGeometry ? geometries[position] : nil
         if let transformer, let original = geometry {
-          geometry = try original.transformed { x, y in
-            (x, y) = try transformer.transform(x: x, y: y)
-          }
+          geometry = try transformer.transform(original)
         }
         let values = statistics.map { result.value($0).map(FieldValue.real) ?? .null }
         try writer.write(
