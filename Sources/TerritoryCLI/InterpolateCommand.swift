@@ -34,18 +34,7 @@ struct InterpolateCommand: ParsableCommand {
     help: "The working CRS, projected in metres, where areas are measured.")
   var toCRS: String
 
-  @Option(help: "Interpolate onto a grid of this cell size in metres.")
-  var grid: Double?
-
-  @Option(help: "square or hex (with --grid).")
-  var shape: ShapeOption = .square
-
-  @Option(help: "Interpolate onto the polygons of this file.")
-  var target: String?
-
-  @Option(
-    name: .customLong("target-layer"), help: "The layer of --target (first layer by default).")
-  var targetLayer: String?
+  @OptionGroup var targets: TargetOptions
 
   @Option(help: "Counts to split by area (comma-separated; repeatable).")
   var extensive: [String] = []
@@ -76,12 +65,6 @@ struct InterpolateCommand: ParsableCommand {
   @Flag(help: "Replace the output if it exists.")
   var overwrite = false
 
-  func validate() throws {
-    if (grid == nil) == (target == nil) {
-      throw ValidationError("give exactly one of --grid or --target")
-    }
-  }
-
   func run() throws {
     let working = try CRS(toCRS)
     var request = SourceRequest(path: source, layer: layer)
@@ -90,12 +73,7 @@ struct InterpolateCommand: ParsableCommand {
     request.intensive = parseList(intensive)
     request.categorical = parseList(categorical)
     request.makeValid = makeValid
-    let targetChoice: InterpolationJob.Target
-    if let grid {
-      targetChoice = .grid(try shape.make(cell: grid, crs: working))
-    } else {
-      targetChoice = .layer(path: target!, layer: targetLayer)
-    }
+    let targetChoice = try targets.resolve(crs: working)
     var job = InterpolationJob(
       source: request, workingCRS: working, target: targetChoice, output: output)
     job.mask = mask.map { ($0, nil) }
@@ -103,7 +81,7 @@ struct InterpolateCommand: ParsableCommand {
     job.maximumCells = maxCells
     let summary = try job.run()
     let result = summary.result
-    let kind = grid == nil ? "targets" : "cells"
+    let kind = targets.isGrid ? "cells" : "targets"
     print(
       "wrote \(output): \(result.targets.count) \(kind) from \(result.sourceCount) sources (\(working))"
     )

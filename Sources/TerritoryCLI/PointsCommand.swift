@@ -28,17 +28,7 @@ struct PointsCommand: ParsableCommand {
   @Option(name: .customLong("to-crs"), help: "The working CRS, projected in metres.")
   var toCRS: String
 
-  @Option(help: "Count onto a grid of this cell size in metres.")
-  var grid: Double?
-
-  @Option(help: "square or hex (with --grid).")
-  var shape: ShapeOption = .square
-
-  @Option(help: "Count in the polygons of this file.")
-  var target: String?
-
-  @Option(name: .customLong("target-layer"), help: "The layer of --target.")
-  var targetLayer: String?
+  @OptionGroup var targets: TargetOptions
 
   @Option(help: "Numeric fields to sum per cell or zone (comma-separated).")
   var sum: [String] = []
@@ -52,17 +42,9 @@ struct PointsCommand: ParsableCommand {
   @Flag(help: "Replace the output if it exists.")
   var overwrite = false
 
-  func validate() throws {
-    if (grid == nil) == (target == nil) {
-      throw ValidationError("give exactly one of --grid or --target")
-    }
-  }
-
   func run() throws {
     let working = try CRS(toCRS)
-    let choice: InterpolationJob.Target =
-      try grid.map { .grid(try shape.make(cell: $0, crs: working)) }
-      ?? .layer(path: target!, layer: targetLayer)
+    let choice = try targets.resolve(crs: working)
     var job = PointJob(points: points, workingCRS: working, target: choice, output: output)
     job.layer = layer
     job.sourceCRS = try sourceCRS.map { definition throws(PROJError) in try CRS(definition) }
@@ -71,7 +53,7 @@ struct PointsCommand: ParsableCommand {
     job.policy = overwrite ? .overwrite : .refuse
     let summary = try job.run()
     print(
-      "wrote \(output): \(summary.points) points in \(summary.targets) \(grid == nil ? "zones" : "cells")"
+      "wrote \(output): \(summary.points) points in \(summary.targets) \(targets.isGrid ? "cells" : "zones")"
     )
     if summary.outside > 0 { print("  \(summary.outside) points fall in no zone") }
     if summary.withoutGeometry > 0 {
