@@ -42,13 +42,15 @@ let package = Package(
       dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit", "CCairo", "CPango"]),
 
     // Exports for the web: RFC 7946 GeoJSON (and, next, vector tiles).
-    .target(name: "Tiles", dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit"]),
+    .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+    .target(name: "SQLiteKit", dependencies: ["CSQLite"]),
+    .target(name: "Tiles", dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit", "SQLiteKit"]),
 
     // The Swift API for notebooks and other Swift programs.
     .target(
       name: "TerritoryKit",
       dependencies: [
-        "GeoCore", "GEOSKit", "PROJKit", "GDALKit", "Analysis", "Cartography", "Tiles",
+        "GeoCore", "GEOSKit", "PROJKit", "GDALKit", "Analysis", "Cartography", "Tiles", "SQLiteKit",
       ]),
 
     // Commands, options, output and exit codes.

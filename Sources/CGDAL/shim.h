@@ -11,4 +11,5 @@
 #include <cpl_string.h>
 #include <cpl_error.h>
 #include <cpl_vsi.h>
+#include <cpl_compressor.h>
 #endif

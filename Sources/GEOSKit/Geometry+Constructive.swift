@@ -24,7 +24,7 @@ public enum BufferJoinStyle: Int32, Sendable {
 /// Operations that build a new geometry from one. GEOS returns NULL on exception,
 /// which throws with GEOS's message.
 extension Geometry {
-  private func derive(
+  func derive(
     _ name: String, _ body: (GEOSContextHandle_t) -> OpaquePointer?
   ) throws(GEOSError) -> Geometry {
     let context = GEOSContext.current

@@ -29,6 +29,24 @@ public struct Envelope: Sendable, Hashable, Codable, CustomStringConvertible {
   /// Whether every bound is a finite number.
   public var isFinite: Bool { [minX, minY, maxX, maxY].allSatisfy(\.isFinite) }
 
+  /// The envelope of nothing: union with it or `expand` gives the other operand.
+  public static let empty: Envelope = {
+    var box = Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0)
+    (box.minX, box.minY, box.maxX, box.maxY) = (.infinity, .infinity, -.infinity, -.infinity)
+    return box
+  }()
+
+  /// Whether the envelope holds no point (it is `empty`).
+  public var isEmpty: Bool { minX > maxX || minY > maxY }
+
+  /// Grows the envelope to hold (x, y).
+  public mutating func expand(x: Double, y: Double) {
+    minX = Swift.min(minX, x)
+    minY = Swift.min(minY, y)
+    maxX = Swift.max(maxX, x)
+    maxY = Swift.max(maxY, y)
+  }
+
   /// The smallest envelope holding both this one and `other`.
   public func union(_ other: Envelope) -> Envelope {
     Envelope(

@@ -17,7 +17,7 @@ struct Territory: ParsableCommand {
     version: TerritoryCommandLine.version,
     subcommands: [
       Info.self, Convert.self, GridCommand.self, InterpolateCommand.self, ZonalCommand.self,
-      PointsCommand.self, SiteCommand.self, AnalyzeCommand.self, MapCommand.self,
+      PointsCommand.self, SiteCommand.self, AnalyzeCommand.self, MapCommand.self, TilesCommand.self,
     ]
   )
 }
@@ -76,6 +76,8 @@ public enum TerritoryCommandLine {
     case let error as SiteError: return error.description
     case let error as SiteCheckFailure: return error.description
     case let error as MapError: return error.description
+    case let error as TilesError: return error.description
+    case let error as SQLiteError: return error.description
     case let error as CocoaError: return error.localizedDescription
     default: return nil
     }

@@ -5,4 +5,5 @@
 @_exported import GEOSKit
 @_exported import GeoCore
 @_exported import PROJKit
+@_exported import SQLiteKit
 @_exported import Tiles

@@ -1,0 +1,194 @@
+import GeoCore
+
+/// Protocol Buffers wire format, the little that MVT needs: varints, zigzag,
+/// length-delimited fields.
+///
+/// Written here rather than with swift-protobuf: the tile schema has four message
+/// types, and encoding straight from our cleaned geometry avoids building an
+/// intermediate message tree per feature (swift-protobuf also adds its code
+/// generator plugin to every clean build).
+struct ProtobufWriter {
+  private(set) var bytes: [UInt8] = []
+
+  mutating func varint(_ value: UInt64) {
+    var v = value
+    while v >= 0x80 {
+      bytes.append(UInt8(v & 0x7F) | 0x80)
+      v >>= 7
+    }
+    bytes.append(UInt8(v))
+  }
+
+  mutating func key(_ field: UInt64, wireType: UInt64) { varint(field << 3 | wireType) }
+
+  mutating func field(_ field: UInt64, varint value: UInt64) {
+    key(field, wireType: 0)
+    varint(value)
+  }
+
+  mutating func field(_ field: UInt64, bytes data: [UInt8]) {
+    key(field, wireType: 2)
+    varint(UInt64(data.count))
+    bytes.append(contentsOf: data)
+  }
+
+  mutating func field(_ field: UInt64, string: String) { self.field(field, bytes: Array(string.utf8)) }
+
+  mutating func field(_ field: UInt64, double value: Double) {
+    key(field, wireType: 1)
+    var bits = value.bitPattern.littleEndian
+    withUnsafeBytes(of: &bits) { bytes.append(contentsOf: $0) }
+  }
+
+  mutating func packed(_ field: UInt64, _ values: [UInt32]) {
+    var inner = ProtobufWriter()
+    for value in values { inner.varint(UInt64(value)) }
+    self.field(field, bytes: inner.bytes)
+  }
+
+  static func zigzag(_ value: Int64) -> UInt64 { UInt64(bitPattern: (value << 1) ^ (value >> 63)) }
+}
+
+/// A value as MVT stores it (the `Value` message); equal values share one entry.
+enum MVTValue: Hashable {
+  case string(String)
+  case double(Double)
+  case unsigned(UInt64)
+  case signed(Int64)
+  case bool(Bool)
+
+  /// The MVT value of a field value; `nil` for null (MVT has no null: the key is
+  /// left out of the feature). Dates, times and lists are written as text.
+  init?(_ value: FieldValue) {
+    switch value {
+    case .null: return nil
+    case .integer(let v): self = v >= 0 ? .unsigned(UInt64(v)) : .signed(v)
+    case .real(let v): self = .double(v)
+    case .boolean(let v): self = .bool(v)
+    case .string(let v), .date(let v), .time(let v), .dateTime(let v): self = .string(v)
+    default: self = .string(value.description)
+    }
+  }
+
+  var encoded: [UInt8] {
+    var writer = ProtobufWriter()
+    switch self {
+    case .string(let v): writer.field(1, string: v)
+    case .double(let v): writer.field(3, double: v)
+    case .unsigned(let v): writer.field(5, varint: v)
+    case .signed(let v): writer.field(6, varint: ProtobufWriter.zigzag(v))
+    case .bool(let v): writer.field(7, varint: v ? 1 : 0)
+    }
+    return writer.bytes
+  }
+}
+
+/// Encodes one MVT 2.1 layer: features with their geometry commands (MoveTo,
+/// LineTo, ClosePath with zigzag deltas) and attributes as indices into the
+/// layer's shared key and value tables.
+struct MVTLayerEncoder {
+  let name: String
+  let extent: Int
+  let fieldNames: [String]
+  private var features: [[UInt8]] = []
+  private var valueIndex: [MVTValue: UInt32] = [:]
+  private var values: [MVTValue] = []
+  private var keyIndex: [Int: UInt32] = [:]
+  private var keys: [String] = []
+
+  init(name: String, extent: Int, fieldNames: [String]) {
+    self.name = name
+    self.extent = extent
+    self.fieldNames = fieldNames
+  }
+
+  var featureCount: Int { features.count }
+
+  mutating func add(id: Int64, shape: TileShape, attributes: [FieldValue]) {
+    var tags: [UInt32] = []
+    for (field, value) in attributes.enumerated() {
+      guard let mvt = MVTValue(value) else { continue }
+      let key: UInt32
+      if let known = keyIndex[field] {
+        key = known
+      } else {
+        key = UInt32(keys.count)
+        keyIndex[field] = key
+        keys.append(fieldNames[field])
+      }
+      let index: UInt32
+      if let known = valueIndex[mvt] {
+        index = known
+      } else {
+        index = UInt32(values.count)
+        valueIndex[mvt] = index
+        values.append(mvt)
+      }
+      tags += [key, index]
+    }
+    var feature = ProtobufWriter()
+    if id >= 0 { feature.field(1, varint: UInt64(id)) }
+    if !tags.isEmpty { feature.packed(2, tags) }
+    let (type, commands) = MVTLayerEncoder.commands(shape)
+    feature.field(3, varint: type)
+    feature.packed(4, commands)
+    features.append(feature.bytes)
+  }
+
+  /// The `Layer` message, or `nil` when it holds no feature.
+  func encoded() -> [UInt8]? {
+    guard !features.isEmpty else { return nil }
+    var layer = ProtobufWriter()
+    layer.field(15, varint: 2)
+    layer.field(1, string: name)
+    for feature in features { layer.field(2, bytes: feature) }
+    for key in keys { layer.field(3, string: key) }
+    for value in values { layer.field(4, bytes: value.encoded) }
+    layer.field(5, varint: UInt64(extent))
+    return layer.bytes
+  }
+
+  /// The geometry type (1 point, 2 line, 3 polygon) and command integers.
+  static func commands(_ shape: TileShape) -> (UInt64, [UInt32]) {
+    var commands: [UInt32] = []
+    var cursor = SIMD2<Int32>(0, 0)
+    func command(_ id: UInt32, _ count: Int) { commands.append(id | UInt32(count) << 3) }
+    func move(to p: SIMD2<Int32>) {
+      commands.append(UInt32(truncatingIfNeeded: ProtobufWriter.zigzag(Int64(p.x - cursor.x))))
+      commands.append(UInt32(truncatingIfNeeded: ProtobufWriter.zigzag(Int64(p.y - cursor.y))))
+      cursor = p
+    }
+    switch shape {
+    case .points(let points):
+      command(1, points.count)
+      points.forEach(move)
+      return (1, commands)
+    case .lines(let lines):
+      for line in lines {
+        command(1, 1)
+        move(to: line[0])
+        command(2, line.count - 1)
+        line.dropFirst().forEach(move)
+      }
+      return (2, commands)
+    case .polygons(let polygons):
+      for ring in polygons.joined() {
+        command(1, 1)
+        move(to: ring[0])
+        command(2, ring.count - 1)
+        ring.dropFirst().forEach(move)
+        command(7, 1)
+      }
+      return (3, commands)
+    }
+  }
+}
+
+/// A whole tile: its layers' messages, concatenated as `Tile.layers` (field 3).
+enum MVTTile {
+  static func encode(layers: [[UInt8]]) -> [UInt8] {
+    var tile = ProtobufWriter()
+    for layer in layers { tile.field(3, bytes: layer) }
+    return tile.bytes
+  }
+}

@@ -1,0 +1,224 @@
+import Dispatch
+import Synchronization
+
+/// Simplification that keeps neighbouring polygons gap-free and overlap-free.
+///
+/// The polygons' rings are cut at their junctions (vertices where the set of
+/// neighbouring vertices changes: where three polygons meet, or where a shared
+/// border begins) into arcs, and each distinct arc is stored once whichever side
+/// uses it. Simplifying an arc (Douglas–Peucker, endpoints kept) then changes
+/// both neighbours identically, so a border shared by two tracts or two grid cells
+/// stays shared at every zoom. Coordinates shared by neighbours are bit-identical
+/// after projection, which is what makes the junctions findable by equality.
+struct SharedBorders: Sendable {
+  /// One use of an arc by a ring: which arc, and whether the ring runs it backwards.
+  private struct ArcUse: Sendable {
+    var arc: Int32
+    var reversed: Bool
+  }
+
+  /// The distinct arcs; a closed arc (a ring with no junction) repeats its first point.
+  private var arcs: [[SIMD2<Double>]] = []
+  /// Per feature: `nil` when it is not polygonal, else polygons → rings → arc uses.
+  private var uses: [[[[ArcUse]]]?] = []
+
+  /// Builds the arcs of every polygonal feature of `features`.
+  init(features: [TileFeature]) {
+    var cleaned: [[[[SIMD2<Double>]]]?] = []
+    cleaned.reserveCapacity(features.count)
+    var vertexCount = 0
+    for feature in features {
+      guard case .polygons(let polygons) = feature.geometry else {
+        cleaned.append(nil)
+        continue
+      }
+      let rings = polygons.map { $0.map(SharedBorders.openRing).filter { $0.count >= 3 } }
+      vertexCount += rings.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
+      cleaned.append(rings)
+    }
+    let junctions = SharedBorders.junctions(cleaned, capacity: vertexCount)
+    var index: [[SIMD2<Double>]: Int32] = [:]
+    func store(_ arc: [SIMD2<Double>], closed: Bool) -> ArcUse {
+      let (canonical, reversed) = closed ? SharedBorders.canonicalLoop(arc) : SharedBorders.canonical(arc)
+      if let known = index[canonical] { return ArcUse(arc: known, reversed: reversed) }
+      let id = Int32(arcs.count)
+      arcs.append(canonical)
+      index[canonical] = id
+      return ArcUse(arc: id, reversed: reversed)
+    }
+    uses = cleaned.map { polygons in
+      polygons?.map { rings in
+        rings.map { ring -> [ArcUse] in
+          let cuts = ring.indices.filter { junctions.contains(ring[$0]) }
+          guard let start = cuts.first else { return [store(ring + [ring[0]], closed: true)] }
+          var result: [ArcUse] = []
+          var arc = [ring[start]]
+          for step in 1...ring.count {
+            let point = ring[(start + step) % ring.count]
+            arc.append(point)
+            if junctions.contains(point) {
+              result.append(store(arc, closed: false))
+              arc = [point]
+            }
+          }
+          return result
+        }
+      }
+    }
+  }
+
+  /// Every polygonal feature's geometry simplified with `tolerance` (unit-square
+  /// units); `nil` for features that are not polygonal. Rings that shrink below
+  /// three points are left out, and polygons whose exterior does.
+  func simplified(tolerance: Double) -> [TileGeometry?] {
+    let simple = simplifiedArcs(tolerance: tolerance)
+    return uses.map { polygons in
+      guard let polygons else { return nil }
+      var result: [[[SIMD2<Double>]]] = []
+      for rings in polygons {
+        var kept: [[SIMD2<Double>]] = []
+        for (position, ring) in rings.enumerated() {
+          var points: [SIMD2<Double>] = []
+          for use in ring {
+            let arc = simple[Int(use.arc)]
+            let ordered = use.reversed ? arc.reversed() : arc
+            points.append(contentsOf: points.isEmpty ? ordered[...] : ordered.dropFirst())
+          }
+          if points.count >= 4 {
+            kept.append(points)
+          } else if position == 0 {
+            break
+          }
+        }
+        if !kept.isEmpty { result.append(kept) }
+      }
+      return .polygons(result)
+    }
+  }
+
+  /// The number of distinct arcs (for reports and tests).
+  var arcCount: Int { arcs.count }
+
+  private func simplifiedArcs(tolerance: Double) -> [[SIMD2<Double>]] {
+    guard tolerance > 0 else { return arcs }
+    let chunks = 8
+    let results = Mutex([[[SIMD2<Double>]]](repeating: [], count: chunks))
+    let arcs = self.arcs
+    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+      let range = (arcs.count * chunk / chunks)..<(arcs.count * (chunk + 1) / chunks)
+      let local = arcs[range].map { DouglasPeucker.simplify($0, tolerance: tolerance) }
+      results.withLock { $0[chunk] = local }
+    }
+    return results.withLock { $0.flatMap { $0 } }
+  }
+
+  /// A ring without its closing point and without repeated consecutive points.
+  private static func openRing(_ ring: [SIMD2<Double>]) -> [SIMD2<Double>] {
+    var points: [SIMD2<Double>] = []
+    points.reserveCapacity(ring.count)
+    for point in ring where point != points.last { points.append(point) }
+    while points.count > 1 && points.first == points.last { points.removeLast() }
+    return points
+  }
+
+  /// The vertices where a ring must be cut: those whose pair of neighbours is not
+  /// the same (in either order) in every ring that passes through them.
+  private static func junctions(_ features: [[[[SIMD2<Double>]]]?], capacity: Int) -> Set<
+    SIMD2<Double>
+  > {
+    struct Neighbours {
+      var a: SIMD2<Double>
+      var b: SIMD2<Double>
+    }
+    var seen: [SIMD2<Double>: Neighbours] = [:]
+    seen.reserveCapacity(capacity)
+    var junctions = Set<SIMD2<Double>>()
+    for polygons in features {
+      for rings in polygons ?? [] {
+        for ring in rings {
+          for k in ring.indices {
+            let point = ring[k]
+            let previous = ring[(k + ring.count - 1) % ring.count]
+            let next = ring[(k + 1) % ring.count]
+            let pair = precedes(previous, next) ? Neighbours(a: previous, b: next) : Neighbours(a: next, b: previous)
+            if let known = seen[point] {
+              if known.a != pair.a || known.b != pair.b { junctions.insert(point) }
+            } else {
+              seen[point] = pair
+            }
+          }
+        }
+      }
+    }
+    return junctions
+  }
+
+  /// An open arc in the direction that starts at the smaller end.
+  private static func canonical(_ arc: [SIMD2<Double>]) -> ([SIMD2<Double>], Bool) {
+    let first = arc[0]
+    let last = arc[arc.count - 1]
+    let backwards =
+      first == last ? precedes(arc[arc.count - 2], arc[1]) : precedes(last, first)
+    return backwards ? (arc.reversed(), true) : (arc, false)
+  }
+
+  /// A closed ring (first point repeated) started at its smallest point and run in
+  /// the direction whose second point is the smaller.
+  private static func canonicalLoop(_ ring: [SIMD2<Double>]) -> ([SIMD2<Double>], Bool) {
+    let open = Array(ring.dropLast())
+    var start = 0
+    for k in open.indices where precedes(open[k], open[start]) { start = k }
+    let rotated = Array(open[start...] + open[..<start])
+    let forward = rotated + [rotated[0]]
+    if precedes(rotated[rotated.count - 1], rotated[1]) {
+      return (forward.reversed(), true)
+    }
+    return (forward, false)
+  }
+
+  /// Lexicographic order on (x, y).
+  private static func precedes(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> Bool {
+    a.x < b.x || (a.x == b.x && a.y < b.y)
+  }
+}
+
+/// Douglas–Peucker line simplification with both endpoints kept.
+enum DouglasPeucker {
+  /// The points of `line` that stay within `tolerance` of the original.
+  static func simplify(_ line: [SIMD2<Double>], tolerance: Double) -> [SIMD2<Double>] {
+    guard line.count > 2 else { return line }
+    var keep = [Bool](repeating: false, count: line.count)
+    keep[0] = true
+    keep[line.count - 1] = true
+    let limit = tolerance * tolerance
+    var stack = [(0, line.count - 1)]
+    while let (first, last) = stack.popLast() {
+      guard last > first + 1 else { continue }
+      var farthest = first
+      var distance = -1.0
+      for k in (first + 1)..<last {
+        let d = squaredDistance(line[k], line[first], line[last])
+        if d > distance {
+          distance = d
+          farthest = k
+        }
+      }
+      if distance > limit {
+        keep[farthest] = true
+        stack.append((first, farthest))
+        stack.append((farthest, last))
+      }
+    }
+    return line.indices.filter { keep[$0] }.map { line[$0] }
+  }
+
+  /// The squared distance from `p` to the segment `a`–`b`.
+  static func squaredDistance(_ p: SIMD2<Double>, _ a: SIMD2<Double>, _ b: SIMD2<Double>) -> Double {
+    let ab = b - a
+    let length = (ab * ab).sum()
+    var t = length > 0 ? ((p - a) * ab).sum() / length : 0
+    t = min(max(t, 0), 1)
+    let d = p - (a + t * ab)
+    return (d * d).sum()
+  }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import GeoCore
+import SQLiteKit
+
+/// Where finished tiles go: a PMTiles archive, an MBTiles file or an XYZ folder,
+/// each staged beside its final place and moved there only when complete.
+protocol TileSink: AnyObject {
+  /// Whether tiles are stored gzip-compressed (archives) or as they are (folders).
+  var compressesTiles: Bool { get }
+  /// Stores one tile; archives that need it receive tiles in PMTiles id order.
+  func write(_ address: TileAddress, _ bytes: [UInt8]) throws
+  /// Writes the metadata and moves the output into place.
+  func finish(_ metadata: TileSetMetadata) throws
+  /// Removes everything written so far.
+  func discard()
+}
+
+/// The kind of tileset an output path asks for.
+public enum TileOutputKind: String, Sendable {
+  /// `NAME.pmtiles`: PMTiles v3.
+  case pmtiles
+  /// `NAME.mbtiles`: MBTiles 1.3.
+  case mbtiles
+  /// Any path without an extension: a `z/x/y` folder with `metadata.json`.
+  case folder
+
+  /// The kind for `path`.
+  /// - Throws: `TilesError.unknownOutput` for any other extension.
+  public init(path: String) throws(TilesError) {
+    let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+    switch ext {
+    case "pmtiles": self = .pmtiles
+    case "mbtiles": self = .mbtiles
+    case "": self = .folder
+    default: throw TilesError.unknownOutput(path: path)
+    }
+  }
+
+  func sink(path: String, format: TileSetMetadata.Format, policy: ExistingOutputPolicy) throws
+    -> any TileSink
+  {
+    switch self {
+    case .pmtiles: return try PMTilesWriter(path: path, format: format, policy: policy)
+    case .mbtiles: return try MBTilesSink(path: path, policy: policy)
+    case .folder: return try FolderSink(path: path, format: format, policy: policy)
+    }
+  }
+}
+
+/// MBTiles 1.3: an SQLite file with `metadata` and `tiles` tables (rows counted
+/// from the south, TMS), tiles gzip-compressed.
+final class MBTilesSink: TileSink {
+  private let output: StagedOutput
+  private let database: SQLiteDatabase
+  private var pending: [[SQLiteValue]] = []
+  let compressesTiles = true
+
+  init(path: String, policy: ExistingOutputPolicy) throws {
+    output = try StagedOutput(path: path, policy: policy)
+    database = try SQLiteDatabase(path: output.stagingPath.path, create: true)
+    try database.execute(
+      """
+      PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA page_size=4096;
+      CREATE TABLE metadata (name TEXT, value TEXT);
+      CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB);
+      BEGIN;
+      """)
+  }
+
+  func write(_ address: TileAddress, _ bytes: [UInt8]) throws {
+    let row = (1 << address.z) - 1 - address.y
+    pending.append([.integer(Int64(address.z)), .integer(Int64(address.x)), .integer(Int64(row)), .blob(bytes)])
+    if pending.count >= 2000 { try flush() }
+  }
+
+  private func flush() throws {
+    try database.execute("INSERT INTO tiles VALUES (?1, ?2, ?3, ?4)", rows: pending)
+    pending.removeAll(keepingCapacity: true)
+  }
+
+  func finish(_ metadata: TileSetMetadata) throws {
+    try flush()
+    try database.execute(
+      "INSERT INTO metadata VALUES (?1, ?2)", rows: metadata.mbtilesRows.map { [.text($0.0), .text($0.1)] })
+    try database.execute(
+      "CREATE UNIQUE INDEX tile_index ON tiles (zoom_level, tile_column, tile_row); COMMIT;")
+    try output.commit()
+  }
+
+  func discard() { output.discard() }
+}
+
+/// An XYZ folder: `z/x/y.pbf` (or `.png`) files, uncompressed so that any static
+/// web server can serve them, and `metadata.json` with the TileJSON document.
+final class FolderSink: TileSink {
+  private let folder: StagedFolder
+  private let fileExtension: String
+  private var madeColumns = Set<SIMD2<Int>>()
+  let compressesTiles = false
+
+  init(path: String, format: TileSetMetadata.Format, policy: ExistingOutputPolicy) throws {
+    folder = try StagedFolder(path: path, policy: policy)
+    fileExtension = format.rawValue
+  }
+
+  func write(_ address: TileAddress, _ bytes: [UInt8]) throws {
+    let column = folder.staging.appendingPathComponent("\(address.z)/\(address.x)")
+    if madeColumns.insert(SIMD2(address.z, address.x)).inserted {
+      try FileManager.default.createDirectory(at: column, withIntermediateDirectories: true)
+    }
+    let file = column.appendingPathComponent("\(address.y).\(fileExtension)")
+    guard FileManager.default.createFile(atPath: file.path, contents: Data(bytes)) else {
+      throw OutputError.notWritable(path: file.path, reason: "cannot create the tile file")
+    }
+  }
+
+  func finish(_ metadata: TileSetMetadata) throws {
+    let json = metadata.tileJSON(tiles: "{z}/{x}/{y}.\(fileExtension)")
+    try Data(json.utf8).write(to: folder.staging.appendingPathComponent("metadata.json"))
+    try folder.commit()
+  }
+
+  func discard() { folder.discard() }
+}

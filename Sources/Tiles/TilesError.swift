@@ -1,0 +1,48 @@
+/// A request the tiler refuses, each naming what to change.
+public enum TilesError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The input layer has no CRS and none was assumed.
+  case missingCRS(path: String, layer: String)
+  /// A field given to `-y`/`-x` or `--accumulate` is not in the layer.
+  case unknownField(path: String, layer: String, field: String, available: [String])
+  /// `--accumulate` names a field that is not numeric.
+  case notNumeric(path: String, layer: String, field: String)
+  /// Zooms outside 0 ... 24 or reversed.
+  case zoomRange(minimum: Int, maximum: Int)
+  /// The output path's extension names no tile format.
+  case unknownOutput(path: String)
+  /// The number of `-l` names differs from the number of inputs.
+  case layerNames(names: Int, inputs: Int)
+  /// Two inputs would give MVT layers of the same name.
+  case duplicateLayer(name: String)
+  /// The input is a raster where vector layers were expected, or the reverse.
+  case mixedInputs(path: String)
+  /// An option value that cannot be used.
+  case badOption(option: String, value: String, expected: String)
+
+  /// One line, for `error: ...`.
+  public var description: String {
+    switch self {
+    case .missingCRS(let path, let layer):
+      return "\(path): layer '\(layer)' has no CRS; give it with --assume-crs (for example EPSG:4326)"
+    case .unknownField(let path, let layer, let field, let available):
+      return "\(path): layer '\(layer)' has no field '\(field)'; its fields are "
+        + (available.isEmpty ? "none" : available.joined(separator: ", "))
+    case .notNumeric(let path, let layer, let field):
+      return "\(path): field '\(field)' of layer '\(layer)' is not numeric and cannot be summed"
+    case .zoomRange(let minimum, let maximum):
+      return "zoom range \(minimum)..\(maximum) is not within 0..24 with minimum <= maximum;"
+        + " give -Z and -z in that range"
+    case .unknownOutput(let path):
+      return "\(path): a tileset is written to NAME.pmtiles, NAME.mbtiles or a folder name"
+        + " without an extension"
+    case .layerNames(let names, let inputs):
+      return "\(names) layer names (-l) for \(inputs) inputs; give one -l per input or none"
+    case .duplicateLayer(let name):
+      return "two inputs give the layer name '\(name)'; name them apart with one -l per input"
+    case .mixedInputs(let path):
+      return "\(path) is a raster; raster tiles are made from one raster input alone"
+    case .badOption(let option, let value, let expected):
+      return "\(option) '\(value)' is not usable: expected \(expected)"
+    }
+  }
+}

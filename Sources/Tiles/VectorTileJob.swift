@@ -1,0 +1,169 @@
+import Foundation
+import GeoCore
+import PROJKit
+
+/// `territory tiles INPUT... -o OUT`: vector layers of any format and CRS to a
+/// PMTiles archive, an MBTiles file or an XYZ folder of Mapbox Vector Tiles.
+public enum VectorTileJob {
+  /// One input layer.
+  public struct Input: Sendable {
+    /// The file.
+    public var path: String
+    /// The layer inside it (`nil`: the first).
+    public var layer: String?
+    /// The MVT layer name (`nil`: the source layer's name).
+    public var name: String?
+
+    /// An input.
+    public init(path: String, layer: String? = nil, name: String? = nil) {
+      self.path = path
+      self.layer = layer
+      self.name = name
+    }
+  }
+
+  /// What the job wrote.
+  public struct Summary: Sendable {
+    /// The output path.
+    public var output: String
+    /// One report per zoom.
+    public var zooms: [ZoomReport]
+    /// Features read per layer (name, features, features without geometry).
+    public var layers: [(name: String, features: Int, withoutGeometry: Int)]
+    /// The zoom range written.
+    public var minZoom: Int
+    /// The highest zoom written.
+    public var maxZoom: Int
+    /// The summed fields.
+    public var accumulated: [String]
+  }
+
+  /// Checks a zoom range.
+  /// - Throws: `TilesError.zoomRange` outside 0 ... 24 or reversed.
+  public static func checkZooms(_ minimum: Int, _ maximum: Int) throws(TilesError) {
+    guard (0...24).contains(minimum), (0...24).contains(maximum), minimum <= maximum else {
+      throw TilesError.zoomRange(minimum: minimum, maximum: maximum)
+    }
+  }
+
+  /// Runs the job.
+  /// - Parameters:
+  ///   - guessMaxZoom: choose the highest zoom from the features' sizes (`-zg`).
+  ///   - progress: called with each zoom's report as it completes.
+  /// - Throws: `TilesError`, `GDALError`, `PROJError`, `OutputError`.
+  public static func run(
+    inputs: [Input], output: String, options: VectorTileOptions, fields: TileLayerLoader.FieldSelection,
+    assumedCRS: CRS?, guessMaxZoom: Bool, policy: ExistingOutputPolicy,
+    progress: (ZoomReport) -> Void = { _ in }
+  ) throws -> Summary {
+    try checkZooms(options.minZoom, options.maxZoom)
+    let kind = try TileOutputKind(path: output)
+    // Refuse an existing output before the work, not after it.
+    if policy == .refuse, FileManager.default.fileExists(atPath: output) {
+      throw OutputError.exists(path: output)
+    }
+    var layers: [TileLayer] = []
+    for input in inputs {
+      let layer = try TileLayerLoader.load(
+        path: input.path, layer: input.layer, name: input.name, fields: fields, assumedCRS: assumedCRS)
+      if layers.contains(where: { $0.name == layer.name }) { throw TilesError.duplicateLayer(name: layer.name) }
+      layers.append(layer)
+    }
+    try checkSelection(fields, layers, inputs)
+    var options = options
+    let accumulated = try accumulatedFields(options.limits.accumulate, layers, inputs)
+    if guessMaxZoom { options.maxZoom = max(options.minZoom, guessedMaxZoom(layers)) }
+    let sink = try kind.sink(path: output, format: .mvt, policy: policy)
+    do {
+      let tiler = VectorTiler(layers: layers, options: options, accumulated: accumulated)
+      let reports = try tiler.run(into: sink, progress: progress)
+      try sink.finish(metadata(layers, options))
+      return Summary(
+        output: output, zooms: reports,
+        layers: layers.map { ($0.name, $0.features.count, $0.featuresWithoutGeometry) },
+        minZoom: options.minZoom, maxZoom: options.maxZoom,
+        accumulated: options.limits.accumulate.map(\.field))
+    } catch {
+      sink.discard()
+      throw error
+    }
+  }
+
+  private static func checkSelection(
+    _ selection: TileLayerLoader.FieldSelection, _ layers: [TileLayer], _ inputs: [Input]
+  ) throws {
+    let names: [String]
+    switch selection {
+    case .all: return
+    case .only(let list), .except(let list): names = list
+    }
+    for name in names where !layers.contains(where: { $0.sourceFields.contains(name) }) {
+      throw TilesError.unknownField(
+        path: inputs[0].path, layer: layers[0].name, field: name, available: layers[0].sourceFields)
+    }
+  }
+
+  private static func accumulatedFields(
+    _ fields: [AccumulatedField], _ layers: [TileLayer], _ inputs: [Input]
+  ) throws -> [[Int]] {
+    for field in fields where !layers.contains(where: { $0.fields.contains { $0.name == field.field } }) {
+      throw TilesError.unknownField(
+        path: inputs[0].path, layer: layers[0].name, field: field.field, available: layers[0].fields.map(\.name))
+    }
+    return try zip(layers, inputs).map { layer, input in
+      try fields.compactMap { field -> Int? in
+        guard let index = layer.fields.firstIndex(where: { $0.name == field.field }) else { return nil }
+        guard layer.fields[index].type.isNumeric else {
+          throw TilesError.notNumeric(path: input.path, layer: layer.name, field: field.field)
+        }
+        return index
+      }
+    }
+  }
+
+  /// The zoom at which the median feature spans about four pixels (polygons and
+  /// lines by the side of their box; points by their mean spacing), within 0 ... 24.
+  static func guessedMaxZoom(_ layers: [TileLayer]) -> Int {
+    var sizes: [Double] = []
+    for layer in layers {
+      for feature in layer.features {
+        switch feature.geometry {
+        case .points: continue
+        default: sizes.append(max(feature.bounds.width, feature.bounds.height))
+        }
+      }
+      let points = layer.features.filter { if case .points = $0.geometry { return true } else { return false } }
+      if !points.isEmpty {
+        let box = points.reduce(Envelope.empty) { $0.union($1.bounds) }
+        sizes.append(max(box.area / Double(points.count), 1e-18).squareRoot())
+      }
+    }
+    let positive = sizes.filter { $0 > 0 }.sorted()
+    guard !positive.isEmpty else { return 14 }
+    let median = positive[positive.count / 2]
+    return min(24, max(0, Int(log2(4 / (256 * median)).rounded(.up))))
+  }
+
+  static func metadata(_ layers: [TileLayer], _ options: VectorTileOptions) -> TileSetMetadata {
+    let box = layers.reduce(Envelope.empty) { $0.union($1.bounds) }
+    let bounds = box.isEmpty ? Envelope(minX: -180, minY: -85.0511, maxX: 180, maxY: 85.0511) : WebMercator.lonLatBounds(of: box)
+    let vectorLayers = layers.map { layer in
+      TileSetMetadata.VectorLayer(
+        id: layer.name, fields: layer.fields.map { ($0.name, TileSetMetadata.tileJSONType($0.type)) },
+        minZoom: options.minZoom, maxZoom: options.maxZoom, geometry: geometryName(layer))
+    }
+    return TileSetMetadata(
+      name: layers.map(\.name).joined(separator: ", "),
+      description: "Vector tiles of " + layers.map(\.name).joined(separator: ", ") + " made by territory",
+      format: .mvt, minZoom: options.minZoom, maxZoom: options.maxZoom, bounds: bounds, vectorLayers: vectorLayers)
+  }
+
+  private static func geometryName(_ layer: TileLayer) -> String? {
+    switch layer.features.first?.geometry {
+    case .polygons: return "polygon"
+    case .lines: return "line"
+    case .points: return "point"
+    case nil: return nil
+    }
+  }
+}

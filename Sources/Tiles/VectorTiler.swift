@@ -1,0 +1,237 @@
+import Dispatch
+import GDALKit
+import GeoCore
+import Synchronization
+
+/// What happened at one zoom.
+public struct ZoomReport: Sendable, Equatable {
+  /// The zoom.
+  public var zoom: Int
+  /// Tiles written (empty tiles are not written).
+  public var tiles = 0
+  /// Features written, summed over tiles (a feature in four tiles counts four times).
+  public var features = 0
+  /// Bytes written, as stored.
+  public var bytes = 0
+  /// The largest tile, as stored.
+  public var largestTile = 0
+  /// Feature pieces too small to draw at this zoom (shrank below a tile unit).
+  public var tooSmall = 0
+  /// Feature pieces dropped to keep tiles within the limits.
+  public var droppedForLimits = 0
+  /// Tiles that had to shed features to fit.
+  public var tilesOverLimit = 0
+  /// Pieces whose rings rounding made invalid, repaired with GEOS.
+  public var repaired = 0
+  /// The total of the accumulated fields carried from dropped pieces onto kept ones.
+  public var carried = 0.0
+  /// The total of the accumulated fields of dropped pieces that had no kept
+  /// feature of their layer left in their tile.
+  public var uncarried = 0.0
+
+  /// An empty report for `zoom`.
+  public init(zoom: Int) { self.zoom = zoom }
+}
+
+/// Options of the vector tiler.
+public struct VectorTileOptions: Sendable {
+  /// Lowest zoom.
+  public var minZoom = 0
+  /// Highest zoom.
+  public var maxZoom = 14
+  /// Tile units across a tile.
+  public var extent = 4096
+  /// Tile units kept around each tile: 80, five pixels of a 256-pixel tile, as
+  /// tippecanoe's and GDAL's defaults.
+  public var buffer = 80
+  /// Douglas–Peucker tolerance below the highest zoom, in pixels of a 256-pixel
+  /// tile; at the highest zoom the tolerance is one tile unit, so that maps
+  /// zoomed in beyond it stay exact.
+  public var simplification = 1.0
+  /// Tile size and feature limits.
+  public var limits = TileLimits()
+
+  /// The defaults.
+  public init() {}
+}
+
+/// Cuts layers into Mapbox Vector Tiles, zoom by zoom: simplify (shared borders
+/// once for both sides), assign features to tiles, then cut, clean, limit and
+/// encode the tiles of the zoom in parallel, and hand them to the sink in tile-id
+/// order.
+struct VectorTiler {
+  let layers: [TileLayer]
+  let options: VectorTileOptions
+  /// Per layer, the indices of the fields summed onto kept features.
+  let accumulated: [[Int]]
+
+  func run(into sink: any TileSink, progress: (ZoomReport) -> Void) throws -> [ZoomReport] {
+    let borders = layers.map { SharedBorders(features: $0.features) }
+    var reports: [ZoomReport] = []
+    for zoom in options.minZoom...options.maxZoom {
+      let tolerance = zoom == options.maxZoom
+        ? 1 / (Double(options.extent) * Double(1 << zoom))
+        : options.simplification / (256 * Double(1 << zoom))
+      let shapes = zip(layers, borders).map { layer, shared in
+        simplified(layer, shared, tolerance: tolerance)
+      }
+      let (buckets, vanished) = assign(shapes, zoom: zoom)
+      let addresses = buckets.keys.sorted()
+      let results = Mutex([TileResult?](repeating: nil, count: addresses.count))
+      let failure = Mutex<(any Error)?>(nil)
+      let sinkCompresses = sink.compressesTiles
+      DispatchQueue.concurrentPerform(iterations: addresses.count) { index in
+        let address = addresses[index]
+        do {
+          let result = try build(address, buckets[address]!, shapes, compress: sinkCompresses)
+          results.withLock { $0[index] = result }
+        } catch {
+          failure.withLock { $0 = $0 ?? error }
+        }
+      }
+      if let error = failure.withLock({ $0 }) { throw error }
+      var report = ZoomReport(zoom: zoom)
+      report.tooSmall = vanished
+      let built = results.withLock { $0 }
+      for (address, result) in zip(addresses, built) {
+        guard let result else { continue }
+        report.tooSmall += result.tooSmall
+        report.droppedForLimits += result.droppedForLimits
+        report.tilesOverLimit += result.droppedForLimits > 0 ? 1 : 0
+        report.repaired += result.repaired
+        report.carried += result.carried
+        report.uncarried += result.uncarried
+        guard let bytes = result.bytes else { continue }
+        try sink.write(address, bytes)
+        report.tiles += 1
+        report.features += result.features
+        report.bytes += bytes.count
+        report.largestTile = max(report.largestTile, bytes.count)
+      }
+      progress(report)
+      reports.append(report)
+    }
+    return reports
+  }
+
+  private struct TileResult {
+    var bytes: [UInt8]?
+    var features = 0
+    var tooSmall = 0
+    var droppedForLimits = 0
+    var repaired = 0
+    var carried = 0.0
+    var uncarried = 0.0
+  }
+
+  /// The layer's geometries at this zoom: polygons through the shared borders,
+  /// lines simplified one by one, points as they are.
+  private func simplified(_ layer: TileLayer, _ shared: SharedBorders, tolerance: Double)
+    -> [TileGeometry]
+  {
+    let polygons = shared.simplified(tolerance: tolerance)
+    return layer.features.enumerated().map { index, feature in
+      if let polygon = polygons[index] { return polygon }
+      if case .lines(let lines) = feature.geometry {
+        return .lines(lines.map { DouglasPeucker.simplify($0, tolerance: tolerance) })
+      }
+      return feature.geometry
+    }
+  }
+
+  /// The tiles each feature's box (with the buffer) touches; values are
+  /// (layer << 32 | feature index). Also the number of polygon features that the
+  /// simplification reduced to nothing (each is too small to draw at this zoom).
+  private func assign(_ shapes: [[TileGeometry]], zoom: Int) -> ([TileAddress: [Int]], Int) {
+    let n = Double(1 << zoom)
+    let margin = Double(options.buffer) / Double(options.extent)
+    let last = (1 << zoom) - 1
+    var buckets: [TileAddress: [Int]] = [:]
+    var vanished = 0
+    for (layerIndex, layer) in layers.enumerated() {
+      for (index, feature) in layer.features.enumerated() {
+        if case .polygons(let polygons) = shapes[layerIndex][index], polygons.isEmpty {
+          vanished += 1
+          continue
+        }
+        let box = feature.bounds
+        let x0 = max(0, Int((box.minX * n - margin).rounded(.down)))
+        let x1 = min(last, Int((box.maxX * n + margin).rounded(.down)))
+        let y0 = max(0, Int((box.minY * n - margin).rounded(.down)))
+        let y1 = min(last, Int((box.maxY * n + margin).rounded(.down)))
+        guard x0 <= x1, y0 <= y1 else { continue }
+        for x in x0...x1 {
+          for y in y0...y1 {
+            buckets[TileAddress(z: zoom, x: x, y: y), default: []].append(layerIndex << 32 | index)
+          }
+        }
+      }
+    }
+    return (buckets, vanished)
+  }
+
+  private func build(
+    _ address: TileAddress, _ members: [Int], _ shapes: [[TileGeometry]], compress: Bool
+  ) throws -> TileResult {
+    let cutter = TileCutter(extent: options.extent, buffer: options.buffer, address: address)
+    var result = TileResult()
+    var kept: [TilePiece] = []
+    var dropped: [TilePiece] = []
+    for member in members {
+      let layerIndex = member >> 32
+      let index = member & 0xFFFF_FFFF
+      let feature = layers[layerIndex].features[index]
+      switch cutter.cut(shapes[layerIndex][index]) {
+      case .outside:
+        continue
+      case .degenerate:
+        result.tooSmall += 1
+        let anchor = cutter.local(SIMD2(feature.bounds.minX, feature.bounds.minY))
+        dropped.append(
+          TilePiece(layer: layerIndex, feature: index, shape: nil, anchor: anchor, size: 0, attributes: feature.attributes))
+      case .kept(let shape, let repaired):
+        if repaired { result.repaired += 1 }
+        var size = shape.size
+        if case .points = shape { size = Double((index &* 2_654_435_761) & 0xFFFF) }
+        kept.append(
+          TilePiece(
+            layer: layerIndex, feature: index, shape: shape, anchor: SIMD2<Double>(shape.anchor), size: size,
+            attributes: feature.attributes))
+      }
+    }
+    var bytes = try encode(kept, compress: compress)
+    var allowed = min(kept.count, options.limits.maxFeatures)
+    while let current = bytes, kept.count > options.limits.maxFeatures || current.count > options.limits.maxBytes {
+      let byBytes = Int(Double(kept.count) * Double(options.limits.maxBytes) / Double(current.count) * 0.95)
+      allowed = max(0, min(allowed, byBytes, kept.count - 1))
+      let (keep, shed) = TileShedding.keepLargest(kept, count: allowed)
+      result.droppedForLimits += shed.count
+      dropped += shed
+      kept = keep
+      bytes = try encode(kept, compress: compress)
+    }
+    if !dropped.isEmpty {
+      let (carried, uncarried) = TileShedding.carry(dropped, onto: &kept, fields: accumulated)
+      result.carried = carried
+      result.uncarried = uncarried
+      if carried != 0 { bytes = try encode(kept, compress: compress) }
+    }
+    result.bytes = bytes
+    result.features = kept.count
+    return result
+  }
+
+  /// The tile's bytes as stored, or `nil` when no piece is left.
+  private func encode(_ pieces: [TilePiece], compress: Bool) throws -> [UInt8]? {
+    guard !pieces.isEmpty else { return nil }
+    var encoders = layers.map { layer in
+      MVTLayerEncoder(name: layer.name, extent: options.extent, fieldNames: layer.fields.map(\.name))
+    }
+    for piece in pieces {
+      guard let shape = piece.shape else { continue }
+      encoders[piece.layer].add(id: layers[piece.layer].features[piece.feature].id, shape: shape, attributes: piece.attributes)
+    }
+    let tile = MVTTile.encode(layers: encoders.compactMap { $0.encoded() })
+    return compress ? try Gzip.compress(tile) : tile
+  }
+}
