@@ -27,6 +27,17 @@ extension Geometry {
     try overlay("compute a difference", other, GEOSDifference_r)
   }
 
+  /// The points of this geometry that are not in `other`, computed and returned
+  /// on a grid of `gridSize` (snap-rounding overlay, `GEOSDifferencePrec_r`):
+  /// valid, with every vertex on the grid.
+  public func difference(_ other: Geometry, gridSize: Double) throws(GEOSError) -> Geometry {
+    let context = GEOSContext.current
+    context.resetMessage()
+    return try Geometry.make(
+      context, "compute a difference on a grid",
+      GEOSDifferencePrec_r(context.handle, handle, other.handle, gridSize))
+  }
+
   /// The points in exactly one of the two geometries (`GEOSSymDifference_r`).
   public func symmetricDifference(with other: Geometry) throws(GEOSError) -> Geometry {
     try overlay("compute a symmetric difference", other, GEOSSymDifference_r)

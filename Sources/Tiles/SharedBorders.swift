@@ -1,6 +1,3 @@
-import Dispatch
-import Synchronization
-
 /// Simplification that keeps neighbouring polygons gap-free and overlap-free.
 ///
 /// The polygons' rings are cut at their junctions (vertices where the set of
@@ -36,6 +33,7 @@ struct SharedBorders: Sendable {
       vertexCount += rings.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
       cleaned.append(rings)
     }
+    noding = CoverageNoding.node(&cleaned, tolerance: SharedBorders.nodingTolerance)
     let junctions = SharedBorders.junctions(cleaned, capacity: vertexCount)
     var index: [[SIMD2<Double>]: Int32] = [:]
     func store(_ arc: [SIMD2<Double>], closed: Bool) -> ArcUse {
@@ -67,11 +65,12 @@ struct SharedBorders: Sendable {
     }
   }
 
-  /// Every polygonal feature's geometry simplified with `tolerance` (unit-square
-  /// units); `nil` for features that are not polygonal. Rings that shrink below
-  /// three points are left out, and polygons whose exterior does.
-  func simplified(tolerance: Double) -> [TileGeometry?] {
-    let simple = simplifiedArcs(tolerance: tolerance)
+  /// Every polygonal feature's geometry at one zoom, in tile units (`scale` is
+  /// 4096 · 2^z), simplified with `tolerance` tile units and rounded (see
+  /// `ArcSimplifier`); `nil` for features that are not polygonal. Rings that
+  /// shrink below three points are left out, and polygons whose exterior does.
+  func simplified(scale: Double, tolerance: Double) -> [TileGeometry?] {
+    let simple = ArcSimplifier(arcs: arcs, scale: scale).simplify(tolerance: tolerance)
     return uses.map { polygons in
       guard let polygons else { return nil }
       var result: [[[SIMD2<Double>]]] = []
@@ -81,8 +80,16 @@ struct SharedBorders: Sendable {
           var points: [SIMD2<Double>] = []
           for use in ring {
             let arc = simple[Int(use.arc)]
-            let ordered = use.reversed ? arc.reversed() : arc
-            points.append(contentsOf: points.isEmpty ? ordered[...] : ordered.dropFirst())
+            let skip = points.isEmpty ? 0 : 1
+            if use.reversed {
+              var k = arc.count - 1 - skip
+              while k >= 0 {
+                points.append(arc[k])
+                k -= 1
+              }
+            } else {
+              points.append(contentsOf: arc[skip...])
+            }
           }
           if points.count >= 4 {
             kept.append(points)
@@ -96,21 +103,15 @@ struct SharedBorders: Sendable {
     }
   }
 
+  /// Vertices closer than this (in unit-square units, about 1 cm on the ground at
+  /// the equator) are one; a vertex this close to an edge is a vertex of it.
+  static let nodingTolerance = 2.5e-10
+
+  /// Vertices merged and inserted to node the coverage.
+  private(set) var noding = (merged: 0, inserted: 0)
+
   /// The number of distinct arcs (for reports and tests).
   var arcCount: Int { arcs.count }
-
-  private func simplifiedArcs(tolerance: Double) -> [[SIMD2<Double>]] {
-    guard tolerance > 0 else { return arcs }
-    let chunks = 8
-    let results = Mutex([[[SIMD2<Double>]]](repeating: [], count: chunks))
-    let arcs = self.arcs
-    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-      let range = (arcs.count * chunk / chunks)..<(arcs.count * (chunk + 1) / chunks)
-      let local = arcs[range].map { DouglasPeucker.simplify($0, tolerance: tolerance) }
-      results.withLock { $0[chunk] = local }
-    }
-    return results.withLock { $0.flatMap { $0 } }
-  }
 
   /// A ring without its closing point and without repeated consecutive points.
   private static func openRing(_ ring: [SIMD2<Double>]) -> [SIMD2<Double>] {

@@ -49,9 +49,10 @@ enum CutOutcome {
   case kept(TileShape, repaired: Bool)
 }
 
-/// Cuts unit-square geometries into one tile: scales to the tile's integer grid,
-/// clips to the tile and its buffer, rounds, cleans and, where rounding made a ring
-/// cross itself, repairs with GEOS (make-valid, clip, snap to the unit grid).
+/// Cuts geometries given in the zoom's tile units (unit square × 4096 · 2^z) into
+/// one tile: moves them to the tile's origin, clips to the tile and its buffer,
+/// rounds, cleans and, where rounding made a ring cross or touch itself, repairs
+/// with GEOS (make-valid, clip, snap to the unit grid).
 struct TileCutter {
   /// Tile units across a tile (MVT extent).
   let extent: Int
@@ -60,13 +61,12 @@ struct TileCutter {
   /// The tile.
   let address: TileAddress
 
-  private var scale: Double { Double(1 << address.z) * Double(extent) }
   private var low: Double { -Double(buffer) }
   private var high: Double { Double(extent + buffer) }
 
-  /// The tile's own coordinates (before rounding) of a unit-square point.
+  /// The tile's own coordinates (before rounding) of a point in the zoom's tile units.
   func local(_ p: SIMD2<Double>) -> SIMD2<Double> {
-    SIMD2(p.x * scale - Double(address.x * extent), p.y * scale - Double(address.y * extent))
+    SIMD2(p.x - Double(address.x * extent), p.y - Double(address.y * extent))
   }
 
   /// Cuts one geometry.
@@ -138,6 +138,27 @@ struct TileCutter {
       return [exterior]
         + rings.dropFirst().compactMap { TileCutter.cleanRing($0.map(TileCutter.round), exterior: false) }
     }
+  }
+
+  /// A repaired piece minus its valid neighbours, on the unit grid: GEOS's repair
+  /// of a ring that rounding folded may cover a sliver its neighbour also covers;
+  /// the neighbour, whose border is the shared one, keeps it.
+  static func yielding(
+    _ polygons: [[[SIMD2<Int32>]]], to neighbours: [[[[SIMD2<Int32>]]]]
+  ) -> [[[SIMD2<Int32>]]]? {
+    func double(_ list: [[[SIMD2<Int32>]]]) -> [[[SIMD2<Double>]]] {
+      list.map { $0.map { $0.map(SIMD2<Double>.init) } }
+    }
+    guard !neighbours.isEmpty,
+      let piece = try? geometry(double(polygons)),
+      let others = try? Geometry.unionAll(neighbours.compactMap { try? geometry(double($0)) }),
+      let rest = try? piece.difference(others, gridSize: 1).polygonalPart()
+    else { return polygons }
+    let result = rest.polygonRings().compactMap { rings -> [[SIMD2<Int32>]]? in
+      guard let exterior = cleanRing(rings[0].map(round), exterior: true) else { return nil }
+      return [exterior] + rings.dropFirst().compactMap { cleanRing($0.map(round), exterior: false) }
+    }
+    return result.isEmpty ? nil : result
   }
 
   static func geometry(_ polygons: [[[SIMD2<Double>]]]) throws -> Geometry {

@@ -35,6 +35,8 @@ struct TilePiece {
   var anchor: SIMD2<Double>
   var size: Double
   var attributes: [FieldValue]
+  /// Rounding broke it and GEOS repaired it.
+  var repaired = false
 }
 
 /// Sheds the smallest pieces of a tile until it fits, and carries summed fields.

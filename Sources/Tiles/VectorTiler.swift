@@ -69,11 +69,12 @@ struct VectorTiler {
     let borders = layers.map { SharedBorders(features: $0.features) }
     var reports: [ZoomReport] = []
     for zoom in options.minZoom...options.maxZoom {
+      // Tolerance in tile units: a pixel of a 256-pixel tile, one unit at the top zoom.
       let tolerance = zoom == options.maxZoom
-        ? 1 / (Double(options.extent) * Double(1 << zoom))
-        : options.simplification / (256 * Double(1 << zoom))
+        ? min(1, options.simplification) : options.simplification * Double(options.extent) / 256
+      let scale = Double(options.extent) * Double(1 << zoom)
       let shapes = zip(layers, borders).map { layer, shared in
-        simplified(layer, shared, tolerance: tolerance)
+        simplified(layer, shared, scale: scale, tolerance: tolerance)
       }
       let (buckets, vanished) = assign(shapes, zoom: zoom)
       let addresses = buckets.keys.sorted()
@@ -124,18 +125,22 @@ struct VectorTiler {
     var uncarried = 0.0
   }
 
-  /// The layer's geometries at this zoom: polygons through the shared borders,
-  /// lines simplified one by one, points as they are.
-  private func simplified(_ layer: TileLayer, _ shared: SharedBorders, tolerance: Double)
-    -> [TileGeometry]
-  {
-    let polygons = shared.simplified(tolerance: tolerance)
+  /// The layer's geometries at this zoom, in tile units: polygons through the
+  /// shared borders, lines simplified one by one, points as they are.
+  private func simplified(
+    _ layer: TileLayer, _ shared: SharedBorders, scale: Double, tolerance: Double
+  ) -> [TileGeometry] {
+    let polygons = shared.simplified(scale: scale, tolerance: tolerance)
     return layer.features.enumerated().map { index, feature in
       if let polygon = polygons[index] { return polygon }
-      if case .lines(let lines) = feature.geometry {
-        return .lines(lines.map { DouglasPeucker.simplify($0, tolerance: tolerance) })
+      switch feature.geometry {
+      case .lines(let lines):
+        return .lines(lines.map { DouglasPeucker.simplify($0.map { $0 * scale }, tolerance: tolerance) })
+      case .points(let points):
+        return .points(points.map { $0 * scale })
+      case .polygons:
+        return feature.geometry
       }
-      return feature.geometry
     }
   }
 
@@ -186,19 +191,22 @@ struct VectorTiler {
         continue
       case .degenerate:
         result.tooSmall += 1
-        let anchor = cutter.local(SIMD2(feature.bounds.minX, feature.bounds.minY))
+        let scale = Double(options.extent) * Double(1 << address.z)
+        let anchor = cutter.local(SIMD2(feature.bounds.minX, feature.bounds.minY) * scale)
         dropped.append(
           TilePiece(layer: layerIndex, feature: index, shape: nil, anchor: anchor, size: 0, attributes: feature.attributes))
       case .kept(let shape, let repaired):
         if repaired { result.repaired += 1 }
         var size = shape.size
         if case .points = shape { size = Double((index &* 2_654_435_761) & 0xFFFF) }
-        kept.append(
-          TilePiece(
-            layer: layerIndex, feature: index, shape: shape, anchor: SIMD2<Double>(shape.anchor), size: size,
-            attributes: feature.attributes))
+        var piece = TilePiece(
+          layer: layerIndex, feature: index, shape: shape, anchor: SIMD2<Double>(shape.anchor), size: size,
+          attributes: feature.attributes)
+        piece.repaired = repaired
+        kept.append(piece)
       }
     }
+    yieldRepaired(&kept, &dropped, &result)
     var bytes = try encode(kept, compress: compress)
     var allowed = min(kept.count, options.limits.maxFeatures)
     while let current = bytes, kept.count > options.limits.maxFeatures || current.count > options.limits.maxBytes {
@@ -219,6 +227,45 @@ struct VectorTiler {
     result.bytes = bytes
     result.features = kept.count
     return result
+  }
+
+  /// Makes each repaired polygon piece give up what its valid neighbours of the
+  /// same layer cover (`TileCutter.yielding`); a piece left with nothing is too small.
+  private func yieldRepaired(_ kept: inout [TilePiece], _ dropped: inout [TilePiece], _ result: inout TileResult) {
+    guard result.repaired > 0 else { return }
+    var boxes: [SIMD4<Int32>] = kept.map { piece in
+      guard case .polygons(let polygons)? = piece.shape else { return SIMD4(1, 1, 0, 0) }
+      var box = SIMD4<Int32>(.max, .max, .min, .min)
+      for point in polygons.joined().joined() {
+        box = SIMD4(min(box.x, point.x), min(box.y, point.y), max(box.z, point.x), max(box.w, point.y))
+      }
+      return box
+    }
+    var removed: [Int] = []
+    for index in kept.indices where kept[index].repaired {
+      guard case .polygons(let polygons)? = kept[index].shape else { continue }
+      let box = boxes[index]
+      let neighbours = kept.indices.compactMap { other -> [[[SIMD2<Int32>]]]? in
+        guard other != index, !kept[other].repaired, kept[other].layer == kept[index].layer,
+          case .polygons(let shape)? = kept[other].shape
+        else { return nil }
+        let b = boxes[other]
+        return b.x <= box.z && box.x <= b.z && b.y <= box.w && box.y <= b.w ? shape : nil
+      }
+      if let rest = TileCutter.yielding(polygons, to: neighbours) {
+        kept[index].shape = .polygons(rest)
+        kept[index].size = TileShape.polygons(rest).size
+      } else {
+        removed.append(index)
+        boxes[index] = SIMD4(1, 1, 0, 0)
+      }
+    }
+    for index in removed.reversed() {
+      var piece = kept.remove(at: index)
+      piece.shape = nil
+      dropped.append(piece)
+      result.tooSmall += 1
+    }
   }
 
   /// The tile's bytes as stored, or `nil` when no piece is left.
