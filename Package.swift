@@ -41,10 +41,12 @@ let package = Package(
       name: "Cartography",
       dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit", "CCairo", "CPango"]),
 
-    // Exports for the web: RFC 7946 GeoJSON (and, next, vector tiles).
+    // Exports for the web: RFC 7946 GeoJSON, vector and raster tiles (PMTiles, MBTiles, XYZ).
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
     .target(name: "SQLiteKit", dependencies: ["CSQLite"]),
-    .target(name: "Tiles", dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit", "SQLiteKit"]),
+    .target(
+      name: "Tiles",
+      dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit", "SQLiteKit", "Cartography"]),
 
     // The Swift API for notebooks and other Swift programs.
     .target(

@@ -28,6 +28,8 @@ public struct RasterWindow: Sendable, Hashable {
 /// Not `Sendable`: open one per thread. Closed when released.
 public final class RasterDataset {
   let handle: GDALDatasetH
+  /// A file in GDAL's memory file system to delete with the dataset (a processed copy).
+  var memoryFile: String?
   /// The path it was opened from.
   public let path: String
   /// GDAL's short name of the driver (`GTiff`, ...).
@@ -57,7 +59,31 @@ public final class RasterDataset {
       GDALGetDriverShortName(GDALGetDatasetDriver(opened)).map { String(cString: $0) } ?? "?"
   }
 
-  deinit { GDALClose(handle) }
+  /// Takes ownership of an open dataset.
+  init(handle: GDALDatasetH, path: String) {
+    self.handle = handle
+    self.path = path
+    driverName =
+      GDALGetDriverShortName(GDALGetDatasetDriver(handle)).map { String(cString: $0) } ?? "?"
+  }
+
+  deinit {
+    GDALClose(handle)
+    if let memoryFile { VSIUnlink(memoryFile) }
+  }
+
+  /// Whether GDAL opens `path` as a raster and not as vector data (quietly): a
+  /// GeoTIFF yes, a GeoPackage of vector layers no.
+  public static func opensAsRasterOnly(_ path: String) -> Bool {
+    guard isRaster(path) else { return false }
+    let (vector, _) = withGDALMessages {
+      GDALOpenEx(path, UInt32(GDAL_OF_VECTOR | GDAL_OF_READONLY), nil, nil, nil)
+    }
+    guard let vector else { return true }
+    let layers = GDALDatasetGetLayerCount(vector)
+    GDALClose(vector)
+    return layers == 0
+  }
 
   /// Whether GDAL opens `path` as a raster (quietly; used to explain errors).
   static func isRaster(_ path: String) -> Bool {
@@ -104,7 +130,7 @@ public final class RasterDataset {
   /// The raster's CRS (`GDALGetSpatialRef`), or `nil` when none is declared.
   public var crs: CRS? { SpatialReference.crs(from: GDALGetSpatialRef(handle)) }
 
-  private func band(_ index: Int) throws(GDALError) -> GDALRasterBandH {
+  func band(_ index: Int) throws(GDALError) -> GDALRasterBandH {
     guard index >= 1, index <= bandCount, let band = GDALGetRasterBand(handle, Int32(index)) else {
       throw .rasterAccess(
         path: path, detail: "band \(index) does not exist (bands are 1 to \(bandCount))")
