@@ -77,7 +77,9 @@ let package = Package(
     // Paths of the bundled data and scratch folders, for the test targets.
     .target(name: "TestFixtures", path: "Tests/TestFixtures"),
     .testTarget(name: "TerritoryKitTests", dependencies: ["TerritoryKit"]),
-    .testTarget(name: "TilesTests", dependencies: ["Tiles", "GEOSKit", "GeoCore"]),
+    .testTarget(
+      name: "TilesTests",
+      dependencies: ["Tiles", "GEOSKit", "GeoCore", "GDALKit", "SQLiteKit", "TestFixtures"]),
     .testTarget(
       name: "CartographyTests", dependencies: ["Cartography", "GeoCore", "TestFixtures"]),
     .testTarget(

@@ -49,7 +49,9 @@ public struct Envelope: Sendable, Hashable, Codable, CustomStringConvertible {
 
   /// The smallest envelope holding both this one and `other`.
   public func union(_ other: Envelope) -> Envelope {
-    Envelope(
+    if isEmpty { return other }
+    if other.isEmpty { return self }
+    return Envelope(
       minX: Swift.min(minX, other.minX), minY: Swift.min(minY, other.minY),
       maxX: Swift.max(maxX, other.maxX), maxY: Swift.max(maxY, other.maxY))
   }

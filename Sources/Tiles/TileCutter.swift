@@ -98,8 +98,12 @@ struct TileCutter {
     }
     guard touched else { return .outside }
     var result: [[[SIMD2<Int32>]]] = []
+    var folded = false
     for rings in clipped {
-      guard let exterior = TileCutter.cleanRing(rings[0].map(TileCutter.round), exterior: true) else {
+      let rounded = rings[0].map(TileCutter.round)
+      guard let exterior = TileCutter.cleanRing(rounded, exterior: true) else {
+        // No net area but not a line: a ring crossing itself (a bow-tie).
+        if TileCutter.spansArea(rounded) { folded = true }
         continue
       }
       let holes = rings.dropFirst().compactMap {
@@ -107,8 +111,10 @@ struct TileCutter {
       }
       result.append([exterior] + holes)
     }
-    guard !result.isEmpty else { return .degenerate }
-    if isValid(result) { return .kept(.polygons(result), repaired: false) }
+    if !folded {
+      guard !result.isEmpty else { return .degenerate }
+      if isValid(result) { return .kept(.polygons(result), repaired: false) }
+    }
     guard let mended = repair(polygons), !mended.isEmpty else { return .degenerate }
     return .kept(.polygons(mended), repaired: true)
   }
@@ -202,6 +208,12 @@ struct TileCutter {
     let area = doubledArea(points)
     if area == 0 { return nil }
     return (area > 0) == exterior ? points : points.reversed()
+  }
+
+  /// Whether the points are not all on one line.
+  static func spansArea(_ points: [SIMD2<Int32>]) -> Bool {
+    guard let first = points.first, let second = points.first(where: { $0 != first }) else { return false }
+    return points.contains { cross(first, second, $0) != 0 }
   }
 
   /// Twice the signed area of an open ring (surveyor's formula, y down: positive
