@@ -102,11 +102,20 @@ def polygons_of(geometry):
 
 
 def check_source(source, layer):
+    """The source's attributes by feature id, read by pyogrio (GDAL's reader)."""
     if not source:
         return None
-    import pyogrio
-    frame = pyogrio.read_dataframe(source, layer=layer, read_geometry=False, fid_as_index=True)
-    return frame
+    from pyogrio.raw import read
+    meta, fids, _, columns = read(source, layer=layer, read_geometry=False, return_fids=True)
+    names = list(meta["fields"])
+    table = {}
+    for row, fid in enumerate(fids):
+        values = {}
+        for name, column in zip(names, columns):
+            value = column[row]
+            values[name] = value.item() if hasattr(value, "item") else value
+        table[int(fid)] = values
+    return table
 
 
 def same(a, b):
@@ -161,16 +170,13 @@ def check_tiles(path, source=None, source_layer=None):
                         shapes.append(shape)
                 if table is not None:
                     fid = feature.get("id")
-                    if fid is None or fid not in table.index:
+                    if fid is None or fid not in table:
                         error(f"{where}: no source feature with this id")
                     else:
-                        row = table.loc[fid]
-                        for column in table.columns:
-                            if column in feature["properties"] or not (row[column] is None or (isinstance(row[column], float) and math.isnan(row[column]))):
-                                value = feature["properties"].get(column)
-                                expected = row[column].item() if hasattr(row[column], "item") else row[column]
-                                if not same(value, expected):
-                                    error(f"{where}: {column} = {value!r}, source has {expected!r}")
+                        for column, expected in table[fid].items():
+                            value = feature["properties"].get(column)
+                            if not same(value, expected):
+                                error(f"{where}: {column} = {value!r}, source has {expected!r}")
             if len(shapes) > 1:
                 frame = box(0, 0, 4096, 4096)
                 clipped = [s.intersection(frame) for s in shapes]
@@ -208,7 +214,7 @@ def check_geojson(path):
         for polygon in polygons_of(geometry):
             for ring_index, ring in enumerate(polygon):
                 # Longitude/latitude, y up: counter-clockwise exteriors have positive area.
-                area = -ring_area(ring[:-1])
+                area = ring_area(ring[:-1])
                 if ring[0] != ring[-1]:
                     error(f"feature {index}: ring not closed")
                 if (ring_index == 0) != (area > 0):

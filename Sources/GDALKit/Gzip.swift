@@ -16,7 +16,8 @@ public enum Gzip {
   public static func decompress(_ bytes: [UInt8]) throws(GDALError) -> [UInt8] {
     _ = gdalRegistration
     guard let codec = CPLGetDecompressor("gzip"), let function = codec.pointee.pfnFunc else {
-      throw GDALError.readFailed(path: "gunzip", layer: "", detail: "GDAL was built without a gzip codec")
+      throw GDALError.readFailed(
+        path: "gunzip", layer: "", detail: "GDAL was built without a gzip codec")
     }
     var capacity = max(1024, bytes.count * 8)
     while capacity <= 1 << 31 {
@@ -25,7 +26,8 @@ public enum Gzip {
       let ok = bytes.withUnsafeBytes { input in
         output.withUnsafeMutableBytes { buffer in
           var pointer: UnsafeMutableRawPointer? = buffer.baseAddress
-          return function(input.baseAddress, input.count, &pointer, &size, nil, codec.pointee.user_data)
+          return function(
+            input.baseAddress, input.count, &pointer, &size, nil, codec.pointee.user_data)
         }
       }
       if ok { return Array(output[0..<size]) }
@@ -57,7 +59,9 @@ public enum Gzip {
         input.baseAddress, input.count, &output, &size, list, codec.pointee.user_data)
     }
     defer { VSIFree(output) }
-    guard ok, let output else { throw GDALError.writeFailed(path: "gzip", detail: "compression failed") }
+    guard ok, let output else {
+      throw GDALError.writeFailed(path: "gzip", detail: "compression failed")
+    }
     return [UInt8](UnsafeRawBufferPointer(start: output, count: size))
   }
 }

@@ -39,16 +39,21 @@ extension RasterDataset {
         GDALWarp("", nil, 1, buffer.baseAddress, options, &usageError)
       }
     }
-    guard let warped else { throw .rasterAccess(path: path, detail: "warp failed: \(messages.summary)") }
+    guard let warped else {
+      throw .rasterAccess(path: path, detail: "warp failed: \(messages.summary)")
+    }
     let result = RasterDataset(handle: warped, path: path)
-    return try result.readFloats(band: band, window: RasterWindow(column: 0, row: 0, width: width, height: height))
+    return try result.readFloats(
+      band: band, window: RasterWindow(column: 0, row: 0, width: width, height: height))
   }
 
   /// The hillshade of band 1 (`GDALDEMProcessing`, Horn's method, light from the
   /// north-west at 45°, edges computed), as a new raster whose nodata is 0.
   /// Heights in metres over degrees are scaled (111,120 m per degree).
   /// - Throws: `GDALError.rasterAccess` with GDAL's message.
-  public func hillshade(zFactor: Double = 1, crs assumed: CRS? = nil) throws(GDALError) -> RasterDataset {
+  public func hillshade(zFactor: Double = 1, crs assumed: CRS? = nil) throws(GDALError)
+    -> RasterDataset
+  {
     let target = "/vsimem/territory-hillshade-\(UUID().uuidString).tif"
     var arguments = ["-of", "GTiff", "-compute_edges", "-z", "\(zFactor)", "-q"]
     if (assumed ?? crs)?.isGeographic == true { arguments += ["-s", "111120"] }
@@ -77,7 +82,8 @@ extension RasterDataset {
     }
     _ = status
     guard values[0].isFinite, values[1].isFinite, values[0] <= values[1] else {
-      throw .rasterAccess(path: path, detail: "band \(index) has no valid value (\(messages.summary))")
+      throw .rasterAccess(
+        path: path, detail: "band \(index) has no valid value (\(messages.summary))")
     }
     return values[0]...values[1]
   }
@@ -87,7 +93,9 @@ extension RasterDataset {
     guard let table = GDALGetRasterColorTable(try band(index)) else { return nil }
     return (0..<GDALGetColorEntryCount(table)).map { entry in
       let colour = GDALGetColorEntry(table, entry)!.pointee
-      return SIMD4(UInt8(clamping: colour.c1), UInt8(clamping: colour.c2), UInt8(clamping: colour.c3), UInt8(clamping: colour.c4))
+      return SIMD4(
+        UInt8(clamping: colour.c1), UInt8(clamping: colour.c2), UInt8(clamping: colour.c3),
+        UInt8(clamping: colour.c4))
     }
   }
 
@@ -101,7 +109,9 @@ extension RasterDataset {
 public enum PNGEncoder {
   /// The PNG file of `rgba` (4 bytes per pixel, rows from the top).
   /// - Throws: `GDALError.writeFailed` with GDAL's message.
-  public static func encode(rgba: [UInt8], width: Int, height: Int, compression: Int = 6) throws(GDALError) -> [UInt8] {
+  public static func encode(rgba: [UInt8], width: Int, height: Int, compression: Int = 6)
+    throws(GDALError) -> [UInt8]
+  {
     _ = gdalRegistration
     precondition(rgba.count == width * height * 4, "4 bytes per pixel")
     let name = "/vsimem/territory-\(UUID().uuidString).png"
@@ -113,13 +123,16 @@ public enum PNGEncoder {
       var pixels = rgba
       let status = pixels.withUnsafeMutableBytes { buffer in
         GDALDatasetRasterIO(
-          source, GF_Write, 0, 0, Int32(width), Int32(height), buffer.baseAddress, Int32(width), Int32(height),
+          source, GF_Write, 0, 0, Int32(width), Int32(height), buffer.baseAddress, Int32(width),
+          Int32(height),
           GDT_Byte, 4, nil, 4, Int32(width * 4), 1)
       }
       guard status == CE_None else { return nil }
       let options = StringList(["ZLEVEL=\(compression)"])
       defer { options.free() }
-      guard let written = GDALCreateCopy(png, name, source, 0, options.pointer, nil, nil) else { return nil }
+      guard let written = GDALCreateCopy(png, name, source, 0, options.pointer, nil, nil) else {
+        return nil
+      }
       GDALClose(written)
       var length: vsi_l_offset = 0
       guard let data = VSIGetMemFileBuffer(name, &length, 1) else { return nil }

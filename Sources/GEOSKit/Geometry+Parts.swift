@@ -31,7 +31,9 @@ extension Geometry {
   /// parts that collapse are removed and crossings made by the rounding are noded
   /// (`GEOSGeom_setPrecision_r`, snap-rounding).
   public func snapped(toGrid gridSize: Double) throws(GEOSError) -> Geometry {
-    try derive("round to a grid of \(gridSize)") { GEOSGeom_setPrecision_r($0, handle, gridSize, 0) }
+    try derive("round to a grid of \(gridSize)") {
+      GEOSGeom_setPrecision_r($0, handle, gridSize, 0)
+    }
   }
 
   /// Calls `body` for each simple part (point, line, ring-holding polygon).

@@ -113,7 +113,9 @@ public final class SQLiteDatabase {
     case .real(let v): sqlite3_bind_double(statement, index, v)
     case .text(let v): sqlite3_bind_text(statement, index, v, -1, transient)
     case .blob(let v):
-      _ = v.withUnsafeBytes { sqlite3_bind_blob64(statement, index, $0.baseAddress, UInt64($0.count), transient) }
+      _ = v.withUnsafeBytes {
+        sqlite3_bind_blob64(statement, index, $0.baseAddress, UInt64($0.count), transient)
+      }
     }
   }
 

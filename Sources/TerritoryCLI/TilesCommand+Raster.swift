@@ -21,19 +21,24 @@ extension TilesCommand {
   /// `territory tiles RASTER -o OUT`: PNG tiles.
   func runRaster(_ path: String, policy: ExistingOutputPolicy) throws {
     let style: RasterTileJob.Style? =
-      hillshade ? .hillshade : try colorRamp.map { name throws(TilesError) in .ramp(try ColourRamp(name: name)) }
+      hillshade
+      ? .hillshade
+      : try colorRamp.map { name throws(TilesError) in .ramp(try ColourRamp(name: name)) }
     let assumed = try assumeCRS.map { definition throws(PROJError) in try CRS(definition) }
     let start = Date()
     let reports = try RasterTileJob.run(
       input: path, output: o, minZoom: minZoom, maxZoom: maxZoom ?? max(minZoom, 14), style: style,
       assumedCRS: assumed, policy: policy,
       progress: { report in
-        print("z\(report.zoom): \(report.tiles) tiles, \(TilesCommand.size(report.bytes)) (largest \(TilesCommand.size(report.largestTile)))")
+        print(
+          "z\(report.zoom): \(report.tiles) tiles, \(TilesCommand.size(report.bytes)) (largest \(TilesCommand.size(report.largestTile)))"
+        )
       })
     let tiles = reports.reduce(0) { $0 + $1.tiles }
     let bytes = reports.reduce(0) { $0 + $1.bytes }
     print(
       "wrote \(o): \(tiles) PNG tiles, zooms \(reports.first?.zoom ?? minZoom)-\(reports.last?.zoom ?? minZoom), "
-        + "\(TilesCommand.size(bytes)); \(String(format: "%.2f", Date().timeIntervalSince(start))) s")
+        + "\(TilesCommand.size(bytes)); \(String(format: "%.2f", Date().timeIntervalSince(start))) s"
+    )
   }
 }

@@ -6,7 +6,8 @@ import TerritoryKit
 struct TilesCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "tiles",
-    abstract: "Cut vector layers (or one raster) into map tiles: PMTiles, MBTiles or a z/x/y folder.",
+    abstract:
+      "Cut vector layers (or one raster) into map tiles: PMTiles, MBTiles or a z/x/y folder.",
     discussion: """
       The output's extension picks the container: NAME.pmtiles (PMTiles v3), NAME.mbtiles
       (MBTiles 1.3), or a folder name without extension (z/x/y.pbf and metadata.json, TileJSON).
@@ -43,7 +44,8 @@ struct TilesCommand: ParsableCommand {
   @Option(name: .short, help: "MVT layer name of each input, in order (one per input).")
   var l: [String] = []
 
-  @Option(name: .customLong("source-layer"), help: "The layer to read in each input (first by default).")
+  @Option(
+    name: .customLong("source-layer"), help: "The layer to read in each input (first by default).")
   var sourceLayer: String?
 
   @Option(name: .short, help: "Keep only this attribute (repeat for several).")
@@ -72,7 +74,8 @@ struct TilesCommand: ParsableCommand {
   @Option(help: "Tile units kept around each tile (of 4096).")
   var buffer = 80
 
-  @Option(name: .customLong("color-ramp"), help: "Raster tiles: a ramp (terrain, viridis, greys, ...).")
+  @Option(
+    name: .customLong("color-ramp"), help: "Raster tiles: a ramp (terrain, viridis, greys, ...).")
   var colorRamp: String?
 
   @Flag(help: "Raster tiles: a hillshade of the elevation model.")
@@ -84,7 +87,9 @@ struct TilesCommand: ParsableCommand {
   func validate() throws {
     if !y.isEmpty && !x.isEmpty { throw ValidationError("give -y or -x, not both") }
     if guessZoom && maxZoom != nil { throw ValidationError("give -z or -zg, not both") }
-    if colorRamp != nil && hillshade { throw ValidationError("give --color-ramp or --hillshade, not both") }
+    if colorRamp != nil && hillshade {
+      throw ValidationError("give --color-ramp or --hillshade, not both")
+    }
   }
 
   func run() throws {
@@ -101,21 +106,26 @@ struct TilesCommand: ParsableCommand {
     options.maxZoom = maxZoom ?? max(14, minZoom)
     options.simplification = simplify
     guard simplify >= 0 && simplify.isFinite else {
-      throw TilesError.badOption(option: "--simplify", value: "\(simplify)", expected: "0 or more pixels")
+      throw TilesError.badOption(
+        option: "--simplify", value: "\(simplify)", expected: "0 or more pixels")
     }
     guard (0...2048).contains(buffer) else {
-      throw TilesError.badOption(option: "--buffer", value: "\(buffer)", expected: "0 ... 2048 tile units")
+      throw TilesError.badOption(
+        option: "--buffer", value: "\(buffer)", expected: "0 ... 2048 tile units")
     }
     options.buffer = buffer
     guard maxTileBytes > 0, maxTileFeatures > 0 else {
       throw TilesError.badOption(
-        option: "--max-tile-bytes/--max-tile-features", value: "\(min(maxTileBytes, maxTileFeatures))",
+        option: "--max-tile-bytes/--max-tile-features",
+        value: "\(min(maxTileBytes, maxTileFeatures))",
         expected: "a positive number")
     }
     options.limits = TileLimits(
-      maxBytes: maxTileBytes, maxFeatures: maxTileFeatures, accumulate: try accumulate.map(parseAccumulate))
+      maxBytes: maxTileBytes, maxFeatures: maxTileFeatures,
+      accumulate: try accumulate.map(parseAccumulate))
     let assumed = try assumeCRS.map { definition throws(PROJError) in try CRS(definition) }
-    let fields: TileLayerLoader.FieldSelection = !y.isEmpty ? .only(y) : !x.isEmpty ? .except(x) : .all
+    let fields: TileLayerLoader.FieldSelection =
+      !y.isEmpty ? .only(y) : !x.isEmpty ? .except(x) : .all
     let jobInputs = inputs.enumerated().map { index, path in
       VectorTileJob.Input(path: path, layer: sourceLayer, name: l.isEmpty ? nil : l[index])
     }
@@ -132,7 +142,8 @@ struct TilesCommand: ParsableCommand {
     let bytes = summary.zooms.reduce(0) { $0 + $1.bytes }
     let dropped = summary.zooms.reduce(0) { $0 + $1.droppedForLimits }
     let small = summary.zooms.reduce(0) { $0 + $1.tooSmall }
-    let layers = summary.layers.map { "\($0.name) (\($0.features) features)" }.joined(separator: ", ")
+    let layers = summary.layers.map { "\($0.name) (\($0.features) features)" }.joined(
+      separator: ", ")
     print(
       "wrote \(o): \(tiles) tiles, zooms \(summary.minZoom)-\(summary.maxZoom), "
         + "\(TilesCommand.size(bytes)), layers \(layers); \(small) pieces too small to draw, "
@@ -149,12 +160,14 @@ struct TilesCommand: ParsableCommand {
 
   /// One zoom's line: tiles, features, bytes and every drop.
   static func line(_ report: ZoomReport, accumulated: [String]) -> String {
-    var text = "z\(report.zoom): \(report.tiles) tiles, \(report.features) features, "
+    var text =
+      "z\(report.zoom): \(report.tiles) tiles, \(report.features) features, "
       + "\(size(report.bytes)) (largest \(size(report.largestTile)))"
     var notes: [String] = []
     if report.tooSmall > 0 { notes.append("\(report.tooSmall) pieces too small to draw") }
     if report.droppedForLimits > 0 {
-      notes.append("\(report.droppedForLimits) dropped in \(report.tilesOverLimit) tiles over the limits")
+      notes.append(
+        "\(report.droppedForLimits) dropped in \(report.tilesOverLimit) tiles over the limits")
     }
     if report.repaired > 0 { notes.append("\(report.repaired) repaired after rounding") }
     if !accumulated.isEmpty && (report.carried != 0 || report.uncarried != 0) {
@@ -162,7 +175,8 @@ struct TilesCommand: ParsableCommand {
       notes.append(
         report.uncarried == 0
           ? "\(fields) totals kept exactly in every tile (\(number(report.carried)) carried onto kept features)"
-          : "\(fields): \(number(report.carried)) carried, \(number(report.uncarried)) lost in tiles left empty")
+          : "\(fields): \(number(report.carried)) carried, \(number(report.uncarried)) lost in tiles left empty"
+      )
     }
     return notes.isEmpty ? text : text + "; " + notes.joined(separator: "; ")
   }
@@ -174,6 +188,7 @@ struct TilesCommand: ParsableCommand {
   }
 
   static func number(_ value: Double) -> String {
-    value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.6g", value)
+    value == value.rounded() && abs(value) < 1e15
+      ? String(Int64(value)) : String(format: "%.6g", value)
   }
 }

@@ -36,7 +36,8 @@ struct ArcSimplifier {
 
   /// One arc: simplified, rounded, repeated points removed. `reduced` when the
   /// simplification removed a vertex (and so may have moved the arc across another).
-  private func process(_ index: Int, tolerance: Double) -> (points: [SIMD2<Double>], reduced: Bool) {
+  private func process(_ index: Int, tolerance: Double) -> (points: [SIMD2<Double>], reduced: Bool)
+  {
     let arc = arcs[index]
     if arc.count == 2 {
       // Most arcs of a grid: one edge between two junctions; nothing to simplify.
@@ -118,7 +119,9 @@ struct ArcSimplifier {
 
   /// Whether segments a–b and c–d meet anywhere except at one shared endpoint
   /// where they leave in different directions.
-  static func conflict(_ a: SIMD2<Double>, _ b: SIMD2<Double>, _ c: SIMD2<Double>, _ d: SIMD2<Double>) -> Bool {
+  static func conflict(
+    _ a: SIMD2<Double>, _ b: SIMD2<Double>, _ c: SIMD2<Double>, _ d: SIMD2<Double>
+  ) -> Bool {
     func orient(_ p: SIMD2<Double>, _ q: SIMD2<Double>, _ r: SIMD2<Double>) -> Double {
       let value = (q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x)
       return value == 0 ? 0 : (value > 0 ? 1 : -1)

@@ -9,7 +9,9 @@ public struct ColourRamp: Sendable {
 
   /// A hypsometric ramp for elevation: greens, yellows, browns, then white
   /// (heights at or below 0 are drawn as water by the raster tiler).
-  static let terrain: [UInt32] = [0x1A9850, 0x91CF60, 0xD9EF8B, 0xFEE08B, 0xD8B365, 0x8C510A, 0xF5F5F5]
+  static let terrain: [UInt32] = [
+    0x1A9850, 0x91CF60, 0xD9EF8B, 0xFEE08B, 0xD8B365, 0x8C510A, 0xF5F5F5,
+  ]
 
   /// `terrain`, or any ColorBrewer sequential or diverging palette by name (`YlGn`, `Blues`, `RdYlBu`).
   /// - Throws: `TilesError.badOption` naming the ramps that exist.
@@ -23,7 +25,8 @@ public struct ColourRamp: Sendable {
       let colours = try? palette.colours(palette.classCounts.upperBound)
     else {
       let names = ["terrain"] + Palette.names.filter { (try? Palette($0))?.kind != .qualitative }
-      throw TilesError.badOption(option: "--color-ramp", value: name, expected: names.joined(separator: ", "))
+      throw TilesError.badOption(
+        option: "--color-ramp", value: name, expected: names.joined(separator: ", "))
     }
     self.name = palette.name
     stops = colours.map { SIMD3($0.red, $0.green, $0.blue) }

@@ -12,14 +12,22 @@ enum CoverageNoding {
   /// `features` → polygons → rings (open, at least 3 points), noded in place.
   /// Returns the number of vertices merged and inserted.
   @discardableResult
-  static func node(_ features: inout [[[[SIMD2<Double>]]]?], tolerance: Double) -> (merged: Int, inserted: Int) {
+  static func node(_ features: inout [[[[SIMD2<Double>]]]?], tolerance: Double) -> (
+    merged: Int, inserted: Int
+  ) {
     var segmentLength = 0.0
     var segments = 0
-    for polygons in features { for rings in polygons ?? [] { for ring in rings { for k in ring.indices {
-      let d = ring[(k + 1) % ring.count] - ring[k]
-      segmentLength += (d * d).sum().squareRoot()
-      segments += 1
-    } } } }
+    for polygons in features {
+      for rings in polygons ?? [] {
+        for ring in rings {
+          for k in ring.indices {
+            let d = ring[(k + 1) % ring.count] - ring[k]
+            segmentLength += (d * d).sum().squareRoot()
+            segments += 1
+          }
+        }
+      }
+    }
     guard segments > 0 else { return (0, 0) }
     let merged = mergeVertices(&features, tolerance: tolerance)
     let cell = max(4 * segmentLength / Double(segments), tolerance * 8)
@@ -32,7 +40,9 @@ enum CoverageNoding {
   }
 
   /// Replaces each vertex within `tolerance` of an earlier different vertex by it.
-  private static func mergeVertices(_ features: inout [[[[SIMD2<Double>]]]?], tolerance: Double) -> Int {
+  private static func mergeVertices(_ features: inout [[[[SIMD2<Double>]]]?], tolerance: Double)
+    -> Int
+  {
     var grid: [SIMD2<Int64>: [SIMD2<Double>]] = [:]
     var count = 0
     let limit = tolerance * tolerance
@@ -83,9 +93,15 @@ enum CoverageNoding {
   ) -> Int {
     // Every vertex, bucketed by cell.
     var vertices: [SIMD2<Int64>: [SIMD2<Double>]] = [:]
-    for polygons in features { for rings in polygons ?? [] { for ring in rings { for point in ring {
-      vertices[key(point, cell), default: []].append(point)
-    } } } }
+    for polygons in features {
+      for rings in polygons ?? [] {
+        for ring in rings {
+          for point in ring {
+            vertices[key(point, cell), default: []].append(point)
+          }
+        }
+      }
+    }
     var count = 0
     let limit = tolerance * tolerance
     for f in features.indices {

@@ -32,7 +32,9 @@ struct ProtobufWriter {
     bytes.append(contentsOf: data)
   }
 
-  mutating func field(_ field: UInt64, string: String) { self.field(field, bytes: Array(string.utf8)) }
+  mutating func field(_ field: UInt64, string: String) {
+    self.field(field, bytes: Array(string.utf8))
+  }
 
   mutating func field(_ field: UInt64, double value: Double) {
     key(field, wireType: 1)

@@ -42,10 +42,13 @@ final class PMTilesWriter: TileSink {
 
   func write(_ address: TileAddress, _ bytes: [UInt8]) throws {
     let id = address.pmtilesID
-    precondition(entries.last.map { id >= $0.tileID + UInt64($0.runLength) } ?? true, "tiles out of order")
+    precondition(
+      entries.last.map { id >= $0.tileID + UInt64($0.runLength) } ?? true, "tiles out of order")
     addressed += 1
     if let known = stored[bytes] {
-      if var last = entries.last, last.offset == known.offset, last.tileID + UInt64(last.runLength) == id {
+      if var last = entries.last, last.offset == known.offset,
+        last.tileID + UInt64(last.runLength) == id
+      {
         last.runLength += 1
         entries[entries.count - 1] = last
       } else {
@@ -76,7 +79,8 @@ final class PMTilesWriter: TileSink {
       metadataOffset: 127 + UInt64(root.count), metadataLength: UInt64(json.count),
       leafOffset: 127 + UInt64(root.count + json.count), leafLength: UInt64(leaves.count),
       dataOffset: 127 + UInt64(root.count + json.count + leaves.count), dataLength: dataLength,
-      addressedTiles: addressed, tileEntries: UInt64(entries.count), tileContents: UInt64(stored.count))
+      addressedTiles: addressed, tileEntries: UInt64(entries.count),
+      tileContents: UInt64(stored.count))
     header.tileCompression = compressesTiles ? 2 : 1
     header.tileType = format == .mvt ? 1 : 2
     header.minZoom = UInt8(metadata.minZoom)
@@ -85,12 +89,18 @@ final class PMTilesWriter: TileSink {
     let c = metadata.center
     header.center = (c.longitude, c.latitude, UInt8(c.zoom))
     let target = output.stagingPath
-    guard FileManager.default.createFile(atPath: target.path, contents: Data(header.bytes + root + json + leaves)),
+    guard
+      FileManager.default.createFile(
+        atPath: target.path, contents: Data(header.bytes + root + json + leaves)),
       let file = try? FileHandle(forWritingTo: target)
-    else { throw OutputError.notWritable(path: output.target.path, reason: "cannot create the archive") }
+    else {
+      throw OutputError.notWritable(path: output.target.path, reason: "cannot create the archive")
+    }
     try file.seekToEnd()
     let source = try FileHandle(forReadingFrom: dataURL)
-    while let chunk = try source.read(upToCount: 1 << 24), !chunk.isEmpty { try file.write(contentsOf: chunk) }
+    while let chunk = try source.read(upToCount: 1 << 24), !chunk.isEmpty {
+      try file.write(contentsOf: chunk)
+    }
     try source.close()
     try file.close()
     try FileManager.default.removeItem(at: dataURL)
@@ -112,9 +122,12 @@ final class PMTilesWriter: TileSink {
       var leaves: [UInt8] = []
       var pointers: [Entry] = []
       for start in stride(from: 0, to: entries.count, by: leafSize) {
-        let leaf = try Gzip.compress(serialize(Array(entries[start..<min(entries.count, start + leafSize)])))
+        let leaf = try Gzip.compress(
+          serialize(Array(entries[start..<min(entries.count, start + leafSize)])))
         pointers.append(
-          Entry(tileID: entries[start].tileID, offset: UInt64(leaves.count), length: UInt32(leaf.count), runLength: 0))
+          Entry(
+            tileID: entries[start].tileID, offset: UInt64(leaves.count), length: UInt32(leaf.count),
+            runLength: 0))
         leaves += leaf
       }
       let root = try Gzip.compress(serialize(pointers))
@@ -169,7 +182,9 @@ struct PMTilesHeader {
   var bytes: [UInt8] {
     var out = Array("PMTiles".utf8) + [3]
     func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
-    func e7(_ v: Double) { withUnsafeBytes(of: Int32((v * 10_000_000).rounded()).littleEndian) { out += $0 } }
+    func e7(_ v: Double) {
+      withUnsafeBytes(of: Int32((v * 10_000_000).rounded()).littleEndian) { out += $0 }
+    }
     for v in [
       rootOffset, rootLength, metadataOffset, metadataLength, leafOffset, leafLength, dataOffset,
       dataLength, addressedTiles, tileEntries, tileContents,

@@ -32,16 +32,22 @@ public enum RasterTileJob {
   ) throws -> [ZoomReport] {
     try VectorTileJob.checkZooms(minZoom, maxZoom)
     let kind = try TileOutputKind(path: output)
-    if policy == .refuse, FileManager.default.fileExists(atPath: output) { throw OutputError.exists(path: output) }
+    if policy == .refuse, FileManager.default.fileExists(atPath: output) {
+      throw OutputError.exists(path: output)
+    }
     let raster = try RasterDataset(path: input)
     guard let crs = assumedCRS ?? raster.crs, let extent = raster.extent else {
       throw TilesError.missingCRS(path: input, layer: "band 1")
     }
-    let style = try style ?? (raster.colourTable(band: 1) != nil ? .colourTable : .ramp(ColourRamp(name: "terrain")))
-    let source = if case .hillshade = style { try raster.hillshade(crs: assumedCRS) } else { raster }
+    let style =
+      try style
+      ?? (raster.colourTable(band: 1) != nil ? .colourTable : .ramp(ColourRamp(name: "terrain")))
+    let source =
+      if case .hillshade = style { try raster.hillshade(crs: assumedCRS) } else { raster }
     let table = try raster.colourTable(band: 1)
     if case .colourTable = style, table == nil {
-      throw TilesError.badOption(option: "--color-ramp", value: "(none)", expected: "a ramp: \(input) has no colour table")
+      throw TilesError.badOption(
+        option: "--color-ramp", value: "(none)", expected: "a ramp: \(input) has no colour table")
     }
     let range = try source.range(band: 1)
     let categorical = if case .colourTable = style { true } else { false }
@@ -63,7 +69,8 @@ public enum RasterTileJob {
         let y0 = max(0, Int(((half - bounds.maxY) / tileSize).rounded(.down)))
         let y1 = min(n - 1, Int(((half - bounds.minY) / tileSize).rounded(.up)) - 1)
         let downsampling = tileSize / 256 > sourcePixel
-        let resampling = categorical ? (downsampling ? "mode" : "near") : (downsampling ? "average" : "bilinear")
+        let resampling =
+          categorical ? (downsampling ? "mode" : "near") : (downsampling ? "average" : "bilinear")
         var tiles: [(TileAddress, [UInt8])] = []
         for bx in stride(from: x0, through: x1, by: 16) {
           for by in stride(from: y0, through: y1, by: 16) {
@@ -73,9 +80,11 @@ public enum RasterTileJob {
               minX: -half + Double(bx) * tileSize, minY: half - Double(by + rows) * tileSize,
               maxX: -half + Double(bx + columns) * tileSize, maxY: half - Double(by) * tileSize)
             let values = try source.warpedToWebMercator(
-              band: 1, bounds: block, width: columns * 256, height: rows * 256, resampling: resampling,
+              band: 1, bounds: block, width: columns * 256, height: rows * 256,
+              resampling: resampling,
               sourceCRS: assumedCRS)
-            tiles += try render(values, columns: columns, rows: rows, zoom: zoom, x: bx, y: by, paint: paint)
+            tiles += try render(
+              values, columns: columns, rows: rows, zoom: zoom, x: bx, y: by, paint: paint)
           }
         }
         tiles.sort { $0.0 < $1.0 }
@@ -93,7 +102,8 @@ public enum RasterTileJob {
       try sink.finish(
         TileSetMetadata(
           name: URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent,
-          description: "Raster tiles of \(URL(fileURLWithPath: input).lastPathComponent) made by territory",
+          description:
+            "Raster tiles of \(URL(fileURLWithPath: input).lastPathComponent) made by territory",
           format: .png, minZoom: minZoom, maxZoom: maxZoom, bounds: lonLat, vectorLayers: []))
       return reports
     } catch {

@@ -37,7 +37,8 @@ struct SharedBorders: Sendable {
     let junctions = SharedBorders.junctions(cleaned, capacity: vertexCount)
     var index: [[SIMD2<Double>]: Int32] = [:]
     func store(_ arc: [SIMD2<Double>], closed: Bool) -> ArcUse {
-      let (canonical, reversed) = closed ? SharedBorders.canonicalLoop(arc) : SharedBorders.canonical(arc)
+      let (canonical, reversed) =
+        closed ? SharedBorders.canonicalLoop(arc) : SharedBorders.canonical(arc)
       if let known = index[canonical] { return ArcUse(arc: known, reversed: reversed) }
       let id = Int32(arcs.count)
       arcs.append(canonical)
@@ -141,7 +142,9 @@ struct SharedBorders: Sendable {
             let point = ring[k]
             let previous = ring[(k + ring.count - 1) % ring.count]
             let next = ring[(k + 1) % ring.count]
-            let pair = precedes(previous, next) ? Neighbours(a: previous, b: next) : Neighbours(a: next, b: previous)
+            let pair =
+              precedes(previous, next)
+              ? Neighbours(a: previous, b: next) : Neighbours(a: next, b: previous)
             if let known = seen[point] {
               if known.a != pair.a || known.b != pair.b { junctions.insert(point) }
             } else {
@@ -214,7 +217,8 @@ enum DouglasPeucker {
   }
 
   /// The squared distance from `p` to the segment `a`–`b`.
-  static func squaredDistance(_ p: SIMD2<Double>, _ a: SIMD2<Double>, _ b: SIMD2<Double>) -> Double {
+  static func squaredDistance(_ p: SIMD2<Double>, _ a: SIMD2<Double>, _ b: SIMD2<Double>) -> Double
+  {
     let ab = b - a
     let length = (ab * ab).sum()
     var t = length > 0 ? ((p - a) * ab).sum() / length : 0

@@ -17,10 +17,11 @@ enum TileShape {
     case .points: return 0
     case .lines(let lines):
       return lines.reduce(0) { total, line in
-        total + zip(line, line.dropFirst()).reduce(0) { sum, pair in
-          let d = SIMD2<Double>(pair.1 &- pair.0)
-          return sum + (d * d).sum().squareRoot()
-        }
+        total
+          + zip(line, line.dropFirst()).reduce(0) { sum, pair in
+            let d = SIMD2<Double>(pair.1 &- pair.0)
+            return sum + (d * d).sum().squareRoot()
+          }
       }
     case .polygons(let polygons):
       return polygons.reduce(0) { total, rings in
@@ -73,10 +74,14 @@ struct TileCutter {
   func cut(_ geometry: TileGeometry) -> CutOutcome {
     switch geometry {
     case .points(let points):
-      let inside = points.map(local).filter { $0.x >= low && $0.x <= high && $0.y >= low && $0.y <= high }
-      return inside.isEmpty ? .outside : .kept(.points(inside.map(TileCutter.round)), repaired: false)
+      let inside = points.map(local).filter {
+        $0.x >= low && $0.x <= high && $0.y >= low && $0.y <= high
+      }
+      return inside.isEmpty
+        ? .outside : .kept(.points(inside.map(TileCutter.round)), repaired: false)
     case .lines(let lines):
-      let pieces = lines.flatMap { clipLine($0.map(local)) }.compactMap { piece -> [SIMD2<Int32>]? in
+      let pieces = lines.flatMap { clipLine($0.map(local)) }.compactMap {
+        piece -> [SIMD2<Int32>]? in
         var points: [SIMD2<Int32>] = []
         for p in piece.map(TileCutter.round) where p != points.last { points.append(p) }
         return points.count >= 2 ? points : nil
@@ -125,7 +130,9 @@ struct TileCutter {
     if polygons.count == 1, polygons[0].count == 1, polygons[0][0].count <= 64 {
       return TileCutter.isSimple(polygons[0][0])
     }
-    guard let geometry = try? TileCutter.geometry(polygons.map { $0.map { $0.map(SIMD2<Double>.init) } })
+    guard
+      let geometry = try? TileCutter.geometry(
+        polygons.map { $0.map { $0.map(SIMD2<Double>.init) } })
     else { return false }
     return geometry.isValid
   }
@@ -142,7 +149,9 @@ struct TileCutter {
       guard let exterior = TileCutter.cleanRing(rings[0].map(TileCutter.round), exterior: true)
       else { return nil }
       return [exterior]
-        + rings.dropFirst().compactMap { TileCutter.cleanRing($0.map(TileCutter.round), exterior: false) }
+        + rings.dropFirst().compactMap {
+          TileCutter.cleanRing($0.map(TileCutter.round), exterior: false)
+        }
     }
   }
 
@@ -212,7 +221,9 @@ struct TileCutter {
 
   /// Whether the points are not all on one line.
   static func spansArea(_ points: [SIMD2<Int32>]) -> Bool {
-    guard let first = points.first, let second = points.first(where: { $0 != first }) else { return false }
+    guard let first = points.first, let second = points.first(where: { $0 != first }) else {
+      return false
+    }
     return points.contains { cross(first, second, $0) != 0 }
   }
 
@@ -329,7 +340,9 @@ struct TileCutter {
       }
       let start = a + t0 * d
       let end = a + t1 * d
-      if current.isEmpty { current = [start] } else if current.last != start {
+      if current.isEmpty {
+        current = [start]
+      } else if current.last != start {
         pieces.append(current)
         current = [start]
       }

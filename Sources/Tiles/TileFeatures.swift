@@ -16,8 +16,8 @@ public enum TileGeometry: Sendable {
     func add(_ p: SIMD2<Double>) { box.expand(x: p.x, y: p.y) }
     switch self {
     case .points(let points): points.forEach(add)
-    case .lines(let lines): lines.forEach { $0.forEach(add) }
-    case .polygons(let polygons): polygons.forEach { $0.first?.forEach(add) }
+    case .lines(let lines): for line in lines { line.forEach(add) }
+    case .polygons(let polygons): for polygon in polygons { polygon.first?.forEach(add) }
     }
     return box
   }

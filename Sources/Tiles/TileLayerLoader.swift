@@ -99,7 +99,7 @@ public enum TileLayerLoader {
         ys.append(p.y)
       }
     }
-    polygons.forEach { $0.forEach(gather) }
+    for polygon in polygons { polygon.forEach(gather) }
     lines.forEach(gather)
     gather(points)
     try transformer.transform(xs: &xs, ys: &ys)
@@ -123,7 +123,8 @@ public enum TileLayerLoader {
       return try Geometry.collection(.multiPolygon, of: parts)
     }
     let parts = try lines.map { line in
-      try Geometry(wkt: "LINESTRING (" + line.map { "\($0.x) \($0.y)" }.joined(separator: ", ") + ")")
+      try Geometry(
+        wkt: "LINESTRING (" + line.map { "\($0.x) \($0.y)" }.joined(separator: ", ") + ")")
     }
     return try Geometry.collection(.multiLineString, of: parts)
   }

@@ -11,7 +11,9 @@ public struct TileLimits: Sendable, Equatable {
   public var accumulate: [AccumulatedField]
 
   /// The defaults: 500 KiB and 200,000 features, nothing accumulated.
-  public init(maxBytes: Int = 500 * 1024, maxFeatures: Int = 200_000, accumulate: [AccumulatedField] = []) {
+  public init(
+    maxBytes: Int = 500 * 1024, maxFeatures: Int = 200_000, accumulate: [AccumulatedField] = []
+  ) {
     self.maxBytes = maxBytes
     self.maxFeatures = maxFeatures
     self.accumulate = accumulate
@@ -68,20 +70,23 @@ enum TileShedding {
     let cell = 128.0
     var grids: [Int: [SIMD2<Int>: [Int]]] = [:]
     for (index, piece) in kept.enumerated() where !fields[piece.layer].isEmpty {
-      let key = SIMD2(Int((piece.anchor.x / cell).rounded(.down)), Int((piece.anchor.y / cell).rounded(.down)))
+      let key = SIMD2(
+        Int((piece.anchor.x / cell).rounded(.down)), Int((piece.anchor.y / cell).rounded(.down)))
       grids[piece.layer, default: [:]][key, default: []].append(index)
     }
     for piece in dropped {
       let summed = fields[piece.layer]
       guard !summed.isEmpty else { continue }
       let total = summed.reduce(0.0) { $0 + (piece.attributes[$1].doubleValue ?? 0) }
-      guard let grid = grids[piece.layer], let target = nearest(piece.anchor, in: grid, kept, cell) else {
+      guard let grid = grids[piece.layer], let target = nearest(piece.anchor, in: grid, kept, cell)
+      else {
         lost += total
         continue
       }
       for field in summed {
         guard let value = piece.attributes[field].doubleValue, value != 0 else { continue }
-        kept[target].attributes[field] = add(kept[target].attributes[field], piece.attributes[field])
+        kept[target].attributes[field] = add(
+          kept[target].attributes[field], piece.attributes[field])
       }
       carried += total
     }
@@ -104,7 +109,9 @@ enum TileShedding {
         }
       }
       // Every point further out than this ring is at least radius cells away.
-      if let best, best.distance <= (Double(radius) * cell) * (Double(radius) * cell) { return best.index }
+      if let best, best.distance <= (Double(radius) * cell) * (Double(radius) * cell) {
+        return best.index
+      }
     }
     return best?.index
   }

@@ -43,7 +43,10 @@ public struct TileSetMetadata: Sendable {
 
   /// The centre: the middle of the bounds at the lowest zoom that is not a world view.
   public var center: (longitude: Double, latitude: Double, zoom: Int) {
-    ((bounds.minX + bounds.maxX) / 2, (bounds.minY + bounds.maxY) / 2, max(minZoom, min(maxZoom, (minZoom + maxZoom) / 2)))
+    (
+      (bounds.minX + bounds.maxX) / 2, (bounds.minY + bounds.maxY) / 2,
+      max(minZoom, min(maxZoom, (minZoom + maxZoom) / 2))
+    )
   }
 
   /// `{"vector_layers":[...]}`, as MBTiles' `json` row and GDAL's MVT reader expect.
@@ -69,7 +72,8 @@ public struct TileSetMetadata: Sendable {
     ]
     if let tiles { members.insert("\"tiles\":[" + JSONText.string(tiles) + "]", at: 1) }
     if format == .mvt {
-      members.append("\"vector_layers\":[" + vectorLayers.map(layerJSON).joined(separator: ",") + "]")
+      members.append(
+        "\"vector_layers\":[" + vectorLayers.map(layerJSON).joined(separator: ",") + "]")
       // The same list as text, where tippecanoe-style readers (GDAL's MVT driver) look.
       members.append("\"json\":" + JSONText.string(vectorLayersJSON))
     }
@@ -83,7 +87,10 @@ public struct TileSetMetadata: Sendable {
       ("name", name), ("description", description), ("format", format.rawValue),
       ("type", "overlay"), ("version", "1.0.0"),
       ("minzoom", "\(minZoom)"), ("maxzoom", "\(maxZoom)"),
-      ("bounds", "\(number(bounds.minX)),\(number(bounds.minY)),\(number(bounds.maxX)),\(number(bounds.maxY))"),
+      (
+        "bounds",
+        "\(number(bounds.minX)),\(number(bounds.minY)),\(number(bounds.maxX)),\(number(bounds.maxY))"
+      ),
       ("center", "\(number(c.longitude)),\(number(c.latitude)),\(c.zoom)"),
       ("generator", "territory"),
     ]
@@ -93,7 +100,8 @@ public struct TileSetMetadata: Sendable {
 
   private func layerJSON(_ layer: VectorLayer) -> String {
     let fields = layer.fields.map { JSONText.string($0.name) + ":" + JSONText.string($0.type) }
-    var text = "{\"id\":" + JSONText.string(layer.id) + ",\"description\":\"\",\"minzoom\":\(layer.minZoom)"
+    var text =
+      "{\"id\":" + JSONText.string(layer.id) + ",\"description\":\"\",\"minzoom\":\(layer.minZoom)"
     text += ",\"maxzoom\":\(layer.maxZoom),\"fields\":{" + fields.joined(separator: ",") + "}"
     if let geometry = layer.geometry { text += ",\"geometry\":" + JSONText.string(geometry) }
     return text + "}"

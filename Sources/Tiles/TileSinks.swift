@@ -69,7 +69,9 @@ final class MBTilesSink: TileSink {
 
   func write(_ address: TileAddress, _ bytes: [UInt8]) throws {
     let row = (1 << address.z) - 1 - address.y
-    pending.append([.integer(Int64(address.z)), .integer(Int64(address.x)), .integer(Int64(row)), .blob(bytes)])
+    pending.append([
+      .integer(Int64(address.z)), .integer(Int64(address.x)), .integer(Int64(row)), .blob(bytes),
+    ])
     if pending.count >= 2000 { try flush() }
   }
 
@@ -81,7 +83,8 @@ final class MBTilesSink: TileSink {
   func finish(_ metadata: TileSetMetadata) throws {
     try flush()
     try database.execute(
-      "INSERT INTO metadata VALUES (?1, ?2)", rows: metadata.mbtilesRows.map { [.text($0.0), .text($0.1)] })
+      "INSERT INTO metadata VALUES (?1, ?2)",
+      rows: metadata.mbtilesRows.map { [.text($0.0), .text($0.1)] })
     try database.execute(
       "CREATE UNIQUE INDEX tile_index ON tiles (zoom_level, tile_column, tile_row); COMMIT;")
     try output.commit()

@@ -23,7 +23,8 @@ public enum TilesError: Error, Sendable, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .missingCRS(let path, let layer):
-      return "\(path): layer '\(layer)' has no CRS; give it with --assume-crs (for example EPSG:4326)"
+      return
+        "\(path): layer '\(layer)' has no CRS; give it with --assume-crs (for example EPSG:4326)"
     case .unknownField(let path, let layer, let field, let available):
       return "\(path): layer '\(layer)' has no field '\(field)'; its fields are "
         + (available.isEmpty ? "none" : available.joined(separator: ", "))

@@ -52,7 +52,8 @@ public enum VectorTileJob {
   ///   - progress: called with each zoom's report as it completes.
   /// - Throws: `TilesError`, `GDALError`, `PROJError`, `OutputError`.
   public static func run(
-    inputs: [Input], output: String, options: VectorTileOptions, fields: TileLayerLoader.FieldSelection,
+    inputs: [Input], output: String, options: VectorTileOptions,
+    fields: TileLayerLoader.FieldSelection,
     assumedCRS: CRS?, guessMaxZoom: Bool, policy: ExistingOutputPolicy,
     progress: (ZoomReport) -> Void = { _ in }
   ) throws -> Summary {
@@ -65,8 +66,11 @@ public enum VectorTileJob {
     var layers: [TileLayer] = []
     for input in inputs {
       let layer = try TileLayerLoader.load(
-        path: input.path, layer: input.layer, name: input.name, fields: fields, assumedCRS: assumedCRS)
-      if layers.contains(where: { $0.name == layer.name }) { throw TilesError.duplicateLayer(name: layer.name) }
+        path: input.path, layer: input.layer, name: input.name, fields: fields,
+        assumedCRS: assumedCRS)
+      if layers.contains(where: { $0.name == layer.name }) {
+        throw TilesError.duplicateLayer(name: layer.name)
+      }
       layers.append(layer)
     }
     try checkSelection(fields, layers, inputs)
@@ -106,13 +110,17 @@ public enum VectorTileJob {
   private static func accumulatedFields(
     _ fields: [AccumulatedField], _ layers: [TileLayer], _ inputs: [Input]
   ) throws -> [[Int]] {
-    for field in fields where !layers.contains(where: { $0.fields.contains { $0.name == field.field } }) {
+    for field in fields
+    where !layers.contains(where: { $0.fields.contains { $0.name == field.field } }) {
       throw TilesError.unknownField(
-        path: inputs[0].path, layer: layers[0].name, field: field.field, available: layers[0].fields.map(\.name))
+        path: inputs[0].path, layer: layers[0].name, field: field.field,
+        available: layers[0].fields.map(\.name))
     }
     return try zip(layers, inputs).map { layer, input in
       try fields.compactMap { field -> Int? in
-        guard let index = layer.fields.firstIndex(where: { $0.name == field.field }) else { return nil }
+        guard let index = layer.fields.firstIndex(where: { $0.name == field.field }) else {
+          return nil
+        }
         guard layer.fields[index].type.isNumeric else {
           throw TilesError.notNumeric(path: input.path, layer: layer.name, field: field.field)
         }
@@ -132,7 +140,9 @@ public enum VectorTileJob {
         default: sizes.append(max(feature.bounds.width, feature.bounds.height))
         }
       }
-      let points = layer.features.filter { if case .points = $0.geometry { return true } else { return false } }
+      let points = layer.features.filter {
+        if case .points = $0.geometry { return true } else { return false }
+      }
       if !points.isEmpty {
         let box = points.reduce(Envelope.empty) { $0.union($1.bounds) }
         sizes.append(max(box.area / Double(points.count), 1e-18).squareRoot())
@@ -146,16 +156,22 @@ public enum VectorTileJob {
 
   static func metadata(_ layers: [TileLayer], _ options: VectorTileOptions) -> TileSetMetadata {
     let box = layers.reduce(Envelope.empty) { $0.union($1.bounds) }
-    let bounds = box.isEmpty ? Envelope(minX: -180, minY: -85.0511, maxX: 180, maxY: 85.0511) : WebMercator.lonLatBounds(of: box)
+    let bounds =
+      box.isEmpty
+      ? Envelope(minX: -180, minY: -85.0511, maxX: 180, maxY: 85.0511)
+      : WebMercator.lonLatBounds(of: box)
     let vectorLayers = layers.map { layer in
       TileSetMetadata.VectorLayer(
-        id: layer.name, fields: layer.fields.map { ($0.name, TileSetMetadata.tileJSONType($0.type)) },
+        id: layer.name,
+        fields: layer.fields.map { ($0.name, TileSetMetadata.tileJSONType($0.type)) },
         minZoom: options.minZoom, maxZoom: options.maxZoom, geometry: geometryName(layer))
     }
     return TileSetMetadata(
       name: layers.map(\.name).joined(separator: ", "),
-      description: "Vector tiles of " + layers.map(\.name).joined(separator: ", ") + " made by territory",
-      format: .mvt, minZoom: options.minZoom, maxZoom: options.maxZoom, bounds: bounds, vectorLayers: vectorLayers)
+      description: "Vector tiles of " + layers.map(\.name).joined(separator: ", ")
+        + " made by territory",
+      format: .mvt, minZoom: options.minZoom, maxZoom: options.maxZoom, bounds: bounds,
+      vectorLayers: vectorLayers)
   }
 
   private static func geometryName(_ layer: TileLayer) -> String? {

@@ -70,7 +70,8 @@ struct VectorTiler {
     var reports: [ZoomReport] = []
     for zoom in options.minZoom...options.maxZoom {
       // Tolerance in tile units: a pixel of a 256-pixel tile, one unit at the top zoom.
-      let tolerance = zoom == options.maxZoom
+      let tolerance =
+        zoom == options.maxZoom
         ? min(1, options.simplification) : options.simplification * Double(options.extent) / 256
       let scale = Double(options.extent) * Double(1 << zoom)
       let shapes = zip(layers, borders).map { layer, shared in
@@ -135,7 +136,8 @@ struct VectorTiler {
       if let polygon = polygons[index] { return polygon }
       switch feature.geometry {
       case .lines(let lines):
-        return .lines(lines.map { DouglasPeucker.simplify($0.map { $0 * scale }, tolerance: tolerance) })
+        return .lines(
+          lines.map { DouglasPeucker.simplify($0.map { $0 * scale }, tolerance: tolerance) })
       case .points(let points):
         return .points(points.map { $0 * scale })
       case .polygons:
@@ -194,13 +196,16 @@ struct VectorTiler {
         let scale = Double(options.extent) * Double(1 << address.z)
         let anchor = cutter.local(SIMD2(feature.bounds.minX, feature.bounds.minY) * scale)
         dropped.append(
-          TilePiece(layer: layerIndex, feature: index, shape: nil, anchor: anchor, size: 0, attributes: feature.attributes))
+          TilePiece(
+            layer: layerIndex, feature: index, shape: nil, anchor: anchor, size: 0,
+            attributes: feature.attributes))
       case .kept(let shape, let repaired):
         if repaired { result.repaired += 1 }
         var size = shape.size
         if case .points = shape { size = Double((index &* 2_654_435_761) & 0xFFFF) }
         var piece = TilePiece(
-          layer: layerIndex, feature: index, shape: shape, anchor: SIMD2<Double>(shape.anchor), size: size,
+          layer: layerIndex, feature: index, shape: shape, anchor: SIMD2<Double>(shape.anchor),
+          size: size,
           attributes: feature.attributes)
         piece.repaired = repaired
         kept.append(piece)
@@ -209,8 +214,11 @@ struct VectorTiler {
     yieldRepaired(&kept, &dropped, &result)
     var bytes = try encode(kept, compress: compress)
     var allowed = min(kept.count, options.limits.maxFeatures)
-    while let current = bytes, kept.count > options.limits.maxFeatures || current.count > options.limits.maxBytes {
-      let byBytes = Int(Double(kept.count) * Double(options.limits.maxBytes) / Double(current.count) * 0.95)
+    while let current = bytes,
+      kept.count > options.limits.maxFeatures || current.count > options.limits.maxBytes
+    {
+      let byBytes = Int(
+        Double(kept.count) * Double(options.limits.maxBytes) / Double(current.count) * 0.95)
       allowed = max(0, min(allowed, byBytes, kept.count - 1))
       let (keep, shed) = TileShedding.keepLargest(kept, count: allowed)
       result.droppedForLimits += shed.count
@@ -231,13 +239,16 @@ struct VectorTiler {
 
   /// Makes each repaired polygon piece give up what its valid neighbours of the
   /// same layer cover (`TileCutter.yielding`); a piece left with nothing is too small.
-  private func yieldRepaired(_ kept: inout [TilePiece], _ dropped: inout [TilePiece], _ result: inout TileResult) {
+  private func yieldRepaired(
+    _ kept: inout [TilePiece], _ dropped: inout [TilePiece], _ result: inout TileResult
+  ) {
     guard result.repaired > 0 else { return }
     var boxes: [SIMD4<Int32>] = kept.map { piece in
       guard case .polygons(let polygons)? = piece.shape else { return SIMD4(1, 1, 0, 0) }
       var box = SIMD4<Int32>(.max, .max, .min, .min)
       for point in polygons.joined().joined() {
-        box = SIMD4(min(box.x, point.x), min(box.y, point.y), max(box.z, point.x), max(box.w, point.y))
+        box = SIMD4(
+          min(box.x, point.x), min(box.y, point.y), max(box.z, point.x), max(box.w, point.y))
       }
       return box
     }
@@ -272,11 +283,14 @@ struct VectorTiler {
   private func encode(_ pieces: [TilePiece], compress: Bool) throws -> [UInt8]? {
     guard !pieces.isEmpty else { return nil }
     var encoders = layers.map { layer in
-      MVTLayerEncoder(name: layer.name, extent: options.extent, fieldNames: layer.fields.map(\.name))
+      MVTLayerEncoder(
+        name: layer.name, extent: options.extent, fieldNames: layer.fields.map(\.name))
     }
     for piece in pieces {
       guard let shape = piece.shape else { continue }
-      encoders[piece.layer].add(id: layers[piece.layer].features[piece.feature].id, shape: shape, attributes: piece.attributes)
+      encoders[piece.layer].add(
+        id: layers[piece.layer].features[piece.feature].id, shape: shape,
+        attributes: piece.attributes)
     }
     let tile = MVTTile.encode(layers: encoders.compactMap { $0.encoded() })
     return compress ? try Gzip.compress(tile) : tile

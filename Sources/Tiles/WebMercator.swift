@@ -35,7 +35,8 @@ public enum WebMercator {
   public static func lonLatBounds(of box: Envelope) -> Envelope {
     let low = lonLat(SIMD2(box.minX, box.maxY))
     let high = lonLat(SIMD2(box.maxX, box.minY))
-    return Envelope(minX: low.longitude, minY: low.latitude, maxX: high.longitude, maxY: high.latitude)
+    return Envelope(
+      minX: low.longitude, minY: low.latitude, maxX: high.longitude, maxY: high.latitude)
   }
 }
 

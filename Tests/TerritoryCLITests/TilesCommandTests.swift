@@ -13,33 +13,53 @@ struct TilesCommandTests {
   }
 
   static let cases: [Case] = [
-    Case(name: "unknown output extension", arguments: ["{tracts}", "-o", "{dir}/out.zip"], mentions: ["out.zip", ".pmtiles"]),
-    Case(name: "zoom beyond 24", arguments: ["{tracts}", "-o", "{dir}/out.pmtiles", "-z", "25"], mentions: ["0..24"]),
-    Case(name: "zoom range reversed", arguments: ["{tracts}", "-o", "{dir}/out.pmtiles", "-Z", "10", "-z", "5"], mentions: ["10..5"]),
+    Case(
+      name: "unknown output extension", arguments: ["{tracts}", "-o", "{dir}/out.zip"],
+      mentions: ["out.zip", ".pmtiles"]),
+    Case(
+      name: "zoom beyond 24", arguments: ["{tracts}", "-o", "{dir}/out.pmtiles", "-z", "25"],
+      mentions: ["0..24"]),
+    Case(
+      name: "zoom range reversed",
+      arguments: ["{tracts}", "-o", "{dir}/out.pmtiles", "-Z", "10", "-z", "5"], mentions: ["10..5"]
+    ),
     Case(
       name: "layer without CRS", arguments: ["{dir}/nocrs.csv", "-o", "{dir}/out.pmtiles"],
-      files: ["nocrs.csv": "WKT,name\n\"POINT (-34.85 -8.0)\",a\n"], mentions: ["nocrs.csv", "no CRS", "--assume-crs"]),
-    Case(name: "unknown field for -y", arguments: ["{tracts}", "-o", "{dir}/out.pmtiles", "-y", "NOPE"], mentions: ["NOPE", "V014"]),
-    Case(name: "unknown field for -x", arguments: ["{tracts}", "-o", "{dir}/out.mbtiles", "-x", "NOPE"], mentions: ["NOPE"]),
+      files: ["nocrs.csv": "WKT,name\n\"POINT (-34.85 -8.0)\",a\n"],
+      mentions: ["nocrs.csv", "no CRS", "--assume-crs"]),
     Case(
-      name: "output exists", arguments: ["{tracts}", "-o", "{dir}/taken.pmtiles"], files: ["taken.pmtiles": "keep me"],
+      name: "unknown field for -y",
+      arguments: ["{tracts}", "-o", "{dir}/out.pmtiles", "-y", "NOPE"], mentions: ["NOPE", "V014"]),
+    Case(
+      name: "unknown field for -x",
+      arguments: ["{tracts}", "-o", "{dir}/out.mbtiles", "-x", "NOPE"], mentions: ["NOPE"]),
+    Case(
+      name: "output exists", arguments: ["{tracts}", "-o", "{dir}/taken.pmtiles"],
+      files: ["taken.pmtiles": "keep me"],
       mentions: ["taken.pmtiles", "--overwrite"]),
     Case(
-      name: "output folder not empty", arguments: ["{tracts}", "-o", "{dir}/tiles"], files: ["tiles/keep.txt": "keep me"],
+      name: "output folder not empty", arguments: ["{tracts}", "-o", "{dir}/tiles"],
+      files: ["tiles/keep.txt": "keep me"],
       mentions: ["tiles", "--overwrite"]),
     Case(
-      name: "text field accumulated", arguments: ["{tracts}", "-o", "{dir}/out.pmtiles", "--accumulate", "NM_BAIR:sum"],
+      name: "text field accumulated",
+      arguments: ["{tracts}", "-o", "{dir}/out.pmtiles", "--accumulate", "NM_BAIR:sum"],
       mentions: ["NM_BAIR", "not numeric"]),
     Case(
-      name: "accumulate without :sum", arguments: ["{tracts}", "-o", "{dir}/out.pmtiles", "--accumulate", "V014:mean"],
+      name: "accumulate without :sum",
+      arguments: ["{tracts}", "-o", "{dir}/out.pmtiles", "--accumulate", "V014:mean"],
       mentions: ["V014:mean", "FIELD:sum"]),
     Case(
-      name: "two layer names for one input", arguments: ["{tracts}", "-o", "{dir}/out.pmtiles", "-l", "a", "-l", "b"],
+      name: "two layer names for one input",
+      arguments: ["{tracts}", "-o", "{dir}/out.pmtiles", "-l", "a", "-l", "b"],
       mentions: ["2 layer names", "1 inputs"]),
     Case(
-      name: "unknown colour ramp", arguments: ["{dem}", "-o", "{dir}/dem.pmtiles", "--color-ramp", "rainbow"],
+      name: "unknown colour ramp",
+      arguments: ["{dem}", "-o", "{dir}/dem.pmtiles", "--color-ramp", "rainbow"],
       mentions: ["rainbow", "terrain"]),
-    Case(name: "raster among vectors", arguments: ["{tracts}", "{dem}", "-o", "{dir}/out.pmtiles"], mentions: ["raster"]),
+    Case(
+      name: "raster among vectors", arguments: ["{tracts}", "{dem}", "-o", "{dir}/out.pmtiles"],
+      mentions: ["raster"]),
   ]
 
   @Test(arguments: cases)
@@ -48,15 +68,18 @@ struct TilesCommandTests {
     defer { try? FileManager.default.removeItem(at: folder) }
     for (name, content) in testCase.files {
       let url = folder.appendingPathComponent(name)
-      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(
+        at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
       try Data(content.utf8).write(to: url)
     }
     let before = Territory.contents(of: folder)
-    let arguments = ["tiles"] + testCase.arguments.map {
-      $0.replacingOccurrences(of: "{dir}", with: folder.path)
-        .replacingOccurrences(of: "{tracts}", with: Territory.tracts)
-        .replacingOccurrences(of: "{dem}", with: Territory.dem)
-    }
+    let arguments =
+      ["tiles"]
+      + testCase.arguments.map {
+        $0.replacingOccurrences(of: "{dir}", with: folder.path)
+          .replacingOccurrences(of: "{tracts}", with: Territory.tracts)
+          .replacingOccurrences(of: "{dem}", with: Territory.dem)
+      }
     let process = try Territory.runArray(arguments)
     #expect(process.status == testCase.status)
     let lines = process.error.split(separator: "\n")
@@ -67,7 +90,9 @@ struct TilesCommandTests {
     }
     #expect(Territory.contents(of: folder) == before, "nothing written or left behind")
     if let kept = testCase.files["taken.pmtiles"] {
-      #expect(try String(contentsOf: folder.appendingPathComponent("taken.pmtiles"), encoding: .utf8) == kept)
+      #expect(
+        try String(contentsOf: folder.appendingPathComponent("taken.pmtiles"), encoding: .utf8)
+          == kept)
     }
   }
 
@@ -76,14 +101,16 @@ struct TilesCommandTests {
     let folder = try Territory.scratch()
     defer { try? FileManager.default.removeItem(at: folder) }
     let output = folder.appendingPathComponent("tracts.pmtiles").path
-    let first = try Territory.run("tiles", Territory.tracts, "-o", output, "-Z", "4", "-z", "12", "-y", "V014")
+    let first = try Territory.run(
+      "tiles", Territory.tracts, "-o", output, "-Z", "4", "-z", "12", "-y", "V014")
     #expect(first.status == 0, "\(first.error)")
     let lines = first.output.split(separator: "\n")
     #expect(lines.filter { $0.hasPrefix("z") }.count == 9)
     #expect(lines.contains { $0.hasPrefix("z4:") && $0.contains("too small to draw") })
     #expect(lines.last?.hasPrefix("wrote \(output)") == true)
     let again = try Territory.run(
-      "tiles", Territory.tracts, "-o", output, "-z", "12", "--max-tile-features", "100", "--accumulate", "V014:sum",
+      "tiles", Territory.tracts, "-o", output, "-z", "12", "--max-tile-features", "100",
+      "--accumulate", "V014:sum",
       "--overwrite")
     #expect(again.status == 0, "\(again.error)")
     #expect(again.output.contains("dropped in"))
@@ -95,7 +122,8 @@ struct TilesCommandTests {
     let folder = try Territory.scratch()
     defer { try? FileManager.default.removeItem(at: folder) }
     let output = folder.appendingPathComponent("relief").path
-    let result = try Territory.run("tiles", Territory.dem, "-o", output, "-Z", "11", "-z", "13", "--hillshade")
+    let result = try Territory.run(
+      "tiles", Territory.dem, "-o", output, "-Z", "11", "-z", "13", "--hillshade")
     #expect(result.status == 0, "\(result.error)")
     #expect(result.output.contains("PNG tiles, zooms 11-13"))
     let json = try String(contentsOfFile: output + "/metadata.json", encoding: .utf8)
@@ -103,7 +131,9 @@ struct TilesCommandTests {
     let zoom13 = try FileManager.default.contentsOfDirectory(atPath: output + "/13")
     #expect(!zoom13.isEmpty)
     let column = output + "/13/" + zoom13[0]
-    let tile = try Data(contentsOf: URL(fileURLWithPath: column + "/" + FileManager.default.contentsOfDirectory(atPath: column)[0]))
+    let tile = try Data(
+      contentsOf: URL(
+        fileURLWithPath: column + "/" + FileManager.default.contentsOfDirectory(atPath: column)[0]))
     #expect(Array(tile.prefix(4)) == [0x89, 0x50, 0x4E, 0x47], "a PNG file")
   }
 }

@@ -10,7 +10,8 @@ import Testing
 @Suite("Tile archives")
 struct TileArchiveTests {
   func scratch() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("tiles-\(UUID().uuidString)")
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "tiles-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
   }
@@ -21,11 +22,14 @@ struct TileArchiveTests {
       bounds: Envelope(minX: -35, minY: -8.1, maxX: -34.8, maxY: -7.9),
       vectorLayers: [
         TileSetMetadata.VectorLayer(
-          id: "cells", fields: [("n", "Number"), ("name", "String")], minZoom: 0, maxZoom: 9, geometry: "polygon")
+          id: "cells", fields: [("n", "Number"), ("name", "String")], minZoom: 0, maxZoom: 9,
+          geometry: "polygon")
       ])
   }
 
-  @Test("PMTiles: every tile reads back by z/x/y, through leaf directories, with runs of identical tiles")
+  @Test(
+    "PMTiles: every tile reads back by z/x/y, through leaf directories, with runs of identical tiles"
+  )
   func pmtilesRoundTrip() throws {
     let folder = try scratch()
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -34,7 +38,9 @@ struct TileArchiveTests {
     // All tiles of zoom 0 to 8: 87,381 tiles, every fourth one the same "ocean" tile.
     var addresses: [TileAddress] = []
     for z in 0...8 {
-      for x in 0..<(1 << z) { for y in 0..<(1 << z) { addresses.append(TileAddress(z: z, x: x, y: y)) } }
+      for x in 0..<(1 << z) {
+        for y in 0..<(1 << z) { addresses.append(TileAddress(z: z, x: x, y: y)) }
+      }
     }
     addresses.sort()
     func content(_ address: TileAddress) -> [UInt8] {
@@ -43,9 +49,11 @@ struct TileArchiveTests {
     }
     for address in addresses { try writer.write(address, content(address)) }
     try writer.finish(metadata())
-    let archive = TileDecoding.PMTiles(data: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+    let archive = TileDecoding.PMTiles(
+      data: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
     #expect(Array(archive.data[0..<7]) == Array("PMTiles".utf8) && archive.data[7] == 3)
-    #expect(archive.rootOffset + archive.rootLength <= 16_384, "root directory within the first 16 KiB")
+    #expect(
+      archive.rootOffset + archive.rootLength <= 16_384, "root directory within the first 16 KiB")
     #expect(archive.leafOffset < archive.dataOffset, "leaf directories are used")
     #expect(archive.addressedTiles == addresses.count)
     let entries = Int(archive.u64(80))
@@ -66,18 +74,25 @@ struct TileArchiveTests {
     let tracts = Fixtures.tracts
     let summary = try VectorTileJob.run(
       inputs: [VectorTileJob.Input(path: tracts)], output: path,
-      options: { var o = VectorTileOptions(); o.maxZoom = 12; return o }(), fields: .only(["V014", "NM_BAIR"]),
+      options: {
+        var o = VectorTileOptions()
+        o.maxZoom = 12
+        return o
+      }(), fields: .only(["V014", "NM_BAIR"]),
       assumedCRS: nil, guessMaxZoom: false, policy: .refuse)
     #expect(summary.zooms.count == 13)
     let database = try SQLiteDatabase(path: path)
     let rows = Dictionary(
-      uniqueKeysWithValues: try database.query("SELECT name, value FROM metadata").compactMap { row -> (String, String)? in
+      uniqueKeysWithValues: try database.query("SELECT name, value FROM metadata").compactMap {
+        row -> (String, String)? in
         guard case .text(let name) = row[0], case .text(let value) = row[1] else { return nil }
         return (name, value)
       })
     #expect(rows["format"] == "pbf" && rows["minzoom"] == "0" && rows["maxzoom"] == "12")
-    #expect(rows["json"]?.contains("\"fields\":{\"NM_BAIR\":\"String\",\"V014\":\"Number\"}") == true)
-    let top = try database.query("SELECT tile_column, tile_row, tile_data FROM tiles WHERE zoom_level = 0")
+    #expect(
+      rows["json"]?.contains("\"fields\":{\"NM_BAIR\":\"String\",\"V014\":\"Number\"}") == true)
+    let top = try database.query(
+      "SELECT tile_column, tile_row, tile_data FROM tiles WHERE zoom_level = 0")
     #expect(top.count == 1)
     guard case .blob(let gz) = top[0][2] else {
       Issue.record("no tile data")
@@ -111,7 +126,8 @@ struct TileArchiveTests {
     let folder = try scratch()
     defer { try? FileManager.default.removeItem(at: folder) }
     let empty = folder.appendingPathComponent("empty.geojson").path
-    try Data(#"{"type":"FeatureCollection","features":[]}"#.utf8).write(to: URL(fileURLWithPath: empty))
+    try Data(#"{"type":"FeatureCollection","features":[]}"#.utf8).write(
+      to: URL(fileURLWithPath: empty))
     let nulls = folder.appendingPathComponent("nulls.geojson").path
     try Data(
       #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"a":1},"geometry":null},{"type":"Feature","properties":{"a":2},"geometry":{"type":"Point","coordinates":[-34.85,-8.0]}}]}"#
@@ -121,17 +137,22 @@ struct TileArchiveTests {
     var options = VectorTileOptions()
     options.maxZoom = 5
     let summary = try VectorTileJob.run(
-      inputs: [VectorTileJob.Input(path: empty)], output: output, options: options, fields: .all, assumedCRS: nil,
+      inputs: [VectorTileJob.Input(path: empty)], output: output, options: options, fields: .all,
+      assumedCRS: nil,
       guessMaxZoom: false, policy: .refuse)
     #expect(summary.zooms.allSatisfy { $0.tiles == 0 })
-    let archive = TileDecoding.PMTiles(data: [UInt8](try Data(contentsOf: URL(fileURLWithPath: output))))
+    let archive = TileDecoding.PMTiles(
+      data: [UInt8](try Data(contentsOf: URL(fileURLWithPath: output))))
     #expect(archive.addressedTiles == 0)
     #expect(try archive.directory(at: archive.rootOffset, length: archive.rootLength).isEmpty)
     let withNulls = try VectorTileJob.run(
-      inputs: [VectorTileJob.Input(path: nulls)], output: folder.appendingPathComponent("nulls").path,
+      inputs: [VectorTileJob.Input(path: nulls)],
+      output: folder.appendingPathComponent("nulls").path,
       options: options, fields: .all, assumedCRS: nil, guessMaxZoom: false, policy: .refuse)
     #expect(withNulls.layers[0].withoutGeometry == 1 && withNulls.layers[0].features == 1)
     #expect(withNulls.zooms.allSatisfy { $0.tiles == 1 && $0.features == 1 })
-    #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("nulls/5/12/16.pbf").path))
+    #expect(
+      FileManager.default.fileExists(
+        atPath: folder.appendingPathComponent("nulls/5/12/16.pbf").path))
   }
 }

@@ -276,7 +276,8 @@ enum TileDecoding {
     var metadata: String {
       get throws {
         String(
-          decoding: try Gzip.decompress(Array(data[metadataOffset..<metadataOffset + metadataLength])),
+          decoding: try Gzip.decompress(
+            Array(data[metadataOffset..<metadataOffset + metadataLength])),
           as: UTF8.self)
       }
     }

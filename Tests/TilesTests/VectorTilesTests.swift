@@ -25,17 +25,21 @@ struct VectorTilesTests {
     for (index, wkt) in wkts.enumerated() {
       for shape in try TileLayerLoader.project(try Geometry(wkt: wkt), nil) {
         features.append(
-          TileFeature(id: Int64(index), geometry: shape, attributes: [.integer(values?[index] ?? Int64(index))]))
+          TileFeature(
+            id: Int64(index), geometry: shape,
+            attributes: [.integer(values?[index] ?? Int64(index))]))
       }
     }
-    return TileLayer(name: "cells", fields: [Field(name: "n", type: .integer64)], features: features)
+    return TileLayer(
+      name: "cells", fields: [Field(name: "n", type: .integer64)], features: features)
   }
 
   func run(_ layers: [TileLayer], _ options: VectorTileOptions, accumulated: [[Int]]? = nil) throws
     -> (MemorySink, [ZoomReport])
   {
     let sink = MemorySink()
-    let tiler = VectorTiler(layers: layers, options: options, accumulated: accumulated ?? layers.map { _ in [] })
+    let tiler = VectorTiler(
+      layers: layers, options: options, accumulated: accumulated ?? layers.map { _ in [] })
     let reports = try tiler.run(into: sink) { _ in }
     return (sink, reports)
   }
@@ -54,7 +58,9 @@ struct VectorTilesTests {
     }
   }
 
-  @Test("a polygon with a hole is encoded as MVT 2.1: exterior positive, hole negative, typed attributes")
+  @Test(
+    "a polygon with a hole is encoded as MVT 2.1: exterior positive, hole negative, typed attributes"
+  )
   func encoding() throws {
     let cutter = TileCutter(extent: 4096, buffer: 80, address: TileAddress(z: 0, x: 0, y: 0))
     // Counter-clockwise on screen exterior, clockwise hole: the cutter must re-wind both.
@@ -65,10 +71,13 @@ struct VectorTilesTests {
       return
     }
     #expect(!repaired)
-    var encoder = MVTLayerEncoder(name: "test", extent: 4096, fieldNames: ["i", "r", "s", "b", "none", "neg"])
+    var encoder = MVTLayerEncoder(
+      name: "test", extent: 4096, fieldNames: ["i", "r", "s", "b", "none", "neg"])
     encoder.add(
       id: 7, shape: shape,
-      attributes: [.integer(42), .real(2.5), .string("Olinda"), .boolean(true), .null, .integer(-3)])
+      attributes: [
+        .integer(42), .real(2.5), .string("Olinda"), .boolean(true), .null, .integer(-3),
+      ])
     let layers = TileDecoding.decode(MVTTile.encode(layers: [try #require(encoder.encoded())]))
     let layer = try #require(layers.first)
     #expect(layer.version == 2 && layer.extent == 4096 && layer.name == "test")
@@ -116,7 +125,8 @@ struct VectorTilesTests {
     for (address, bytes) in sink.tiles {
       let features = TileDecoding.decode(bytes)[0].features
       let shapes = try features.map { feature in
-        try Geometry.polygon(rings: feature.parts.map { $0.map { SIMD2<Double>(Double($0.x), Double($0.y)) } })
+        try Geometry.polygon(
+          rings: feature.parts.map { $0.map { SIMD2<Double>(Double($0.x), Double($0.y)) } })
       }
       let union = try Geometry.unionAll(shapes)
       let sum = shapes.reduce(0) { $0 + $1.area }
@@ -167,7 +177,9 @@ struct VectorTilesTests {
       let x = 0.0001 * Double(k % 20) * 2
       let y = 0.0001 * Double(k / 20) * 2
       let side = 0.00005 + 0.0000001 * Double(k)
-      wkts.append("POLYGON ((\(x) \(y), \(x + side) \(y), \(x + side) \(y + side), \(x) \(y + side), \(x) \(y)))")
+      wkts.append(
+        "POLYGON ((\(x) \(y), \(x + side) \(y), \(x + side) \(y + side), \(x) \(y + side), \(x) \(y)))"
+      )
     }
     let cells = try layer(wkts, values: Array(repeating: 5, count: 400))
     var options = VectorTileOptions()
@@ -183,7 +195,13 @@ struct VectorTilesTests {
       #expect(features.count <= 50)
     }
     // Every tile's total of n equals the number of squares touching it times 5.
-    let (plain, _) = try run([cells], { var o = options; o.limits = TileLimits(); return o }())
+    let (plain, _) = try run(
+      [cells],
+      {
+        var o = options
+        o.limits = TileLimits()
+        return o
+      }())
     for ((address, limited), (_, full)) in zip(sink.tiles, plain.tiles) {
       let total = { (bytes: [UInt8]) in
         TileDecoding.decode(bytes)[0].features.reduce(0) { $0 + Int($1.properties["n"] ?? "0")! }
