@@ -1,11 +1,20 @@
+import Dispatch
 import GDALKit
 import GEOSKit
 import GeoCore
 import PROJKit
+import Synchronization
 
 /// `territory convert IN out.geojson`: one layer of any format and CRS to RFC 7946
 /// GeoJSON with `GeoJSONWriter`, streaming, every feature and attribute kept.
+///
+/// Features go in batches: read (GDAL), coordinates projected in one PROJ call per
+/// batch, then checked and written as text on every core, and appended in order.
+/// Memory holds one batch, whatever the layer's size.
 public enum GeoJSONExport {
+  /// Features per batch.
+  static let batchSize = 4096
+
   /// Exports `layer` (the only layer when `nil`) of `input` to `output`.
   /// - Parameters:
   ///   - sourceCRS: a CRS to assume for the input instead of the file's.
@@ -38,31 +47,55 @@ public enum GeoJSONExport {
     entry.crs = wgs84
     entry.geometryType = layer.geometryType
     do {
-      try layer.forEachFeature { feature in
-        entry.read += 1
-        var geometry = feature.geometry
-        if var shape = geometry {
-          if let transformer {
-            shape = try transformer.transform(shape)
+      let reader = layer.makeReader()
+      var pending: PendingBatch?
+      var batch: [Feature] = []
+      batch.reserveCapacity(batchSize)
+      while true {
+        batch.removeAll(keepingCapacity: true)
+        while batch.count < batchSize, let feature = try reader.next() { batch.append(feature) }
+        if batch.isEmpty { break }
+        entry.read += batch.count
+        var shapes: [GeoShape?] = []
+        shapes.reserveCapacity(batch.count)
+        for index in batch.indices {
+          guard var geometry = batch[index].geometry else {
+            entry.nullGeometries += 1
+            shapes.append(nil)
+            continue
           }
-          if !shape.isValid {
+          if makeValid, !geometry.isValid {
             entry.invalid += 1
-            if entry.firstInvalidIDs.count < 5 { entry.firstInvalidIDs.append(feature.id) }
-            if makeValid {
-              shape = try shape.makeValid()
-              if layer.geometryType.isPolygonal { shape = try shape.polygonalPart() }
-              entry.repaired += 1
-            }
+            if entry.firstInvalidIDs.count < 5 { entry.firstInvalidIDs.append(batch[index].id) }
+            geometry = try geometry.makeValid()
+            if layer.geometryType.isPolygonal { geometry = try geometry.polygonalPart() }
+            batch[index].geometry = geometry
+            entry.repaired += 1
           }
-          geometry = shape
-        } else {
-          entry.nullGeometries += 1
+          shapes.append(GeoShape(geometry))
         }
-        try writer.write(
-          properties: Array(zip(names, feature.attributes)).map { ($0.0, $0.1) }, geometry: geometry
-        )
-        entry.written += 1
+        if let transformer { shapes = try project(shapes, transformer) }
+        // The rare geometry that crosses the antimeridian is cut with GEOS.
+        for index in shapes.indices where shapes[index]?.crossesAntimeridian == true {
+          var geometry = batch[index].geometry!
+          if let transformer { geometry = try transformer.transform(geometry) }
+          shapes[index] = GeoShape(try Antimeridian.cut(geometry))
+        }
+        // Encode this batch in the background while the next one is read.
+        try drain(&pending, writer, &entry)
+        let job = PendingBatch(ids: batch.map(\.id))
+        let work = Encoding(batch: batch, shapes: shapes)
+        let options = (names, decimals, boundingBoxes, !makeValid)
+        job.group.enter()
+        DispatchQueue.global().async {
+          job.results = encode(
+            work.batch, work.shapes, names: options.0, decimals: options.1, boxes: options.2,
+            checkValidity: options.3)
+          job.group.leave()
+        }
+        pending = job
       }
+      try drain(&pending, writer, &entry)
       try writer.commit()
     } catch {
       writer.discard()
@@ -71,5 +104,98 @@ public enum GeoJSONExport {
     var report = ConversionReport(path: output, format: .geoJSON)
     report.layers = [entry]
     return report
+  }
+
+  /// Every coordinate of the batch through one bulk PROJ call.
+  private static func project(_ shapes: [GeoShape?], _ transformer: Transformer) throws
+    -> [GeoShape?]
+  {
+    var xs: [Double] = []
+    var ys: [Double] = []
+    for shape in shapes {
+      shape?.forEach {
+        xs.append($0.x)
+        ys.append($0.y)
+      }
+    }
+    try transformer.transform(xs: &xs, ys: &ys)
+    var position = 0
+    return shapes.map { shape in
+      shape?.map { _ in
+        defer { position += 1 }
+        return SIMD2(xs[position], ys[position])
+      }
+    }
+  }
+
+  /// A batch being encoded on other threads.
+  private final class PendingBatch: @unchecked Sendable {
+    // `results` is written by the encoding job before `group.leave()` and read
+    // after `group.wait()`.
+    let group = DispatchGroup()
+    let ids: [Int64]
+    var results: [Encoded] = []
+    init(ids: [Int64]) { self.ids = ids }
+  }
+
+  /// A batch handed to the encoding job; only that job touches it afterwards.
+  private struct Encoding: @unchecked Sendable {
+    let batch: [Feature]
+    let shapes: [GeoShape?]
+  }
+
+  /// Waits for the batch being encoded, if any, and writes it.
+  private static func drain(
+    _ pending: inout PendingBatch?, _ writer: GeoJSONWriter, _ entry: inout ConversionReport.Layer
+  ) throws {
+    guard let job = pending else { return }
+    pending = nil
+    job.group.wait()
+    for (index, item) in job.results.enumerated() {
+      if item.invalid {
+        entry.invalid += 1
+        if entry.firstInvalidIDs.count < 5 { entry.firstInvalidIDs.append(job.ids[index]) }
+      }
+      try writer.write(encoded: item.bytes, box: item.box)
+      entry.written += 1
+    }
+  }
+
+  private struct Encoded: Sendable {
+    var bytes: [UInt8] = []
+    var box: Envelope?
+    var invalid = false
+  }
+
+  /// The features' JSON on every core; validity (GEOS) checked on the way.
+  private static func encode(
+    _ batch: [Feature], _ shapes: [GeoShape?], names: [String], decimals: Int, boxes: Bool,
+    checkValidity: Bool
+  ) -> [Encoded] {
+    struct Shared: @unchecked Sendable {
+      // Each feature and shape is read by exactly one thread.
+      let batch: [Feature]
+      let shapes: [GeoShape?]
+    }
+    let shared = Shared(batch: batch, shapes: shapes)
+    let chunks = 8
+    let results = Mutex([[Encoded]](repeating: [], count: chunks))
+    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+      let range =
+        (shared.batch.count * chunk / chunks)..<(shared.batch.count * (chunk + 1) / chunks)
+      var local: [Encoded] = []
+      local.reserveCapacity(range.count)
+      for index in range {
+        let feature = shared.batch[index]
+        let properties = zip(names, feature.attributes).map { (name: $0.0, value: $0.1) }
+        let (bytes, box) = GeoJSONWriter.encode(
+          properties: properties, shape: shared.shapes[index], decimals: decimals,
+          boundingBox: boxes)
+        let invalid = checkValidity && feature.geometry.map { !$0.isValid } == true
+        local.append(Encoded(bytes: bytes, box: box, invalid: invalid))
+      }
+      results.withLock { $0[chunk] = local }
+    }
+    return results.withLock { $0.flatMap { $0 } }
   }
 }

@@ -1,48 +1,128 @@
 import GEOSKit
 import GeoCore
 
-/// GeoJSON geometry text with RFC 7946 ring orientation.
-enum GeoJSONGeometry {
-  static func text(_ geometry: Geometry, decimals: Int) -> String {
-    func position(_ p: SIMD2<Double>) -> String {
-      "[" + JSONText.number(p.x, decimals: decimals) + ","
-        + JSONText.number(p.y, decimals: decimals) + "]"
-    }
-    func line(_ points: [SIMD2<Double>]) -> String {
-      "[" + points.map(position).joined(separator: ",") + "]"
-    }
-    func polygon(_ rings: [[SIMD2<Double>]]) -> String {
-      // Exterior counter-clockwise, holes clockwise (RFC 7946 section 3.1.6).
-      let oriented = rings.enumerated().map { index, ring -> [SIMD2<Double>] in
-        let area = RingArea.signed(ring)
-        return (index == 0) == (area < 0) ? ring.reversed() : ring
-      }
-      return "[" + oriented.map(line).joined(separator: ",") + "]"
-    }
-    func coordinates(_ part: Geometry) -> [SIMD2<Double>] {
-      var points: [SIMD2<Double>] = []
-      part.forEachCoordinate { x, y in points.append(SIMD2(x, y)) }
-      return points
-    }
+/// A geometry as plain coordinates, keeping its GeoJSON type: what the GeoJSON
+/// export transforms in bulk and writes as text, without GEOS in between.
+enum GeoShape {
+  case point(SIMD2<Double>)
+  case lineString([SIMD2<Double>])
+  case polygon([[SIMD2<Double>]])
+  case multiPoint([SIMD2<Double>])
+  case multiLineString([[SIMD2<Double>]])
+  case multiPolygon([[[SIMD2<Double>]]])
+  case collection([GeoShape])
+
+  /// The coordinates of a GEOS geometry; `nil` when it is empty.
+  init?(_ geometry: Geometry) {
+    guard !geometry.isEmpty else { return nil }
     switch geometry.type {
-    case .point:
-      return "{\"type\":\"Point\",\"coordinates\":" + position(coordinates(geometry)[0]) + "}"
-    case .lineString:
-      return "{\"type\":\"LineString\",\"coordinates\":" + line(coordinates(geometry)) + "}"
-    case .polygon:
-      return "{\"type\":\"Polygon\",\"coordinates\":" + polygon(geometry.polygonRings()[0]) + "}"
-    case .multiPoint:
-      return "{\"type\":\"MultiPoint\",\"coordinates\":" + line(coordinates(geometry)) + "}"
-    case .multiLineString:
-      return "{\"type\":\"MultiLineString\",\"coordinates\":["
-        + geometry.parts.map { line(coordinates($0)) }.joined(separator: ",") + "]}"
-    case .multiPolygon:
-      return "{\"type\":\"MultiPolygon\",\"coordinates\":["
-        + geometry.polygonRings().map(polygon).joined(separator: ",") + "]}"
-    default:
-      return "{\"type\":\"GeometryCollection\",\"geometries\":["
-        + geometry.parts.map { text($0, decimals: decimals) }.joined(separator: ",") + "]}"
+    case .point: self = .point(geometry.pointList()[0])
+    case .lineString: self = .lineString(geometry.lineStrings()[0])
+    case .polygon: self = .polygon(geometry.polygonRings()[0])
+    case .multiPoint: self = .multiPoint(geometry.pointList())
+    case .multiLineString: self = .multiLineString(geometry.lineStrings())
+    case .multiPolygon: self = .multiPolygon(geometry.polygonRings())
+    default: self = .collection(geometry.parts.compactMap(GeoShape.init))
     }
+  }
+
+  /// Every coordinate through `body`, in order.
+  func map(_ body: (SIMD2<Double>) -> SIMD2<Double>) -> GeoShape {
+    switch self {
+    case .point(let p): return .point(body(p))
+    case .lineString(let line): return .lineString(line.map(body))
+    case .polygon(let rings): return .polygon(rings.map { $0.map(body) })
+    case .multiPoint(let points): return .multiPoint(points.map(body))
+    case .multiLineString(let lines): return .multiLineString(lines.map { $0.map(body) })
+    case .multiPolygon(let polygons): return .multiPolygon(polygons.map { $0.map { $0.map(body) } })
+    case .collection(let parts): return .collection(parts.map { $0.map(body) })
+    }
+  }
+
+  /// Calls `body` with each coordinate, in the order `map` visits them.
+  func forEach(_ body: (SIMD2<Double>) -> Void) {
+    _ = map { point in
+      body(point)
+      return point
+    }
+  }
+
+  /// Whether a line or ring jumps more than 180° of longitude between two points.
+  var crossesAntimeridian: Bool {
+    func jumps(_ points: [SIMD2<Double>]) -> Bool {
+      zip(points, points.dropFirst()).contains { abs($0.x - $1.x) > 180 }
+    }
+    switch self {
+    case .point, .multiPoint: return false
+    case .lineString(let line): return jumps(line)
+    case .polygon(let rings): return rings.contains(where: jumps)
+    case .multiLineString(let lines): return lines.contains(where: jumps)
+    case .multiPolygon(let polygons): return polygons.contains { $0.contains(where: jumps) }
+    case .collection(let parts): return parts.contains { $0.crossesAntimeridian }
+    }
+  }
+
+  /// The box of every coordinate.
+  var envelope: Envelope {
+    var box = Envelope.empty
+    forEach { box.expand(x: $0.x, y: $0.y) }
+    return box
+  }
+}
+
+/// GeoJSON geometry text with RFC 7946 ring orientation, written as bytes.
+enum GeoJSONGeometry {
+  /// Appends the geometry object of `shape` to `out`.
+  static func append(_ shape: GeoShape, decimals: Int, to out: inout [UInt8]) {
+    func position(_ p: SIMD2<Double>) {
+      out.append(UInt8(ascii: "["))
+      JSONText.appendNumber(p.x, decimals: decimals, to: &out)
+      out.append(UInt8(ascii: ","))
+      JSONText.appendNumber(p.y, decimals: decimals, to: &out)
+      out.append(UInt8(ascii: "]"))
+    }
+    func list<T>(_ items: [T], _ body: (T) -> Void) {
+      out.append(UInt8(ascii: "["))
+      for (index, item) in items.enumerated() {
+        if index > 0 { out.append(UInt8(ascii: ",")) }
+        body(item)
+      }
+      out.append(UInt8(ascii: "]"))
+    }
+    func line(_ points: [SIMD2<Double>]) { list(points, position) }
+    func polygon(_ rings: [[SIMD2<Double>]]) {
+      // Exterior counter-clockwise, holes clockwise (RFC 7946 section 3.1.6).
+      list(Array(rings.enumerated())) { index, ring in
+        line((index == 0) == (RingArea.signed(ring) < 0) ? ring.reversed() : ring)
+      }
+    }
+    func head(_ type: String, _ member: String = "coordinates") {
+      out.append(contentsOf: "{\"type\":\"\(type)\",\"\(member)\":".utf8)
+    }
+    switch shape {
+    case .point(let p):
+      head("Point")
+      position(p)
+    case .lineString(let points):
+      head("LineString")
+      line(points)
+    case .polygon(let rings):
+      head("Polygon")
+      polygon(rings)
+    case .multiPoint(let points):
+      head("MultiPoint")
+      line(points)
+    case .multiLineString(let lines):
+      head("MultiLineString")
+      list(lines, line)
+    case .multiPolygon(let polygons):
+      head("MultiPolygon")
+      list(polygons, polygon)
+    case .collection(let parts):
+      head("GeometryCollection", "geometries")
+      list(parts) { append($0, decimals: decimals, to: &out) }
+    }
+    out.append(UInt8(ascii: "}"))
   }
 }
 
@@ -57,7 +137,9 @@ enum JSONText {
       case "\n": out += "\\n"
       case "\r": out += "\\r"
       case "\t": out += "\\t"
-      case let c where c.value < 0x20: out += String(format: "\\u%04x", c.value)
+      case let c where c.value < 0x20:
+        let hex = String(c.value, radix: 16)
+        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
       default: out.unicodeScalars.append(scalar)
       }
     }
@@ -66,13 +148,54 @@ enum JSONText {
 
   /// A fixed number of decimals, trailing zeros trimmed (`-34.864063`, `12`).
   static func number(_ value: Double, decimals: Int) -> String {
-    guard value.isFinite else { return "null" }
-    var text = String(format: "%.\(decimals)f", value)
-    if text.contains(".") {
-      while text.hasSuffix("0") { text.removeLast() }
-      if text.hasSuffix(".") { text.removeLast() }
+    var bytes: [UInt8] = []
+    appendNumber(value, decimals: decimals, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  private static let powers: [Double] = (0...15).map { pow10($0) }
+
+  private static func pow10(_ n: Int) -> Double { (0..<n).reduce(1.0) { value, _ in value * 10 } }
+
+  /// Appends `value` rounded to `decimals` places, trailing zeros trimmed, `null`
+  /// when not finite. Written digit by digit from an integer: formatting numbers
+  /// through `String(format:)` took half the time of a GeoJSON export.
+  static func appendNumber(_ value: Double, decimals: Int, to out: inout [UInt8]) {
+    guard value.isFinite else {
+      out.append(contentsOf: "null".utf8)
+      return
     }
-    return text == "-0" ? "0" : text
+    let scale = powers[min(max(decimals, 0), 15)]
+    let scaled = (abs(value) * scale).rounded(.toNearestOrAwayFromZero)
+    guard scaled < 9e15 else {
+      out.append(contentsOf: String(value).utf8)
+      return
+    }
+    var units = UInt64(scaled)
+    if units == 0 {
+      out.append(UInt8(ascii: "0"))
+      return
+    }
+    if value < 0 { out.append(UInt8(ascii: "-")) }
+    var digits = decimals
+    while digits > 0 && units % 10 == 0 {
+      units /= 10
+      digits -= 1
+    }
+    var text = [UInt8](repeating: 0, count: 24)
+    var position = 24
+    var written = 0
+    repeat {
+      if written == digits && digits > 0 {
+        position -= 1
+        text[position] = UInt8(ascii: ".")
+      }
+      position -= 1
+      text[position] = UInt8(ascii: "0") + UInt8(units % 10)
+      units /= 10
+      written += 1
+    } while units > 0 || written <= digits
+    out.append(contentsOf: text[position...])
   }
 
   /// A property value with its JSON type: integers stay integers, null stays null.

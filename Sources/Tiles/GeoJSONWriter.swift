@@ -51,27 +51,64 @@ public final class GeoJSONWriter {
   /// - Throws: `GEOSError` when the geometry cannot be cut at the antimeridian,
   ///   `OutputError` when writing fails.
   public func write(properties: [(name: String, value: FieldValue)], geometry: Geometry?) throws {
-    var text = sequence || count == 0 ? "" : ",\n"
-    text += "{\"type\":\"Feature\",\"properties\":{"
-    text += properties.map { "\(JSONText.string($0.name)):\(JSONText.value($0.value))" }.joined(
-      separator: ",")
-    text += "},\"geometry\":"
-    if let geometry, !geometry.isEmpty {
-      let cut = try Antimeridian.cut(geometry)
-      if writeBoundingBoxes, let box = cut.envelope {
-        extent = extent.map { $0.union(box) } ?? box
-        text += GeoJSONGeometry.text(cut, decimals: decimals) + ",\"bbox\":" + bbox(box)
-      } else {
-        text += GeoJSONGeometry.text(cut, decimals: decimals)
+    var shape = geometry.flatMap(GeoShape.init)
+    if let geometry, shape?.crossesAntimeridian == true {
+      shape = GeoShape(try Antimeridian.cut(geometry))
+    }
+    let (bytes, box) = GeoJSONWriter.encode(
+      properties: properties, shape: shape, decimals: decimals, boundingBox: writeBoundingBoxes)
+    try write(encoded: bytes, box: box)
+  }
+
+  /// One feature's JSON object (no separator), and the box of its geometry when
+  /// `boundingBox` asks for a `bbox` member. Pure: encoders run on several threads.
+  static func encode(
+    properties: [(name: String, value: FieldValue)], shape: GeoShape?, decimals: Int,
+    boundingBox: Bool
+  ) -> ([UInt8], Envelope?) {
+    var out: [UInt8] = []
+    out.reserveCapacity(256)
+    out.append(contentsOf: "{\"type\":\"Feature\",\"properties\":{".utf8)
+    for (index, property) in properties.enumerated() {
+      if index > 0 { out.append(UInt8(ascii: ",")) }
+      out.append(contentsOf: JSONText.string(property.name).utf8)
+      out.append(UInt8(ascii: ":"))
+      out.append(contentsOf: JSONText.value(property.value).utf8)
+    }
+    out.append(contentsOf: "},\"geometry\":".utf8)
+    var box: Envelope?
+    if let shape {
+      GeoJSONGeometry.append(shape, decimals: decimals, to: &out)
+      if boundingBox {
+        let extent = shape.envelope
+        box = extent
+        out.append(contentsOf: ",\"bbox\":".utf8)
+        appendBox(extent, decimals: decimals, to: &out)
       }
     } else {
-      text += "null"
+      out.append(contentsOf: "null".utf8)
     }
-    text += "}"
-    if sequence { text += "\n" }
-    append(text)
+    out.append(UInt8(ascii: "}"))
+    return (out, box)
+  }
+
+  /// Appends a feature made by `encode`, with the separator the output needs.
+  func write(encoded bytes: [UInt8], box: Envelope?) throws {
+    if !sequence && count > 0 { buffer.append(contentsOf: ",\n".utf8) }
+    buffer.append(contentsOf: bytes)
+    if sequence { buffer.append(UInt8(ascii: "\n")) }
+    if let box { extent = extent.map { $0.union(box) } ?? box }
     count += 1
     if buffer.count > 1 << 20 { try flush() }
+  }
+
+  private static func appendBox(_ box: Envelope, decimals: Int, to out: inout [UInt8]) {
+    out.append(UInt8(ascii: "["))
+    for (index, value) in [box.minX, box.minY, box.maxX, box.maxY].enumerated() {
+      if index > 0 { out.append(UInt8(ascii: ",")) }
+      JSONText.appendNumber(value, decimals: decimals, to: &out)
+    }
+    out.append(UInt8(ascii: "]"))
   }
 
   /// Closes the collection and moves the file into place.
@@ -92,9 +129,9 @@ public final class GeoJSONWriter {
   }
 
   private func bbox(_ box: Envelope) -> String {
-    "["
-      + [box.minX, box.minY, box.maxX, box.maxY].map { JSONText.number($0, decimals: decimals) }
-      .joined(separator: ",") + "]"
+    var bytes: [UInt8] = []
+    GeoJSONWriter.appendBox(box, decimals: decimals, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
   }
 
   private func append(_ text: String) { buffer.append(contentsOf: text.utf8) }

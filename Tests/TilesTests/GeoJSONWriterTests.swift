@@ -117,4 +117,17 @@ struct GeoJSONWriterTests {
     #expect(lines[0].contains("[-34.855,-8.009]"))
     #expect(lines[1].contains("\"geometry\":null"))
   }
+
+  @Test("numbers are written with fixed decimals, trailing zeros trimmed, no -0")
+  func numbers() {
+    let cases: [(Double, Int, String)] = [
+      (12.5, 7, "12.5"), (12, 7, "12"), (0.05, 7, "0.05"), (-34.86087954, 7, "-34.8608795"),
+      (-0.00000001, 7, "0"), (180, 7, "180"), (-8.04446761, 7, "-8.0444676"),
+      (0.123456789, 3, "0.123"),
+      (1e-7, 7, "0.0000001"), (-1.99999999, 7, "-2"), (1234567.5, 0, "1234568"), (.nan, 7, "null"),
+    ]
+    for (value, decimals, text) in cases {
+      #expect(JSONText.number(value, decimals: decimals) == text, "\(value)")
+    }
+  }
 }
