@@ -113,7 +113,7 @@ public enum GeoJSONExport {
     var xs: [Double] = []
     var ys: [Double] = []
     for shape in shapes {
-      shape?.forEach {
+      shape?.visitCoordinates {
         xs.append($0.x)
         ys.append($0.y)
       }

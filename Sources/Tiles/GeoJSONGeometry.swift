@@ -40,7 +40,7 @@ enum GeoShape {
   }
 
   /// Calls `body` with each coordinate, in the order `map` visits them.
-  func forEach(_ body: (SIMD2<Double>) -> Void) {
+  func visitCoordinates(_ body: (SIMD2<Double>) -> Void) {
     _ = map { point in
       body(point)
       return point
@@ -65,7 +65,7 @@ enum GeoShape {
   /// The box of every coordinate.
   var envelope: Envelope {
     var box = Envelope.empty
-    forEach { box.expand(x: $0.x, y: $0.y) }
+    visitCoordinates { box.expand(x: $0.x, y: $0.y) }
     return box
   }
 }
