@@ -107,25 +107,30 @@ extension RasterDataset {
 
 /// PNG encoding of RGBA pixels through GDAL's PNG driver, in memory.
 public enum PNGEncoder {
-  /// The PNG file of `rgba` (4 bytes per pixel, rows from the top).
+  /// The PNG file of `pixels`, interleaved with `bands` bytes per pixel (1 grey,
+  /// 2 grey and alpha, 3 RGB, 4 RGBA), rows from the top.
   /// - Throws: `GDALError.writeFailed` with GDAL's message.
-  public static func encode(rgba: [UInt8], width: Int, height: Int, compression: Int = 6)
-    throws(GDALError) -> [UInt8]
-  {
+  public static func encode(
+    pixels: [UInt8], bands: Int, width: Int, height: Int, compression: Int = 6
+  ) throws(GDALError) -> [UInt8] {
     _ = gdalRegistration
-    precondition(rgba.count == width * height * 4, "4 bytes per pixel")
+    precondition(
+      (1...4).contains(bands) && pixels.count == width * height * bands, "bands per pixel")
     let name = "/vsimem/territory-\(UUID().uuidString).png"
     let (bytes, messages) = withGDALMessages { () -> [UInt8]? in
       guard let memory = GDALGetDriverByName("MEM"), let png = GDALGetDriverByName("PNG"),
-        let source = GDALCreate(memory, "", Int32(width), Int32(height), 4, GDT_Byte, nil)
+        let source = GDALCreate(
+          memory, "", Int32(width), Int32(height), Int32(bands), GDT_Byte, nil)
       else { return nil }
       defer { GDALClose(source) }
-      var pixels = rgba
+      if bands == 2 || bands == 4 {
+        GDALSetRasterColorInterpretation(GDALGetRasterBand(source, Int32(bands)), GCI_AlphaBand)
+      }
+      var pixels = pixels
       let status = pixels.withUnsafeMutableBytes { buffer in
         GDALDatasetRasterIO(
           source, GF_Write, 0, 0, Int32(width), Int32(height), buffer.baseAddress, Int32(width),
-          Int32(height),
-          GDT_Byte, 4, nil, 4, Int32(width * 4), 1)
+          Int32(height), GDT_Byte, Int32(bands), nil, Int32(bands), Int32(width * bands), 1)
       }
       guard status == CE_None else { return nil }
       let options = StringList(["ZLEVEL=\(compression)"])

@@ -1,6 +1,8 @@
+import Dispatch
 import Foundation
 import GeoCore
 import SQLiteKit
+import Synchronization
 
 /// Where finished tiles go: a PMTiles archive, an MBTiles file or an XYZ folder,
 /// each staged beside its final place and moved there only when complete.
@@ -9,10 +11,19 @@ protocol TileSink: AnyObject {
   var compressesTiles: Bool { get }
   /// Stores one tile; archives that need it receive tiles in PMTiles id order.
   func write(_ address: TileAddress, _ bytes: [UInt8]) throws
+  /// Stores the tiles of one zoom, in PMTiles id order.
+  func write(batch: [(TileAddress, [UInt8])]) throws
   /// Writes the metadata and moves the output into place.
   func finish(_ metadata: TileSetMetadata) throws
   /// Removes everything written so far.
   func discard()
+}
+
+extension TileSink {
+  /// One tile after the other.
+  func write(batch: [(TileAddress, [UInt8])]) throws {
+    for (address, bytes) in batch { try write(address, bytes) }
+  }
 }
 
 /// The kind of tileset an output path asks for.
@@ -107,14 +118,42 @@ final class FolderSink: TileSink {
   }
 
   func write(_ address: TileAddress, _ bytes: [UInt8]) throws {
-    let column = folder.staging.appendingPathComponent("\(address.z)/\(address.x)")
-    if madeColumns.insert(SIMD2(address.z, address.x)).inserted {
-      try FileManager.default.createDirectory(at: column, withIntermediateDirectories: true)
+    try write(batch: [(address, bytes)])
+  }
+
+  /// Creates the zoom's column folders, then writes the files on two threads:
+  /// creating many small files is bound by the file system, which serves two
+  /// writers at once faster than one.
+  func write(batch: [(TileAddress, [UInt8])]) throws {
+    for (address, _) in batch where madeColumns.insert(SIMD2(address.z, address.x)).inserted {
+      try FileManager.default.createDirectory(
+        at: folder.staging.appendingPathComponent("\(address.z)/\(address.x)"),
+        withIntermediateDirectories: true)
     }
-    let file = column.appendingPathComponent("\(address.y).\(fileExtension)")
-    guard FileManager.default.createFile(atPath: file.path, contents: Data(bytes)) else {
-      throw OutputError.notWritable(path: file.path, reason: "cannot create the tile file")
+    let root = folder.staging.path
+    let suffix = fileExtension
+    let failure = Mutex<OutputError?>(nil)
+    DispatchQueue.concurrentPerform(iterations: 2) { half in
+      for index in stride(from: half, to: batch.count, by: 2) {
+        let (address, bytes) = batch[index]
+        let file = "\(root)/\(address.z)/\(address.x)/\(address.y).\(suffix)"
+        if let error = FolderSink.writeFile(file, bytes) { failure.withLock { $0 = $0 ?? error } }
+      }
     }
+    if let error = failure.withLock({ $0 }) { throw error }
+  }
+
+  /// Plain open/write/close: Foundation's createFile syncs every file to disk,
+  /// which made writing a folder of small tiles ten times slower.
+  private static func writeFile(_ path: String, _ bytes: [UInt8]) -> OutputError? {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard descriptor >= 0 else {
+      return OutputError.notWritable(path: path, reason: String(cString: strerror(errno)))
+    }
+    defer { close(descriptor) }
+    let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+    return written == bytes.count
+      ? nil : OutputError.notWritable(path: path, reason: String(cString: strerror(errno)))
   }
 
   func finish(_ metadata: TileSetMetadata) throws {

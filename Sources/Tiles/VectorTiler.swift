@@ -95,6 +95,7 @@ struct VectorTiler {
       var report = ZoomReport(zoom: zoom)
       report.tooSmall = vanished
       let built = results.withLock { $0 }
+      var batch: [(TileAddress, [UInt8])] = []
       for (address, result) in zip(addresses, built) {
         guard let result else { continue }
         report.tooSmall += result.tooSmall
@@ -104,12 +105,13 @@ struct VectorTiler {
         report.carried += result.carried
         report.uncarried += result.uncarried
         guard let bytes = result.bytes else { continue }
-        try sink.write(address, bytes)
+        batch.append((address, bytes))
         report.tiles += 1
         report.features += result.features
         report.bytes += bytes.count
         report.largestTile = max(report.largestTile, bytes.count)
       }
+      try sink.write(batch: batch)
       progress(report)
       reports.append(report)
     }
