@@ -79,7 +79,8 @@ let package = Package(
     .testTarget(name: "TerritoryKitTests", dependencies: ["TerritoryKit"]),
     .testTarget(
       name: "TilesTests",
-      dependencies: ["Tiles", "GEOSKit", "GeoCore", "GDALKit", "SQLiteKit", "TestFixtures"]),
+      dependencies: ["Tiles", "GEOSKit", "GeoCore", "GDALKit", "SQLiteKit", "TestFixtures"],
+      exclude: ["Golden"]),
     .testTarget(
       name: "CartographyTests", dependencies: ["Cartography", "GeoCore", "TestFixtures"]),
     .testTarget(

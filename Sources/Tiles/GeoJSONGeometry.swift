@@ -62,6 +62,36 @@ enum GeoShape {
     }
   }
 
+  /// The box as RFC 7946 section 5.2 wants it: for a geometry cut at the
+  /// antimeridian (one part ends at 180°, another at -180°, none touches both),
+  /// the box runs east across it, written with west > east; here its east edge
+  /// is kept beyond 180 (`GeoJSONWriter` writes it minus 360).
+  var boundingBox: Envelope {
+    var parts: [[SIMD2<Double>]] = []
+    func collect(_ shape: GeoShape) {
+      switch shape {
+      case .point(let p): parts.append([p])
+      case .multiPoint(let points): parts += points.map { [$0] }
+      case .lineString(let line): parts.append(line)
+      case .multiLineString(let lines): parts += lines
+      case .polygon(let rings): parts += rings
+      case .multiPolygon(let polygons): parts += polygons.flatMap { $0 }
+      case .collection(let shapes): shapes.forEach(collect)
+      }
+    }
+    collect(self)
+    let east = parts.map { $0.contains { $0.x == 180 } }
+    let west = parts.map { $0.contains { $0.x == -180 } }
+    let split =
+      east.contains(true) && west.contains(true) && !zip(east, west).contains { $0 && $1 }
+    guard split else { return envelope }
+    var box = Envelope.empty
+    for part in parts {
+      for p in part { box.expand(x: p.x < 0 ? p.x + 360 : p.x, y: p.y) }
+    }
+    return box
+  }
+
   /// The box of every coordinate.
   var envelope: Envelope {
     var box = Envelope.empty

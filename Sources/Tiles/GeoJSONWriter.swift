@@ -80,7 +80,7 @@ public final class GeoJSONWriter {
     if let shape {
       GeoJSONGeometry.append(shape, decimals: decimals, to: &out)
       if boundingBox {
-        let extent = shape.envelope
+        let extent = shape.boundingBox
         box = extent
         out.append(contentsOf: ",\"bbox\":".utf8)
         appendBox(extent, decimals: decimals, to: &out)
@@ -104,7 +104,9 @@ public final class GeoJSONWriter {
 
   private static func appendBox(_ box: Envelope, decimals: Int, to out: inout [UInt8]) {
     out.append(UInt8(ascii: "["))
-    for (index, value) in [box.minX, box.minY, box.maxX, box.maxY].enumerated() {
+    // An east edge beyond 180 is a box across the antimeridian: west > east.
+    let east = box.maxX > 180 ? box.maxX - 360 : box.maxX
+    for (index, value) in [box.minX, box.minY, east, box.maxY].enumerated() {
       if index > 0 { out.append(UInt8(ascii: ",")) }
       JSONText.appendNumber(value, decimals: decimals, to: &out)
     }

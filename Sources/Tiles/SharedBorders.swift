@@ -72,8 +72,9 @@ struct SharedBorders: Sendable {
   /// shrink below three points are left out, and polygons whose exterior does.
   func simplified(scale: Double, tolerance: Double) -> [TileGeometry?] {
     let simple = ArcSimplifier(arcs: arcs, scale: scale).simplify(tolerance: tolerance)
-    return uses.map { polygons in
-      guard let polygons else { return nil }
+    let uses = self.uses
+    return parallelMap(Array(uses.indices)) { index -> TileGeometry? in
+      guard let polygons = uses[index] else { return nil }
       var result: [[[SIMD2<Double>]]] = []
       for rings in polygons {
         var kept: [[SIMD2<Double>]] = []

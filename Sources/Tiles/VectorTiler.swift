@@ -59,7 +59,7 @@ public struct VectorTileOptions: Sendable {
 /// once for both sides), assign features to tiles, then cut, clean, limit and
 /// encode the tiles of the zoom in parallel, and hand them to the sink in tile-id
 /// order.
-struct VectorTiler {
+struct VectorTiler: Sendable {
   let layers: [TileLayer]
   let options: VectorTileOptions
   /// Per layer, the indices of the fields summed onto kept features.
@@ -68,54 +68,78 @@ struct VectorTiler {
   func run(into sink: any TileSink, progress: (ZoomReport) -> Void) throws -> [ZoomReport] {
     let borders = layers.map { SharedBorders(features: $0.features) }
     var reports: [ZoomReport] = []
-    for zoom in options.minZoom...options.maxZoom {
-      // Tolerance in tile units: a pixel of a 256-pixel tile, one unit at the top zoom.
-      let tolerance =
-        zoom == options.maxZoom
-        ? min(1, options.simplification) : options.simplification * Double(options.extent) / 256
-      let scale = Double(options.extent) * Double(1 << zoom)
-      let shapes = zip(layers, borders).map { layer, shared in
-        simplified(layer, shared, scale: scale, tolerance: tolerance)
-      }
-      let (buckets, vanished) = assign(shapes, zoom: zoom)
-      let addresses = buckets.keys.sorted()
-      let results = Mutex([TileResult?](repeating: nil, count: addresses.count))
+    let compress = sink.compressesTiles
+    // Two zooms at a time: the low zooms are one tile each, and a single tile is
+    // built on one core; a pair keeps both cores busy. Written in order.
+    let zooms = Array(options.minZoom...options.maxZoom)
+    for start in stride(from: 0, to: zooms.count, by: 2) {
+      let pair = Array(zooms[start..<min(zooms.count, start + 2)])
+      let done = Mutex([(ZoomReport, [(TileAddress, [UInt8])])?](repeating: nil, count: pair.count))
       let failure = Mutex<(any Error)?>(nil)
-      let sinkCompresses = sink.compressesTiles
-      DispatchQueue.concurrentPerform(iterations: addresses.count) { index in
-        let address = addresses[index]
+      DispatchQueue.concurrentPerform(iterations: pair.count) { index in
         do {
-          let result = try build(address, buckets[address]!, shapes, compress: sinkCompresses)
-          results.withLock { $0[index] = result }
+          let result = try tiles(zoom: pair[index], borders: borders, compress: compress)
+          done.withLock { $0[index] = result }
         } catch {
           failure.withLock { $0 = $0 ?? error }
         }
       }
       if let error = failure.withLock({ $0 }) { throw error }
-      var report = ZoomReport(zoom: zoom)
-      report.tooSmall = vanished
-      let built = results.withLock { $0 }
-      var batch: [(TileAddress, [UInt8])] = []
-      for (address, result) in zip(addresses, built) {
-        guard let result else { continue }
-        report.tooSmall += result.tooSmall
-        report.droppedForLimits += result.droppedForLimits
-        report.tilesOverLimit += result.droppedForLimits > 0 ? 1 : 0
-        report.repaired += result.repaired
-        report.carried += result.carried
-        report.uncarried += result.uncarried
-        guard let bytes = result.bytes else { continue }
-        batch.append((address, bytes))
-        report.tiles += 1
-        report.features += result.features
-        report.bytes += bytes.count
-        report.largestTile = max(report.largestTile, bytes.count)
+      for result in done.withLock({ $0 }) {
+        guard let (report, batch) = result else { continue }
+        try sink.write(batch: batch)
+        progress(report)
+        reports.append(report)
       }
-      try sink.write(batch: batch)
-      progress(report)
-      reports.append(report)
     }
     return reports
+  }
+
+  /// Every tile of one zoom, in tile-id order, with the zoom's report.
+  private func tiles(zoom: Int, borders: [SharedBorders], compress: Bool) throws
+    -> (ZoomReport, [(TileAddress, [UInt8])])
+  {
+    // Tolerance in tile units: a pixel of a 256-pixel tile, one unit at the top zoom.
+    let tolerance =
+      zoom == options.maxZoom
+      ? min(1, options.simplification) : options.simplification * Double(options.extent) / 256
+    let scale = Double(options.extent) * Double(1 << zoom)
+    let shapes = zip(layers, borders).map { layer, shared in
+      simplified(layer, shared, scale: scale, tolerance: tolerance)
+    }
+    let (buckets, vanished) = assign(shapes, zoom: zoom)
+    let addresses = buckets.keys.sorted()
+    let results = Mutex([TileResult?](repeating: nil, count: addresses.count))
+    let failure = Mutex<(any Error)?>(nil)
+    DispatchQueue.concurrentPerform(iterations: addresses.count) { index in
+      let address = addresses[index]
+      do {
+        let result = try build(address, buckets[address]!, shapes, compress: compress)
+        results.withLock { $0[index] = result }
+      } catch {
+        failure.withLock { $0 = $0 ?? error }
+      }
+    }
+    if let error = failure.withLock({ $0 }) { throw error }
+    var report = ZoomReport(zoom: zoom)
+    report.tooSmall = vanished
+    var batch: [(TileAddress, [UInt8])] = []
+    for (address, result) in zip(addresses, results.withLock({ $0 })) {
+      guard let result else { continue }
+      report.tooSmall += result.tooSmall
+      report.droppedForLimits += result.droppedForLimits
+      report.tilesOverLimit += result.droppedForLimits > 0 ? 1 : 0
+      report.repaired += result.repaired
+      report.carried += result.carried
+      report.uncarried += result.uncarried
+      guard let bytes = result.bytes else { continue }
+      batch.append((address, bytes))
+      report.tiles += 1
+      report.features += result.features
+      report.bytes += bytes.count
+      report.largestTile = max(report.largestTile, bytes.count)
+    }
+    return (report, batch)
   }
 
   private struct TileResult {
@@ -134,7 +158,8 @@ struct VectorTiler {
     _ layer: TileLayer, _ shared: SharedBorders, scale: Double, tolerance: Double
   ) -> [TileGeometry] {
     let polygons = shared.simplified(scale: scale, tolerance: tolerance)
-    return layer.features.enumerated().map { index, feature in
+    return parallelMap(Array(layer.features.indices)) { index in
+      let feature = layer.features[index]
       if let polygon = polygons[index] { return polygon }
       switch feature.geometry {
       case .lines(let lines):

@@ -130,4 +130,23 @@ struct GeoJSONWriterTests {
       #expect(JSONText.number(value, decimals: decimals) == text, "\(value)")
     }
   }
+
+  @Test("golden file: winding, hole, antimeridian, JSON types, escapes, no geometry")
+  func golden() throws {
+    // Golden/hard-cases.expected.geojson was checked by hand and by
+    // Scripts/check_tiles.py geojson; any change to the writer's output shows here.
+    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+      "Golden")
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "golden-\(UUID().uuidString).geojson")
+    defer { try? FileManager.default.removeItem(at: output) }
+    _ = try GeoJSONExport.run(
+      input: folder.appendingPathComponent("hard-cases.geojson").path, output: output.path,
+      layer: nil,
+      sourceCRS: nil, makeValid: false, decimals: 7, boundingBoxes: true, policy: .refuse)
+    let written = try String(contentsOf: output, encoding: .utf8)
+    let expected = try String(
+      contentsOf: folder.appendingPathComponent("hard-cases.expected.geojson"), encoding: .utf8)
+    #expect(written == expected)
+  }
 }
