@@ -129,29 +129,51 @@ public enum VectorTileJob {
     }
   }
 
-  /// The zoom at which the median feature spans about four pixels (polygons and
-  /// lines by the side of their box; points by their mean spacing), within 0 ... 24.
+  /// The zoom that shows the layers in full detail: the higher of the zoom at
+  /// which the median feature spans four pixels and the zoom at which the median
+  /// segment between two vertices spans two tile units (so vertices stay
+  /// distinct); for points, where their mean spacing spans four pixels. Within
+  /// 0 ... 24; 14 when the layers say nothing (a single point).
   static func guessedMaxZoom(_ layers: [TileLayer]) -> Int {
     var sizes: [Double] = []
+    var segments: [Double] = []
     for layer in layers {
+      var points: [SIMD2<Double>] = []
       for feature in layer.features {
         switch feature.geometry {
-        case .points: continue
-        default: sizes.append(max(feature.bounds.width, feature.bounds.height))
+        case .points(let list):
+          points += list
+          continue
+        case .lines(let lines):
+          for line in lines { segments += zip(line, line.dropFirst()).map { length($0, $1) } }
+        case .polygons(let polygons):
+          for ring in polygons.joined() {
+            segments += zip(ring, ring.dropFirst()).map { length($0, $1) }
+          }
         }
+        sizes.append(max(feature.bounds.width, feature.bounds.height))
       }
-      let points = layer.features.filter {
-        if case .points = $0.geometry { return true } else { return false }
-      }
-      if !points.isEmpty {
-        let box = points.reduce(Envelope.empty) { $0.union($1.bounds) }
-        sizes.append(max(box.area / Double(points.count), 1e-18).squareRoot())
+      if points.count >= 2 {
+        let box = points.reduce(Envelope.empty) {
+          $0.union(Envelope(minX: $1.x, minY: $1.y, maxX: $1.x, maxY: $1.y))
+        }
+        if box.area > 0 { sizes.append((box.area / Double(points.count)).squareRoot()) }
       }
     }
-    let positive = sizes.filter { $0 > 0 }.sorted()
-    guard !positive.isEmpty else { return 14 }
-    let median = positive[positive.count / 2]
-    return min(24, max(0, Int(log2(4 / (256 * median)).rounded(.up))))
+    func zoom(_ values: [Double], spanning units: Double) -> Int? {
+      let positive = values.filter { $0 > 0 }.sorted()
+      guard !positive.isEmpty else { return nil }
+      return Int(log2(units / (4096 * positive[positive.count / 2])).rounded(.up))
+    }
+    let bySize = zoom(sizes, spanning: 4 * 16)
+    let bySegment = zoom(segments, spanning: 2)
+    guard bySize != nil || bySegment != nil else { return 14 }
+    return min(24, max(0, max(bySize ?? 0, bySegment ?? 0)))
+  }
+
+  private static func length(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> Double {
+    let d = b - a
+    return (d * d).sum().squareRoot()
   }
 
   static func metadata(_ layers: [TileLayer], _ options: VectorTileOptions) -> TileSetMetadata {
