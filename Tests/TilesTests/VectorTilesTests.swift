@@ -209,4 +209,24 @@ struct VectorTilesTests {
       #expect(total(limited) == total(full), "total kept in \(address)")
     }
   }
+
+  @Test("-zg: the zoom where features span a few pixels and vertices stay distinct")
+  func guessedZoom() throws {
+    // 20 m squares near the equator: four pixels of 20 m is zoom 15 (4.8 m pixels).
+    var wkts: [String] = []
+    let step = 20.0 / 111_320
+    for k in 0..<50 {
+      let x = Double(k % 10) * step
+      let y = Double(k / 10) * step
+      wkts.append(
+        "POLYGON ((\(x) \(y), \(x + step) \(y), \(x + step) \(y + step), \(x) \(y + step), \(x) \(y)))"
+      )
+    }
+    #expect(VectorTileJob.guessedMaxZoom([try layer(wkts)]) == 15)
+    // One point says nothing about detail: the default zoom.
+    let point = TileLayer(
+      name: "p", fields: [],
+      features: [TileFeature(id: 0, geometry: .points([SIMD2(0.5, 0.5)]), attributes: [])])
+    #expect(VectorTileJob.guessedMaxZoom([point]) == 14)
+  }
 }
