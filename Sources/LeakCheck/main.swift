@@ -44,6 +44,29 @@ for round in 0..<rounds {
   _ = try convertVector(
     input: "\(site)/olinda_tracts.gpkg", output: scratch.appendingPathComponent("t.fgb").path,
     options: options)
+
+  // Tiles: gzip, PNG, hillshade and warp (GDAL memory files), SQLite, a PMTiles
+  // archive of the tracts.
+  _ = try Gzip.decompress(Gzip.compress(Array(repeating: 7, count: 10_000)))
+  _ = try PNGEncoder.encode(
+    pixels: Array(repeating: 128, count: 16 * 16 * 2), bands: 2, width: 16, height: 16)
+  let shade = try raster.hillshade()
+  _ = try shade.warpedToWebMercator(
+    band: 1, bounds: Envelope(minX: -3_883_000, minY: -894_000, maxX: -3_882_000, maxY: -893_000),
+    width: 8,
+    height: 8, resampling: "bilinear", sourceCRS: nil)
+  let database = try SQLiteDatabase(
+    path: scratch.appendingPathComponent("t.sqlite").path, create: true)
+  try database.execute("CREATE TABLE IF NOT EXISTS t (a INTEGER)")
+  try database.execute("INSERT INTO t VALUES (?1)", rows: [[.integer(1)]])
+  _ = try database.query("SELECT count(*) FROM t")
+  _ = try? SQLiteDatabase(path: "/nonexistent/x.sqlite")
+  var tileOptions = VectorTileOptions()
+  tileOptions.maxZoom = 8
+  _ = try VectorTileJob.run(
+    inputs: [VectorTileJob.Input(path: "\(site)/olinda_tracts.gpkg")],
+    output: scratch.appendingPathComponent("t.pmtiles").path, options: tileOptions, fields: .all,
+    assumedCRS: nil, guessMaxZoom: false, policy: .overwrite)
   if round == 0 { print("round 0: \(count) features read") }
 }
 print("\(rounds) rounds done")
