@@ -79,7 +79,9 @@ let package = Package(
     .testTarget(name: "TerritoryKitTests", dependencies: ["TerritoryKit"]),
     .testTarget(
       name: "TilesTests",
-      dependencies: ["Tiles", "GEOSKit", "GeoCore", "GDALKit", "SQLiteKit", "TestFixtures"],
+      dependencies: [
+        "Tiles", "GEOSKit", "GeoCore", "GDALKit", "PROJKit", "SQLiteKit", "TestFixtures",
+      ],
       exclude: ["Golden"]),
     .testTarget(
       name: "CartographyTests", dependencies: ["Cartography", "GeoCore", "TestFixtures"]),

@@ -36,11 +36,11 @@ public enum RasterTileJob {
   ) throws -> [ZoomReport] {
     try VectorTileJob.checkZooms(minZoom, maxZoom)
     let kind = try TileOutputKind(path: output)
-    if policy == .refuse, FileManager.default.fileExists(atPath: output) {
-      throw OutputError.exists(path: output)
-    }
+    try kind.refuseExisting(output, policy: policy)
     let raster = try RasterDataset(path: input)
-    guard let crs = assumedCRS ?? raster.crs, let extent = raster.extent else {
+    // The assumed CRS is for rasters that declare none; a declared CRS wins.
+    let assumedCRS = raster.crs == nil ? assumedCRS : nil
+    guard let crs = raster.crs ?? assumedCRS, let extent = raster.extent else {
       throw TilesError.missingCRS(path: input, layer: "band 1")
     }
     let style =

@@ -29,7 +29,8 @@ public enum TileLayerLoader {
   ) throws -> TileLayer {
     let dataset = try VectorDataset(path: path)
     let layer = try layerName.map(dataset.layer(named:)) ?? dataset.layer(at: 0)
-    guard let crs = assumedCRS ?? layer.crs else {
+    // The assumed CRS is for layers that declare none; a declared CRS wins.
+    guard let crs = layer.crs ?? assumedCRS else {
       throw TilesError.missingCRS(path: path, layer: layer.name)
     }
     let all = layer.fields

@@ -47,6 +47,19 @@ public enum TileOutputKind: String, Sendable {
     }
   }
 
+  /// Refuses, before any work, an output that exists (for a folder: one that
+  /// holds files) unless the policy allows replacing it.
+  /// - Throws: `OutputError.exists`.
+  func refuseExisting(_ path: String, policy: ExistingOutputPolicy) throws(OutputError) {
+    guard policy == .refuse, FileManager.default.fileExists(atPath: path) else { return }
+    if self == .folder,
+      (try? FileManager.default.contentsOfDirectory(atPath: path))?.isEmpty == true
+    {
+      return
+    }
+    throw OutputError.exists(path: path)
+  }
+
   func sink(path: String, format: TileSetMetadata.Format, policy: ExistingOutputPolicy) throws
     -> any TileSink
   {

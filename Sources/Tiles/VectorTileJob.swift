@@ -60,9 +60,7 @@ public enum VectorTileJob {
     try checkZooms(options.minZoom, options.maxZoom)
     let kind = try TileOutputKind(path: output)
     // Refuse an existing output before the work, not after it.
-    if policy == .refuse, FileManager.default.fileExists(atPath: output) {
-      throw OutputError.exists(path: output)
-    }
+    try kind.refuseExisting(output, policy: policy)
     var layers: [TileLayer] = []
     for input in inputs {
       let layer = try TileLayerLoader.load(

@@ -122,6 +122,8 @@ struct TilesCommandTests {
     let folder = try Territory.scratch()
     defer { try? FileManager.default.removeItem(at: folder) }
     let output = folder.appendingPathComponent("relief").path
+    // An existing empty folder is not an existing output: it is filled.
+    try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: false)
     let result = try Territory.run(
       "tiles", Territory.dem, "-o", output, "-Z", "11", "-z", "13", "--hillshade")
     #expect(result.status == 0, "\(result.error)")

@@ -1,6 +1,7 @@
 import Foundation
 import GDALKit
 import GeoCore
+import PROJKit
 import SQLiteKit
 import TestFixtures
 import Testing
@@ -154,5 +155,14 @@ struct TileArchiveTests {
     #expect(
       FileManager.default.fileExists(
         atPath: folder.appendingPathComponent("nulls/5/12/16.pbf").path))
+  }
+
+  @Test("--assume-crs is for layers without a CRS: a declared CRS wins")
+  func assumedCRS() throws {
+    let layer = try TileLayerLoader.load(path: Fixtures.tracts, assumedCRS: try CRS("EPSG:31985"))
+    let box = layer.bounds
+    // Olinda, 34.9° W: x = (180 - 34.9) / 360 in the unit square.
+    #expect(abs(box.minX - (180 - 34.917) / 360) < 1e-3)
+    #expect(layer.features.count == 470)
   }
 }
