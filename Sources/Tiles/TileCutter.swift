@@ -80,13 +80,15 @@ struct TileCutter {
       return inside.isEmpty
         ? .outside : .kept(.points(inside.map(TileCutter.round)), repaired: false)
     case .lines(let lines):
-      let pieces = lines.flatMap { clipLine($0.map(local)) }.compactMap {
-        piece -> [SIMD2<Int32>]? in
+      let clipped = lines.flatMap { clipLine($0.map(local)) }
+      guard !clipped.isEmpty else { return .outside }
+      let pieces = clipped.compactMap { piece -> [SIMD2<Int32>]? in
         var points: [SIMD2<Int32>] = []
         for p in piece.map(TileCutter.round) where p != points.last { points.append(p) }
         return points.count >= 2 ? points : nil
       }
-      return pieces.isEmpty ? .outside : .kept(.lines(pieces), repaired: false)
+      // A line shorter than a tile unit is too small to draw, not outside.
+      return pieces.isEmpty ? .degenerate : .kept(.lines(pieces), repaired: false)
     case .polygons(let polygons):
       return cutPolygons(polygons.map { $0.map { $0.map(local) } })
     }

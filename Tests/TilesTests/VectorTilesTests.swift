@@ -90,7 +90,7 @@ struct VectorTilesTests {
     #expect(feature.properties == ["i": "42", "r": "2.5", "s": "Olinda", "b": "true", "neg": "-3"])
   }
 
-  @Test("rounding that folds a ring is repaired; a sub-unit polygon is too small")
+  @Test("rounding that folds a ring is repaired; a sub-unit polygon or line is too small")
   func cleaning() {
     let cutter = TileCutter(extent: 4096, buffer: 80, address: TileAddress(z: 0, x: 0, y: 0))
     let bowTie: [SIMD2<Double>] = [[0, 0], [100, 100], [100, 0], [0, 100], [0, 0]]
@@ -100,6 +100,10 @@ struct VectorTilesTests {
     }
     #expect(parts.count == 2)
     for polygon in parts { #expect(TileCutter.doubledArea(polygon[0]) > 0) }
+    guard case .degenerate = cutter.cut(.lines([[[20.1, 20.1], [20.3, 20.2]]])) else {
+      Issue.record("a line shorter than a tile unit is not reported as too small")
+      return
+    }
     let tiny: [SIMD2<Double>] = [[10.1, 10.1], [10.3, 10.1], [10.3, 10.3], [10.1, 10.1]]
     guard case .degenerate = cutter.cut(.polygons([[tiny]])) else {
       Issue.record("tiny polygon kept")
