@@ -1,3 +1,4 @@
+import Foundation
 import GeoCore
 
 /// What a tileset says about itself: TileJSON 3.0 fields, and for vector tiles
@@ -41,11 +42,16 @@ public struct TileSetMetadata: Sendable {
   /// The vector layers (empty for raster tiles).
   public var vectorLayers: [VectorLayer]
 
-  /// The centre: the middle of the bounds at the lowest zoom that is not a world view.
+  /// The centre: the middle of the bounds, at the zoom where the bounds fill a
+  /// view of about 1,024 pixels (within the tileset's zooms).
   public var center: (longitude: Double, latitude: Double, zoom: Int) {
-    (
+    let low = WebMercator.world(longitude: bounds.minX, latitude: bounds.minY)
+    let high = WebMercator.world(longitude: bounds.maxX, latitude: bounds.maxY)
+    let span = max(abs(high.x - low.x), abs(high.y - low.y))
+    let fitting = span > 0 ? Int(log2(4 / span).rounded(.down)) : maxZoom
+    return (
       (bounds.minX + bounds.maxX) / 2, (bounds.minY + bounds.maxY) / 2,
-      max(minZoom, min(maxZoom, (minZoom + maxZoom) / 2))
+      max(minZoom, min(maxZoom, fitting))
     )
   }
 

@@ -90,6 +90,9 @@ struct TileArchiveTests {
         return (name, value)
       })
     #expect(rows["format"] == "pbf" && rows["minzoom"] == "0" && rows["maxzoom"] == "12")
+    // Olinda is 10 km across: a 1,024-pixel view holds it from zoom 13, so the
+    // centre is shown at the highest zoom, 12.
+    #expect(rows["center"]?.hasSuffix(",12") == true, "\(rows["center"] ?? "")")
     #expect(
       rows["json"]?.contains("\"fields\":{\"NM_BAIR\":\"String\",\"V014\":\"Number\"}") == true)
     let top = try database.query(
