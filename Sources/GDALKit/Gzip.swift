@@ -7,7 +7,22 @@ public enum Gzip {
   /// The gzip stream of `bytes` at `level` (1 fastest .. 9 smallest; 6 is zlib's default).
   /// - Throws: `GDALError.writeFailed` when GDAL has no gzip compressor or it fails.
   public static func compress(_ bytes: [UInt8], level: Int = 6) throws(GDALError) -> [UInt8] {
-    try compress(CPLGetCompressor("gzip"), bytes, options: ["LEVEL=\(level)"])
+    _ = gdalRegistration
+    guard let codec = CPLGetCompressor("gzip"), let function = codec.pointee.pfnFunc else {
+      throw GDALError.writeFailed(path: "gzip", detail: "GDAL was built without a gzip codec")
+    }
+    var output: UnsafeMutableRawPointer? = nil
+    var size = 0
+    let ok = withOptionList(["LEVEL=\(level)"]) { options in
+      bytes.withUnsafeBytes { input in
+        function(input.baseAddress, input.count, &output, &size, options, codec.pointee.user_data)
+      }
+    }
+    defer { VSIFree(output) }
+    guard ok, let output else {
+      throw GDALError.writeFailed(path: "gzip", detail: "compression failed")
+    }
+    return [UInt8](UnsafeRawBufferPointer(start: output, count: size))
   }
 
   /// The bytes a gzip stream holds (GDAL's gzip decompressor writes into a
@@ -40,28 +55,5 @@ public enum Gzip {
       }
     }
     throw GDALError.readFailed(path: "gzip stream", layer: "", detail: "not a valid gzip stream")
-  }
-
-  private static func compress(
-    _ codec: UnsafePointer<CPLCompressor>?, _ bytes: [UInt8], options: [String]
-  ) throws(GDALError) -> [UInt8] {
-    _ = gdalRegistration
-    guard let codec, let function = codec.pointee.pfnFunc else {
-      throw GDALError.writeFailed(path: "gzip", detail: "GDAL was built without a gzip codec")
-    }
-    var list: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = nil
-    for option in options { list = CSLAddString(list, option) }
-    defer { CSLDestroy(list) }
-    var output: UnsafeMutableRawPointer? = nil
-    var size = 0
-    let ok = bytes.withUnsafeBytes { input in
-      function(
-        input.baseAddress, input.count, &output, &size, list, codec.pointee.user_data)
-    }
-    defer { VSIFree(output) }
-    guard ok, let output else {
-      throw GDALError.writeFailed(path: "gzip", detail: "compression failed")
-    }
-    return [UInt8](UnsafeRawBufferPointer(start: output, count: size))
   }
 }

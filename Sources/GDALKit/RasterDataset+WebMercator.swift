@@ -28,10 +28,10 @@ extension RasterDataset {
       "-ot", "Float32", "-dstnodata", "nan", "-wo", "NUM_THREADS=ALL_CPUS", "-q",
     ]
     if let sourceCRS { arguments += ["-s_srs", sourceCRS.wkt] }
-    let list = StringList(arguments)
-    defer { list.free() }
     let (warped, messages) = withGDALMessages { () -> GDALDatasetH? in
-      guard let options = GDALWarpAppOptionsNew(list.pointer, nil) else { return nil }
+      guard let options = withOptionList(arguments, { GDALWarpAppOptionsNew($0, nil) }) else {
+        return nil
+      }
       defer { GDALWarpAppOptionsFree(options) }
       var sources: [GDALDatasetH?] = [handle]
       var usageError: Int32 = 0
@@ -57,10 +57,9 @@ extension RasterDataset {
     let target = "/vsimem/territory-hillshade-\(UUID().uuidString).tif"
     var arguments = ["-of", "GTiff", "-compute_edges", "-z", "\(zFactor)", "-q"]
     if (assumed ?? crs)?.isGeographic == true { arguments += ["-s", "111120"] }
-    let list = StringList(arguments)
-    defer { list.free() }
     let (shaded, messages) = withGDALMessages { () -> GDALDatasetH? in
-      guard let options = GDALDEMProcessingOptionsNew(list.pointer, nil) else { return nil }
+      guard let options = withOptionList(arguments, { GDALDEMProcessingOptionsNew($0, nil) })
+      else { return nil }
       defer { GDALDEMProcessingOptionsFree(options) }
       var usageError: Int32 = 0
       return GDALDEMProcessing(target, handle, "hillshade", nil, options, &usageError)
@@ -99,10 +98,6 @@ extension RasterDataset {
     }
   }
 
-  /// Whether band `band` holds whole numbers (classes rather than measures).
-  public func holdsIntegers(band index: Int) throws(GDALError) -> Bool {
-    GDALDataTypeIsInteger(GDALGetRasterDataType(try band(index))) != 0
-  }
 }
 
 /// PNG encoding of RGBA pixels through GDAL's PNG driver, in memory.
@@ -133,11 +128,10 @@ public enum PNGEncoder {
           Int32(height), GDT_Byte, Int32(bands), nil, Int32(bands), Int32(width * bands), 1)
       }
       guard status == CE_None else { return nil }
-      let options = StringList(["ZLEVEL=\(compression)"])
-      defer { options.free() }
-      guard let written = GDALCreateCopy(png, name, source, 0, options.pointer, nil, nil) else {
-        return nil
-      }
+      guard
+        let written = withOptionList(
+          ["ZLEVEL=\(compression)"], { GDALCreateCopy(png, name, source, 0, $0, nil, nil) })
+      else { return nil }
       GDALClose(written)
       var length: vsi_l_offset = 0
       guard let data = VSIGetMemFileBuffer(name, &length, 1) else { return nil }
@@ -147,25 +141,5 @@ public enum PNGEncoder {
     VSIUnlink(name)
     guard let bytes else { throw .writeFailed(path: "PNG tile", detail: messages.summary) }
     return bytes
-  }
-}
-
-/// A NULL-terminated C string list for GDAL's option parsers.
-struct StringList {
-  let pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
-
-  init(_ strings: [String]) {
-    pointer = .allocate(capacity: strings.count + 1)
-    for (index, string) in strings.enumerated() { pointer[index] = strdup(string) }
-    pointer[strings.count] = nil
-  }
-
-  func free() {
-    var index = 0
-    while let string = pointer[index] {
-      Foundation.free(string)
-      index += 1
-    }
-    pointer.deallocate()
   }
 }

@@ -92,9 +92,6 @@ public final class SQLiteDatabase {
     return rows
   }
 
-  /// The SQLite library version (`sqlite3_libversion`).
-  public static var libraryVersion: String { String(cString: sqlite3_libversion()) }
-
   private var lastMessage: String { String(cString: sqlite3_errmsg(handle)) }
 
   private func prepare(_ sql: String) throws(SQLiteError) -> OpaquePointer {

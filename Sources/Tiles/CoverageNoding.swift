@@ -10,11 +10,7 @@
 /// `tolerance` of another ring's edge is inserted into that edge.
 enum CoverageNoding {
   /// `features` → polygons → rings (open, at least 3 points), noded in place.
-  /// Returns the number of vertices merged and inserted.
-  @discardableResult
-  static func node(_ features: inout [[[[SIMD2<Double>]]]?], tolerance: Double) -> (
-    merged: Int, inserted: Int
-  ) {
+  static func node(_ features: inout [[[[SIMD2<Double>]]]?], tolerance: Double) {
     var segmentLength = 0.0
     var segments = 0
     for polygons in features {
@@ -28,11 +24,10 @@ enum CoverageNoding {
         }
       }
     }
-    guard segments > 0 else { return (0, 0) }
-    let merged = mergeVertices(&features, tolerance: tolerance)
+    guard segments > 0 else { return }
+    mergeVertices(&features, tolerance: tolerance)
     let cell = max(4 * segmentLength / Double(segments), tolerance * 8)
-    let inserted = insertOnEdges(&features, tolerance: tolerance, cell: cell)
-    return (merged, inserted)
+    insertOnEdges(&features, tolerance: tolerance, cell: cell)
   }
 
   private static func key(_ p: SIMD2<Double>, _ cell: Double) -> SIMD2<Int64> {
@@ -40,11 +35,8 @@ enum CoverageNoding {
   }
 
   /// Replaces each vertex within `tolerance` of an earlier different vertex by it.
-  private static func mergeVertices(_ features: inout [[[[SIMD2<Double>]]]?], tolerance: Double)
-    -> Int
-  {
+  private static func mergeVertices(_ features: inout [[[[SIMD2<Double>]]]?], tolerance: Double) {
     var grid: [SIMD2<Int64>: [SIMD2<Double>]] = [:]
-    var count = 0
     let limit = tolerance * tolerance
     for f in features.indices {
       guard var polygons = features[f] else { continue }
@@ -66,10 +58,7 @@ enum CoverageNoding {
               }
             }
             if let match {
-              if match != point {
-                polygons[p][r][k] = match
-                count += 1
-              }
+              polygons[p][r][k] = match
             } else {
               grid[centre, default: []].append(point)
             }
@@ -84,13 +73,12 @@ enum CoverageNoding {
       }
       features[f] = polygons.filter { !$0.isEmpty }
     }
-    return count
   }
 
   /// Inserts into each edge the vertices of other rings lying on it.
   private static func insertOnEdges(
     _ features: inout [[[[SIMD2<Double>]]]?], tolerance: Double, cell: Double
-  ) -> Int {
+  ) {
     // Every vertex, bucketed by cell.
     var vertices: [SIMD2<Int64>: [SIMD2<Double>]] = [:]
     for polygons in features {
@@ -102,7 +90,6 @@ enum CoverageNoding {
         }
       }
     }
-    var count = 0
     let limit = tolerance * tolerance
     for f in features.indices {
       guard var polygons = features[f] else { continue }
@@ -134,16 +121,12 @@ enum CoverageNoding {
             }
             guard !found.isEmpty else { continue }
             found.sort { $0.0 < $1.0 }
-            for (_, v) in found where v != output.last {
-              output.append(v)
-              count += 1
-            }
+            for (_, v) in found where v != output.last { output.append(v) }
           }
           polygons[p][r] = output
         }
       }
       features[f] = polygons
     }
-    return count
   }
 }

@@ -56,31 +56,21 @@ public enum GeoJSONExport {
         while batch.count < batchSize, let feature = try reader.next() { batch.append(feature) }
         if batch.isEmpty { break }
         entry.read += batch.count
-        var shapes: [GeoShape?] = []
-        shapes.reserveCapacity(batch.count)
         for index in batch.indices {
-          guard var geometry = batch[index].geometry else {
+          guard let geometry = batch[index].geometry else {
             entry.nullGeometries += 1
-            shapes.append(nil)
             continue
           }
           if makeValid, !geometry.isValid {
             entry.invalid += 1
             if entry.firstInvalidIDs.count < 5 { entry.firstInvalidIDs.append(batch[index].id) }
-            geometry = try geometry.makeValid()
-            if layer.geometryType.isPolygonal { geometry = try geometry.polygonalPart() }
-            batch[index].geometry = geometry
+            var repaired = try geometry.makeValid()
+            if layer.geometryType.isPolygonal { repaired = try repaired.polygonalPart() }
+            batch[index].geometry = repaired
             entry.repaired += 1
           }
-          shapes.append(GeoShape(geometry))
         }
-        if let transformer { shapes = try project(shapes, transformer) }
-        // The rare geometry that crosses the antimeridian is cut with GEOS.
-        for index in shapes.indices where shapes[index]?.crossesAntimeridian == true {
-          var geometry = batch[index].geometry!
-          if let transformer { geometry = try transformer.transform(geometry) }
-          shapes[index] = GeoShape(try Antimeridian.cut(geometry))
-        }
+        let shapes = try GeoShape.lonLat(batch.map(\.geometry), transformer)
         // Encode this batch in the background while the next one is read.
         try drain(&pending, writer, &entry)
         let job = PendingBatch(ids: batch.map(\.id))
@@ -104,28 +94,6 @@ public enum GeoJSONExport {
     var report = ConversionReport(path: output, format: .geoJSON)
     report.layers = [entry]
     return report
-  }
-
-  /// Every coordinate of the batch through one bulk PROJ call.
-  private static func project(_ shapes: [GeoShape?], _ transformer: Transformer) throws
-    -> [GeoShape?]
-  {
-    var xs: [Double] = []
-    var ys: [Double] = []
-    for shape in shapes {
-      shape?.visitCoordinates {
-        xs.append($0.x)
-        ys.append($0.y)
-      }
-    }
-    try transformer.transform(xs: &xs, ys: &ys)
-    var position = 0
-    return shapes.map { shape in
-      shape?.map { _ in
-        defer { position += 1 }
-        return SIMD2(xs[position], ys[position])
-      }
-    }
   }
 
   /// A batch being encoded on other threads.

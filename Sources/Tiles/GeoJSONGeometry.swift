@@ -1,5 +1,7 @@
+import GDALKit
 import GEOSKit
 import GeoCore
+import PROJKit
 
 /// A geometry as plain coordinates, keeping its GeoJSON type: what the GeoJSON
 /// export transforms in bulk and writes as text, without GEOS in between.
@@ -23,6 +25,51 @@ enum GeoShape {
     case .multiLineString: self = .multiLineString(geometry.lineStrings())
     case .multiPolygon: self = .multiPolygon(geometry.polygonRings())
     default: self = .collection(geometry.parts.compactMap(GeoShape.init))
+    }
+  }
+
+  /// The shapes of `geometries` in longitude/latitude degrees: every coordinate
+  /// projected by `transformer` (when given) in one PROJ call, and the shapes
+  /// that then cross the antimeridian cut in two (`Antimeridian`, GEOS).
+  static func lonLat(_ geometries: [Geometry?], _ transformer: Transformer?) throws -> [GeoShape?] {
+    var shapes = geometries.map { $0.flatMap(GeoShape.init) }
+    if let transformer {
+      var xs: [Double] = []
+      var ys: [Double] = []
+      for shape in shapes {
+        shape?.visitCoordinates {
+          xs.append($0.x)
+          ys.append($0.y)
+        }
+      }
+      try transformer.transform(xs: &xs, ys: &ys)
+      var position = 0
+      shapes = shapes.map { shape in
+        shape?.map { _ in
+          defer { position += 1 }
+          return SIMD2(xs[position], ys[position])
+        }
+      }
+    }
+    for index in shapes.indices where shapes[index]?.crossesAntimeridian == true {
+      var geometry = geometries[index]!
+      if let transformer { geometry = try transformer.transform(geometry) }
+      shapes[index] = GeoShape(try Antimeridian.cut(geometry))
+    }
+    return shapes
+  }
+
+  /// The polygons, lines and points of the shape, whatever its type.
+  var parts: (polygons: [[[SIMD2<Double>]]], lines: [[SIMD2<Double>]], points: [SIMD2<Double>]) {
+    switch self {
+    case .point(let p): return ([], [], [p])
+    case .multiPoint(let points): return ([], [], points)
+    case .lineString(let line): return ([], [line], [])
+    case .multiLineString(let lines): return ([], lines, [])
+    case .polygon(let rings): return ([rings], [], [])
+    case .multiPolygon(let polygons): return (polygons, [], [])
+    case .collection(let shapes):
+      return shapes.map(\.parts).reduce(([], [], [])) { ($0.0 + $1.0, $0.1 + $1.1, $0.2 + $1.2) }
     }
   }
 

@@ -51,10 +51,7 @@ public final class GeoJSONWriter {
   /// - Throws: `GEOSError` when the geometry cannot be cut at the antimeridian,
   ///   `OutputError` when writing fails.
   public func write(properties: [(name: String, value: FieldValue)], geometry: Geometry?) throws {
-    var shape = geometry.flatMap(GeoShape.init)
-    if let geometry, shape?.crossesAntimeridian == true {
-      shape = GeoShape(try Antimeridian.cut(geometry))
-    }
+    let shape = try GeoShape.lonLat([geometry], nil)[0]
     let (bytes, box) = GeoJSONWriter.encode(
       properties: properties, shape: shape, decimals: decimals, boundingBox: writeBoundingBoxes)
     try write(encoded: bytes, box: box)

@@ -11,7 +11,7 @@ import GeoCore
 /// curve), so the data is clustered; identical tiles are stored once, and a run of
 /// consecutive ids with the same content is one directory entry with a run length.
 final class PMTilesWriter: TileSink {
-  struct Entry: Equatable {
+  struct Entry {
     var tileID: UInt64
     var offset: UInt64
     var length: UInt32

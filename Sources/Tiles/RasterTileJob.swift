@@ -43,12 +43,10 @@ public enum RasterTileJob {
     guard let crs = raster.crs ?? assumedCRS, let extent = raster.extent else {
       throw TilesError.missingCRS(path: input, layer: "band 1")
     }
-    let style =
-      try style
-      ?? (raster.colourTable(band: 1) != nil ? .colourTable : .ramp(ColourRamp(name: "terrain")))
+    let table = try raster.colourTable(band: 1)
+    let style = try style ?? (table != nil ? .colourTable : .ramp(ColourRamp(name: "terrain")))
     let source =
       if case .hillshade = style { try raster.hillshade(crs: assumedCRS) } else { raster }
-    let table = try raster.colourTable(band: 1)
     if case .colourTable = style, table == nil {
       throw TilesError.badOption(
         option: "--color-ramp", value: "(none)", expected: "a ramp: \(input) has no colour table")

@@ -33,7 +33,7 @@ struct SharedBorders: Sendable {
       vertexCount += rings.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
       cleaned.append(rings)
     }
-    noding = CoverageNoding.node(&cleaned, tolerance: SharedBorders.nodingTolerance)
+    CoverageNoding.node(&cleaned, tolerance: SharedBorders.nodingTolerance)
     let junctions = SharedBorders.junctions(cleaned, capacity: vertexCount)
     var index: [[SIMD2<Double>]: Int32] = [:]
     func store(_ arc: [SIMD2<Double>], closed: Bool) -> ArcUse {
@@ -108,12 +108,6 @@ struct SharedBorders: Sendable {
   /// Vertices closer than this (in unit-square units, about 1 cm on the ground at
   /// the equator) are one; a vertex this close to an edge is a vertex of it.
   static let nodingTolerance = 2.5e-10
-
-  /// Vertices merged and inserted to node the coverage.
-  private(set) var noding = (merged: 0, inserted: 0)
-
-  /// The number of distinct arcs (for reports and tests).
-  var arcCount: Int { arcs.count }
 
   /// A ring without its closing point and without repeated consecutive points.
   private static func openRing(_ ring: [SIMD2<Double>]) -> [SIMD2<Double>] {

@@ -104,20 +104,7 @@ struct TileCutter {
       clipped.append([exterior] + rings.dropFirst().map(clipRing).filter { $0.count >= 3 })
     }
     guard touched else { return .outside }
-    var result: [[[SIMD2<Int32>]]] = []
-    var folded = false
-    for rings in clipped {
-      let rounded = rings[0].map(TileCutter.round)
-      guard let exterior = TileCutter.cleanRing(rounded, exterior: true) else {
-        // No net area but not a line: a ring crossing itself (a bow-tie).
-        if TileCutter.spansArea(rounded) { folded = true }
-        continue
-      }
-      let holes = rings.dropFirst().compactMap {
-        TileCutter.cleanRing($0.map(TileCutter.round), exterior: false)
-      }
-      result.append([exterior] + holes)
-    }
+    let (result, folded) = TileCutter.rounded(clipped)
     if !folded {
       guard !result.isEmpty else { return .degenerate }
       if isValid(result) { return .kept(.polygons(result), repaired: false) }
@@ -147,14 +134,26 @@ struct TileCutter {
       geometry = try geometry.clipped(to: Envelope(minX: low, minY: low, maxX: high, maxY: high))
       geometry = try geometry.snapped(toGrid: 1).polygonalPart()
     } catch { return nil }
-    return geometry.polygonRings().compactMap { rings -> [[SIMD2<Int32>]]? in
-      guard let exterior = TileCutter.cleanRing(rings[0].map(TileCutter.round), exterior: true)
-      else { return nil }
-      return [exterior]
-        + rings.dropFirst().compactMap {
-          TileCutter.cleanRing($0.map(TileCutter.round), exterior: false)
-        }
+    return TileCutter.rounded(geometry.polygonRings()).polygons
+  }
+
+  /// Polygons rounded to the unit grid and cleaned (`cleanRing`); `folded` when
+  /// an exterior kept no net area without being a line (a ring crossing itself).
+  static func rounded(_ polygons: [[[SIMD2<Double>]]]) -> (
+    polygons: [[[SIMD2<Int32>]]], folded: Bool
+  ) {
+    var result: [[[SIMD2<Int32>]]] = []
+    var folded = false
+    for rings in polygons {
+      let outline = rings[0].map(round)
+      guard let exterior = cleanRing(outline, exterior: true) else {
+        if spansArea(outline) { folded = true }
+        continue
+      }
+      result.append(
+        [exterior] + rings.dropFirst().compactMap { cleanRing($0.map(round), exterior: false) })
     }
+    return (result, folded)
   }
 
   /// A repaired piece minus its valid neighbours, on the unit grid: GEOS's repair
@@ -171,10 +170,7 @@ struct TileCutter {
       let others = try? Geometry.unionAll(neighbours.compactMap { try? geometry(double($0)) }),
       let rest = try? piece.difference(others, gridSize: 1).polygonalPart()
     else { return polygons }
-    let result = rest.polygonRings().compactMap { rings -> [[SIMD2<Int32>]]? in
-      guard let exterior = cleanRing(rings[0].map(round), exterior: true) else { return nil }
-      return [exterior] + rings.dropFirst().compactMap { cleanRing($0.map(round), exterior: false) }
-    }
+    let result = rounded(rest.polygonRings()).polygons
     return result.isEmpty ? nil : result
   }
 

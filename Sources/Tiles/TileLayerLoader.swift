@@ -60,18 +60,8 @@ public enum TileLayerLoader {
   /// The geometry as up to three tile geometries (polygons, lines, points), in the
   /// unit square.
   static func project(_ geometry: Geometry, _ transformer: Transformer?) throws -> [TileGeometry] {
-    var polygons = geometry.polygonRings()
-    var lines = geometry.lineStrings()
-    var points = geometry.pointList()
-    if let transformer {
-      try transform(&polygons, &lines, &points, transformer)
-    }
-    if polygons.contains(where: { $0.contains(where: jumps) }) || lines.contains(where: jumps) {
-      let cut = try Antimeridian.cut(rebuild(polygons, lines))
-      polygons = cut.polygonRings()
-      lines = cut.lineStrings()
-      points = cut.pointList()
-    }
+    guard let shape = try GeoShape.lonLat([geometry], transformer)[0] else { return [] }
+    let (polygons, lines, points) = shape.parts
     func world(_ p: SIMD2<Double>) -> SIMD2<Double> {
       WebMercator.world(longitude: p.x, latitude: p.y)
     }
@@ -81,52 +71,5 @@ public enum TileLayerLoader {
     if !longLines.isEmpty { shapes.append(.lines(longLines.map { $0.map(world) })) }
     if !points.isEmpty { shapes.append(.points(points.map(world))) }
     return shapes
-  }
-
-  /// Whether consecutive longitudes jump by more than 180°: the line crosses the antimeridian.
-  private static func jumps(_ points: [SIMD2<Double>]) -> Bool {
-    zip(points, points.dropFirst()).contains { abs($0.x - $1.x) > 180 }
-  }
-
-  private static func transform(
-    _ polygons: inout [[[SIMD2<Double>]]], _ lines: inout [[SIMD2<Double>]],
-    _ points: inout [SIMD2<Double>], _ transformer: Transformer
-  ) throws {
-    var xs: [Double] = []
-    var ys: [Double] = []
-    func gather(_ list: [SIMD2<Double>]) {
-      for p in list {
-        xs.append(p.x)
-        ys.append(p.y)
-      }
-    }
-    for polygon in polygons { polygon.forEach(gather) }
-    lines.forEach(gather)
-    gather(points)
-    try transformer.transform(xs: &xs, ys: &ys)
-    var index = 0
-    func scatter(_ list: inout [SIMD2<Double>]) {
-      for k in list.indices {
-        list[k] = SIMD2(xs[index], ys[index])
-        index += 1
-      }
-    }
-    for p in polygons.indices { for r in polygons[p].indices { scatter(&polygons[p][r]) } }
-    for l in lines.indices { scatter(&lines[l]) }
-    scatter(&points)
-  }
-
-  private static func rebuild(
-    _ polygons: [[[SIMD2<Double>]]], _ lines: [[SIMD2<Double>]]
-  ) throws -> Geometry {
-    if !polygons.isEmpty {
-      let parts = try polygons.map { try Geometry.polygon(rings: $0) }
-      return try Geometry.collection(.multiPolygon, of: parts)
-    }
-    let parts = try lines.map { line in
-      try Geometry(
-        wkt: "LINESTRING (" + line.map { "\($0.x) \($0.y)" }.joined(separator: ", ") + ")")
-    }
-    return try Geometry.collection(.multiLineString, of: parts)
   }
 }

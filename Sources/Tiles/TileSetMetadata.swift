@@ -62,7 +62,6 @@ public struct TileSetMetadata: Sendable {
 
   /// The TileJSON 3.0.0 document; `tiles` is the URL template when one is known.
   public func tileJSON(tiles: String?) -> String {
-    let c = center
     var members = [
       "\"tilejson\":\"3.0.0\"",
       "\"name\":" + JSONText.string(name),
@@ -72,8 +71,8 @@ public struct TileSetMetadata: Sendable {
       "\"format\":" + JSONText.string(format.rawValue),
       "\"minzoom\":\(minZoom)",
       "\"maxzoom\":\(maxZoom)",
-      "\"bounds\":[\(number(bounds.minX)),\(number(bounds.minY)),\(number(bounds.maxX)),\(number(bounds.maxY))]",
-      "\"center\":[\(number(c.longitude)),\(number(c.latitude)),\(c.zoom)]",
+      "\"bounds\":[\(boundsText)]",
+      "\"center\":[\(centerText)]",
       "\"generator\":\"territory\"",
     ]
     if let tiles { members.insert("\"tiles\":[" + JSONText.string(tiles) + "]", at: 1) }
@@ -88,16 +87,15 @@ public struct TileSetMetadata: Sendable {
 
   /// Rows of an MBTiles 1.3 `metadata` table.
   public var mbtilesRows: [(String, String)] {
-    let c = center
     var rows = [
       ("name", name), ("description", description), ("format", format.rawValue),
       ("type", "overlay"), ("version", "1.0.0"),
       ("minzoom", "\(minZoom)"), ("maxzoom", "\(maxZoom)"),
       (
         "bounds",
-        "\(number(bounds.minX)),\(number(bounds.minY)),\(number(bounds.maxX)),\(number(bounds.maxY))"
+        boundsText
       ),
-      ("center", "\(number(c.longitude)),\(number(c.latitude)),\(c.zoom)"),
+      ("center", centerText),
       ("generator", "territory"),
     ]
     if format == .mvt { rows.append(("json", vectorLayersJSON)) }
@@ -111,6 +109,17 @@ public struct TileSetMetadata: Sendable {
     text += ",\"maxzoom\":\(layer.maxZoom),\"fields\":{" + fields.joined(separator: ",") + "}"
     if let geometry = layer.geometry { text += ",\"geometry\":" + JSONText.string(geometry) }
     return text + "}"
+  }
+
+  /// `west,south,east,north`, as TileJSON's array and MBTiles' row both write it.
+  private var boundsText: String {
+    [bounds.minX, bounds.minY, bounds.maxX, bounds.maxY].map(number).joined(separator: ",")
+  }
+
+  /// `longitude,latitude,zoom`.
+  private var centerText: String {
+    let c = center
+    return "\(number(c.longitude)),\(number(c.latitude)),\(c.zoom)"
   }
 
   private func number(_ value: Double) -> String { JSONText.number(value, decimals: 7) }

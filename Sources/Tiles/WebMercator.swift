@@ -26,11 +26,6 @@ public enum WebMercator {
     return (world.x * 360 - 180, latitude)
   }
 
-  /// Metres on the ground at the equator per pixel of a 256-pixel tile at `zoom`.
-  public static func metresPerPixel(zoom: Int) -> Double {
-    40_075_016.685_578_49 / 256 / Double(1 << zoom)
-  }
-
   /// The longitude/latitude box of a unit-square box.
   public static func lonLatBounds(of box: Envelope) -> Envelope {
     let low = lonLat(SIMD2(box.minX, box.maxY))

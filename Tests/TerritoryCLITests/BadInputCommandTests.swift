@@ -77,32 +77,8 @@ struct BadInputCommandTests {
 
   @Test(arguments: cases)
   func refused(_ testCase: Case) throws {
-    let folder = try Territory.scratch()
-    defer { try? FileManager.default.removeItem(at: folder) }
-    for (name, content) in testCase.files {
-      try Data(content.utf8).write(to: folder.appendingPathComponent(name))
-    }
-    let before = Territory.contents(of: folder)
-    let arguments = testCase.arguments.map {
-      $0.replacingOccurrences(of: "{dir}", with: folder.path)
-        .replacingOccurrences(of: "{tracts}", with: Territory.tracts)
-        .replacingOccurrences(of: "{dem}", with: Territory.dem)
-    }
-    let process = try Territory.runArray(arguments)
-    #expect(process.status == testCase.status)
-    let lines = process.error.split(separator: "\n")
-    #expect(lines.first?.hasPrefix("error: ") == true, "\(process.error)")
-    #expect(lines.count <= 2)
-    for word in testCase.mentions {
-      #expect(lines.first?.contains(word) == true, "\(word) in \(process.error)")
-    }
-    #expect(!process.error.contains("Fatal error"))
-    // Nothing written, nothing replaced, no staging folder left.
-    #expect(Territory.contents(of: folder) == before)
-    if let kept = testCase.files["taken.gpkg"] {
-      #expect(
-        try String(contentsOf: folder.appendingPathComponent("taken.gpkg"), encoding: .utf8) == kept
-      )
-    }
+    try Territory.expectRefused(
+      testCase.arguments, files: testCase.files, mentions: testCase.mentions,
+      status: testCase.status)
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Runs the built `territory` executable and captures what it prints.
 struct CommandResult {
@@ -65,5 +66,44 @@ enum Territory {
 
   static func contents(of folder: URL) -> [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
+  }
+
+  /// Runs `territory` on `arguments` (`{dir}` the scratch folder, `{tracts}` and
+  /// `{dem}` the bundled data) after creating `files` (paths in the scratch
+  /// folder and their content), and checks that the command is refused as the
+  /// toolkit promises: exit `status`, one `error: ...` line naming every word of
+  /// `mentions`, no crash, nothing written, no staging folder left, and every
+  /// file that was there still holding its content.
+  static func expectRefused(
+    _ arguments: [String], files: [String: String], mentions: [String], status: Int32
+  ) throws {
+    let folder = try scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    for (name, content) in files {
+      let url = folder.appendingPathComponent(name)
+      try FileManager.default.createDirectory(
+        at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try Data(content.utf8).write(to: url)
+    }
+    let before = contents(of: folder)
+    let process = try runArray(
+      arguments.map {
+        $0.replacingOccurrences(of: "{dir}", with: folder.path)
+          .replacingOccurrences(of: "{tracts}", with: tracts)
+          .replacingOccurrences(of: "{dem}", with: dem)
+      })
+    #expect(process.status == status)
+    let lines = process.error.split(separator: "\n")
+    #expect(lines.first?.hasPrefix("error: ") == true, "\(process.error)")
+    #expect(lines.count <= 2)
+    for word in mentions {
+      #expect(lines.first?.contains(word) == true, "\(word) in \(process.error)")
+    }
+    #expect(!process.error.contains("Fatal error"))
+    #expect(contents(of: folder) == before, "nothing written, nothing left behind")
+    for (name, content) in files {
+      let kept = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+      #expect(kept == content, "\(name) left as it was")
+    }
   }
 }

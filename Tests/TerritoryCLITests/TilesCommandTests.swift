@@ -64,36 +64,9 @@ struct TilesCommandTests {
 
   @Test(arguments: cases)
   func refused(_ testCase: Case) throws {
-    let folder = try Territory.scratch()
-    defer { try? FileManager.default.removeItem(at: folder) }
-    for (name, content) in testCase.files {
-      let url = folder.appendingPathComponent(name)
-      try FileManager.default.createDirectory(
-        at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-      try Data(content.utf8).write(to: url)
-    }
-    let before = Territory.contents(of: folder)
-    let arguments =
-      ["tiles"]
-      + testCase.arguments.map {
-        $0.replacingOccurrences(of: "{dir}", with: folder.path)
-          .replacingOccurrences(of: "{tracts}", with: Territory.tracts)
-          .replacingOccurrences(of: "{dem}", with: Territory.dem)
-      }
-    let process = try Territory.runArray(arguments)
-    #expect(process.status == testCase.status)
-    let lines = process.error.split(separator: "\n")
-    #expect(lines.first?.hasPrefix("error: ") == true, "\(process.error)")
-    #expect(lines.count <= 2)
-    for word in testCase.mentions {
-      #expect(lines.first?.contains(word) == true, "\(word) in \(process.error)")
-    }
-    #expect(Territory.contents(of: folder) == before, "nothing written or left behind")
-    if let kept = testCase.files["taken.pmtiles"] {
-      #expect(
-        try String(contentsOf: folder.appendingPathComponent("taken.pmtiles"), encoding: .utf8)
-          == kept)
-    }
+    try Territory.expectRefused(
+      ["tiles"] + testCase.arguments, files: testCase.files, mentions: testCase.mentions,
+      status: testCase.status)
   }
 
   @Test("vector tiles: one line per zoom with its drops, then a summary; --overwrite replaces")

@@ -10,13 +10,6 @@ import Testing
 
 @Suite("Tile archives")
 struct TileArchiveTests {
-  func scratch() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "tiles-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-  }
-
   func metadata(_ format: TileSetMetadata.Format = .mvt) -> TileSetMetadata {
     TileSetMetadata(
       name: "test", description: "test tiles", format: format, minZoom: 0, maxZoom: 9,
@@ -32,7 +25,7 @@ struct TileArchiveTests {
     "PMTiles: every tile reads back by z/x/y, through leaf directories, with runs of identical tiles"
   )
   func pmtilesRoundTrip() throws {
-    let folder = try scratch()
+    let folder = try Fixtures.scratch()
     defer { try? FileManager.default.removeItem(at: folder) }
     let path = folder.appendingPathComponent("many.pmtiles").path
     let writer = try PMTilesWriter(path: path, format: .mvt, policy: .refuse)
@@ -63,13 +56,13 @@ struct TileArchiveTests {
     for address in addresses {
       #expect(reader.tile(address.pmtilesID) == content(address), "\(address)")
     }
-    #expect(try archive.tile(TileAddress(z: 9, x: 0, y: 0).pmtilesID) == nil)
+    #expect(reader.tile(TileAddress(z: 9, x: 0, y: 0).pmtilesID) == nil)
     #expect(try archive.metadata.contains("\"vector_layers\":[{\"id\":\"cells\""))
   }
 
   @Test("MBTiles: metadata rows, TMS rows, gzip tiles; GDAL's MBTiles driver reads it back")
   func mbtiles() throws {
-    let folder = try scratch()
+    let folder = try Fixtures.scratch()
     defer { try? FileManager.default.removeItem(at: folder) }
     let path = folder.appendingPathComponent("tracts.mbtiles").path
     let tracts = Fixtures.tracts
@@ -127,7 +120,7 @@ struct TileArchiveTests {
 
   @Test("an empty layer gives a valid, empty tileset; features without geometry are counted")
   func emptyAndNullGeometries() throws {
-    let folder = try scratch()
+    let folder = try Fixtures.scratch()
     defer { try? FileManager.default.removeItem(at: folder) }
     let empty = folder.appendingPathComponent("empty.geojson").path
     try Data(#"{"type":"FeatureCollection","features":[]}"#.utf8).write(

@@ -249,22 +249,6 @@ enum TileDecoding {
       return (0..<count).map { (ids[$0], offsets[$0], lengths[$0], runs[$0]) }
     }
 
-    /// The stored bytes of tile `id`, following leaf directories; `nil` when absent.
-    func tile(_ id: UInt64) throws -> [UInt8]? {
-      var entries = try directory(at: rootOffset, length: rootLength)
-      for _ in 0..<4 {
-        guard let entry = entries.last(where: { $0.0 <= id }) else { return nil }
-        if entry.3 == 0 {
-          entries = try directory(at: leafOffset + Int(entry.1), length: Int(entry.2))
-          continue
-        }
-        guard id < entry.0 + entry.3 else { return nil }
-        let start = dataOffset + Int(entry.1)
-        return Array(data[start..<start + Int(entry.2)])
-      }
-      return nil
-    }
-
     /// Every entry of every directory, leaves resolved, in tile-id order.
     func allEntries() throws -> [(UInt64, UInt64, UInt64, UInt64)] {
       try directory(at: rootOffset, length: rootLength).flatMap { entry in
