@@ -33,8 +33,9 @@ public struct DatasetSummary: Sendable, Codable {
     public var name: String
     /// The declared geometry type, with ` Z` when it has Z.
     public var geometryType: String
-    /// The number of features.
-    public var featureCount: Int
+    /// The number of features; `nil` (JSON `null`) when the format cannot tell it
+    /// without reading every feature (OpenStreetMap files).
+    public var featureCount: Int?
     /// The layer's CRS, when declared.
     public var crs: CRSSummary?
     /// `[minX, minY, maxX, maxY]` in the layer's CRS; absent for an empty layer.

@@ -9,8 +9,9 @@ public struct LayerInfo: Sendable, Hashable {
   public var geometryType: GeometryType
   /// Whether the declared geometries carry Z.
   public var hasZ: Bool
-  /// The number of features (counted by GDAL when the format does not store it).
-  public var featureCount: Int
+  /// The number of features (counted by GDAL when the format does not store it);
+  /// `nil` when not even GDAL can tell without reading (OpenStreetMap files).
+  public var featureCount: Int?
   /// The layer's CRS, or `nil` when the file declares none.
   public var crs: CRS?
   /// The extent in the layer's CRS, or `nil` for an empty layer.

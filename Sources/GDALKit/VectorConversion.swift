@@ -116,7 +116,7 @@ public func convertVector(input: String, output: String, options: ConversionOpti
     }
     targetCRS = wgs84
   }
-  for layer in layers where (layer.featureCount() ?? 0) == 0 {
+  for layer in layers where layer.featureCount() == 0 {
     throw GDALError.emptyLayer(path: input, layer: layer.name)
   }
   let writer = try VectorWriter(path: output, policy: options.policy, decimals: options.decimals)

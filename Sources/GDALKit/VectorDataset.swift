@@ -30,15 +30,17 @@ public final class VectorDataset {
       if RasterDataset.isRaster(path) { throw .notVector(path: path) }
       throw .cannotOpen(path: path, detail: messages.summary)
     }
-    handle = opened
-    self.path = path
-    driverName =
-      GDALGetDriverShortName(GDALGetDatasetDriver(opened)).map { String(cString: $0) } ?? "?"
+    // Checked before any stored property is set: once they all are, a throw
+    // runs `deinit`, which would close the dataset a second time.
     guard GDALDatasetGetLayerCount(opened) > 0 else {
       GDALClose(opened)
       if RasterDataset.isRaster(path) { throw .notVector(path: path) }
       throw .noLayers(path: path)
     }
+    handle = opened
+    self.path = path
+    driverName =
+      GDALGetDriverShortName(GDALGetDatasetDriver(opened)).map { String(cString: $0) } ?? "?"
   }
 
   deinit { GDALClose(handle) }

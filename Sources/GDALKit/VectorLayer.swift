@@ -61,7 +61,7 @@ public final class VectorLayer {
   /// A summary of the layer, as `territory info` prints it.
   public var info: LayerInfo {
     LayerInfo(
-      name: name, geometryType: geometryType, hasZ: hasZ, featureCount: featureCount() ?? 0,
+      name: name, geometryType: geometryType, hasZ: hasZ, featureCount: featureCount(),
       crs: crs, extent: extent, fields: fields,
       geometryColumn: OGR_L_GetGeometryColumn(handle).map { String(cString: $0) } ?? "",
       fidColumn: OGR_L_GetFIDColumn(handle).map { String(cString: $0) } ?? "")

@@ -80,3 +80,21 @@ extension Geometry {
     return try Geometry.make(context, "build a polygon", result)
   }
 }
+
+extension Geometry {
+  /// A line string through `points` (`GEOSGeom_createLineString_r`).
+  /// - Throws: `GEOSError` when it has fewer than 2 points.
+  public static func lineString(_ points: [SIMD2<Double>]) throws(GEOSError) -> Geometry {
+    let context = GEOSContext.current
+    context.resetMessage()
+    let sequence = points.withUnsafeBytes { buffer in
+      GEOSCoordSeq_copyFromBuffer_r(
+        context.handle, buffer.baseAddress?.assumingMemoryBound(to: Double.self),
+        UInt32(points.count), 0, 0)
+    }
+    guard let sequence else { throw context.error("build a line of \(points.count) points") }
+    return try Geometry.make(
+      context, "build a line of \(points.count) points",
+      GEOSGeom_createLineString_r(context.handle, sequence))
+  }
+}

@@ -49,6 +49,8 @@ struct Convert: ParsableCommand {
   @Flag(help: "Replace OUTPUT if it exists.")
   var overwrite = false
 
+  @OptionGroup var jobs: JobsOption
+
   func validate() throws {
     guard (0...15).contains(precision) else {
       throw ValidationError("--precision must be between 0 and 15, not \(precision)")
@@ -74,7 +76,8 @@ struct Convert: ParsableCommand {
       }
       report = try GeoJSONExport.run(
         input: input, output: output, layer: layer.first, sourceCRS: options.sourceCRS,
-        makeValid: makeValid, decimals: precision, boundingBoxes: bbox, policy: options.policy)
+        makeValid: makeValid, decimals: precision, boundingBoxes: bbox, policy: options.policy,
+        threads: jobs.threads)
     } else {
       report = try convertVector(input: input, output: output, options: options)
     }

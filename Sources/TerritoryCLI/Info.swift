@@ -42,7 +42,8 @@ enum InfoText {
         lines.append("")
         lines.append("Layer '\(layer.name)'")
         lines.append(row("geometry", layer.geometryType))
-        lines.append(row("features", String(layer.featureCount)))
+        lines.append(
+          row("features", layer.featureCount.map(String.init) ?? "unknown (the format does not store it)"))
         lines.append(row("CRS", crs(layer.crs)))
         lines.append(row("extent", extent(layer.extent)))
         lines.append(row("fields", layer.fields.isEmpty ? "none" : String(layer.fields.count)))

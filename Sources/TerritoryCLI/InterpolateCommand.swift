@@ -65,6 +65,8 @@ struct InterpolateCommand: ParsableCommand {
   @Flag(help: "Replace the output if it exists.")
   var overwrite = false
 
+  @OptionGroup var jobs: JobsOption
+
   func run() throws {
     let working = try CRS(toCRS)
     var request = SourceRequest(path: source, layer: layer)
@@ -79,6 +81,7 @@ struct InterpolateCommand: ParsableCommand {
     job.mask = mask.map { ($0, nil) }
     job.policy = overwrite ? .overwrite : .refuse
     job.maximumCells = maxCells
+    job.threads = jobs.threads
     let summary = try job.run()
     let result = summary.result
     let kind = targets.isGrid ? "cells" : "targets"

@@ -42,6 +42,8 @@ struct PointsCommand: ParsableCommand {
   @Flag(help: "Replace the output if it exists.")
   var overwrite = false
 
+  @OptionGroup var jobs: JobsOption
+
   func run() throws {
     let working = try CRS(toCRS)
     let choice = try targets.resolve(crs: working)
@@ -51,6 +53,7 @@ struct PointsCommand: ParsableCommand {
     job.sum = parseList(sum)
     job.mean = parseList(mean)
     job.policy = overwrite ? .overwrite : .refuse
+    job.threads = jobs.threads
     let summary = try job.run()
     print(
       "wrote \(output): \(summary.points) points in \(summary.targets) \(targets.isGrid ? "cells" : "zones")"

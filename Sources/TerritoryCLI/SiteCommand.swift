@@ -100,16 +100,11 @@ struct AnalyzeCommand: ParsableCommand {
   @Flag(help: "Print nothing on standard error.")
   var quiet = false
 
-  @Option(help: "Worker threads (default: every core); the results do not depend on it.")
-  var jobs: Int?
-
-  func validate() throws {
-    if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
-  }
+  @OptionGroup var jobs: JobsOption
 
   func run() throws {
     var analysis = SiteAnalysis(site: site)
-    if let jobs { analysis.threads = jobs }
+    analysis.threads = jobs.threads
     analysis.output = output
     analysis.policy = overwrite ? .overwrite : .refuse
     if !quiet {

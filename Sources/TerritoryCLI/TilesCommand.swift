@@ -84,6 +84,8 @@ struct TilesCommand: ParsableCommand {
   @Flag(help: "Replace OUT if it exists.")
   var overwrite = false
 
+  @OptionGroup var jobs: JobsOption
+
   func validate() throws {
     if !y.isEmpty && !x.isEmpty { throw ValidationError("give -y or -x, not both") }
     if guessZoom && maxZoom != nil { throw ValidationError("give -z or -zg, not both") }
@@ -105,6 +107,7 @@ struct TilesCommand: ParsableCommand {
     options.minZoom = minZoom
     options.maxZoom = maxZoom ?? max(14, minZoom)
     options.simplification = simplify
+    options.threads = jobs.threads
     guard simplify >= 0 && simplify.isFinite else {
       throw TilesError.badOption(
         option: "--simplify", value: "\(simplify)", expected: "0 or more pixels")

@@ -1,5 +1,4 @@
-import Dispatch
-import Synchronization
+import GeoCore
 
 /// Simplifies the arcs of a coverage for one zoom, in that zoom's integer tile
 /// units (x and y times 4096 · 2^z), so that every tile of the zoom sees the
@@ -18,9 +17,11 @@ struct ArcSimplifier {
   /// Unit-square to tile units: 4096 · 2^z.
   let scale: Double
 
-  /// The simplified arcs, in tile units (integer-valued).
-  func simplify(tolerance: Double) -> [[SIMD2<Double>]] {
-    var result = parallelMap(arcs.indices.map { $0 }) { self.process($0, tolerance: tolerance) }
+  /// The simplified arcs, in tile units (integer-valued), worked on `threads` threads.
+  func simplify(tolerance: Double, threads: Int) -> [[SIMD2<Double>]] {
+    var result = parallelMap(arcs.indices.map { $0 }, threads: threads) {
+      self.process($0, tolerance: tolerance)
+    }
     guard tolerance > 0 else { return result.map(\.points) }
     var suspects = result.indices.filter { result[$0].reduced }
     var level = tolerance
@@ -147,15 +148,9 @@ struct ArcSimplifier {
   }
 }
 
-/// `transform` applied to every element on all cores, results in order.
-func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
-  let chunks = min(items.count, 16)
-  guard chunks > 1 else { return items.map(transform) }
-  let results = Mutex([[R]](repeating: [], count: chunks))
-  DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-    let range = (items.count * chunk / chunks)..<(items.count * (chunk + 1) / chunks)
-    let local = items[range].map(transform)
-    results.withLock { $0[chunk] = local }
-  }
-  return results.withLock { $0.flatMap { $0 } }
+/// `transform` applied to every element on `threads` threads, results in order.
+func parallelMap<T: Sendable, R: Sendable>(
+  _ items: [T], threads: Int, _ transform: @Sendable (T) -> R
+) -> [R] {
+  ParallelChunks.map(items, threads: threads, rangesPerThread: 8, transform)
 }

@@ -20,19 +20,20 @@ public enum GeoJSONExport {
   ///   - sourceCRS: a CRS to assume for the input instead of the file's.
   ///   - makeValid: repair invalid geometries (GEOS make-valid).
   ///   - decimals: coordinate decimals; `boundingBoxes`: write `bbox` members.
+  ///   - threads: threads that encode features (every core by default).
   /// - Returns: the conversion report (one layer).
   /// - Throws: `GDALError`, `ConversionError`, `PROJError`, `GEOSError`, `OutputError`.
   public static func run(
     input: String, output: String, layer name: String?, sourceCRS: CRS?, makeValid: Bool,
     decimals: Int,
-    boundingBoxes: Bool, policy: ExistingOutputPolicy
+    boundingBoxes: Bool, policy: ExistingOutputPolicy, threads: Int = ParallelChunks.defaultThreads
   ) throws -> ConversionReport {
     let dataset = try VectorDataset(path: input)
     if name == nil && dataset.layerCount > 1 {
       throw GDALError.singleLayerFormat(path: output, format: "GeoJSON", layers: dataset.layerNames)
     }
     let layer = try name.map(dataset.layer(named:)) ?? dataset.layer(at: 0)
-    if (layer.featureCount() ?? 0) == 0 {
+    if layer.featureCount() == 0 {
       throw GDALError.emptyLayer(path: input, layer: layer.name)
     }
     guard let crs = sourceCRS ?? layer.crs else {
@@ -80,7 +81,7 @@ public enum GeoJSONExport {
         DispatchQueue.global().async {
           job.results = encode(
             work.batch, work.shapes, names: options.0, decimals: options.1, boxes: options.2,
-            checkValidity: options.3)
+            checkValidity: options.3, threads: threads)
           job.group.leave()
         }
         pending = job
@@ -138,7 +139,7 @@ public enum GeoJSONExport {
   /// The features' JSON on every core; validity (GEOS) checked on the way.
   private static func encode(
     _ batch: [Feature], _ shapes: [GeoShape?], names: [String], decimals: Int, boxes: Bool,
-    checkValidity: Bool
+    checkValidity: Bool, threads: Int
   ) -> [Encoded] {
     struct Shared: @unchecked Sendable {
       // Each feature and shape is read by exactly one thread.
@@ -146,11 +147,7 @@ public enum GeoJSONExport {
       let shapes: [GeoShape?]
     }
     let shared = Shared(batch: batch, shapes: shapes)
-    let chunks = 8
-    let results = Mutex([[Encoded]](repeating: [], count: chunks))
-    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-      let range =
-        (shared.batch.count * chunk / chunks)..<(shared.batch.count * (chunk + 1) / chunks)
+    return ParallelChunks.map(count: batch.count, threads: threads, rangesPerThread: 4) { range in
       var local: [Encoded] = []
       local.reserveCapacity(range.count)
       for index in range {
@@ -162,8 +159,7 @@ public enum GeoJSONExport {
         let invalid = checkValidity && feature.geometry.map { !$0.isValid } == true
         local.append(Encoded(bytes: bytes, box: box, invalid: invalid))
       }
-      results.withLock { $0[chunk] = local }
-    }
-    return results.withLock { $0.flatMap { $0 } }
+      return local
+    }.flatMap { $0 }
   }
 }

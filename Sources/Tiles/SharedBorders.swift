@@ -70,10 +70,11 @@ struct SharedBorders: Sendable {
   /// 4096 · 2^z), simplified with `tolerance` tile units and rounded (see
   /// `ArcSimplifier`); `nil` for features that are not polygonal. Rings that
   /// shrink below three points are left out, and polygons whose exterior does.
-  func simplified(scale: Double, tolerance: Double) -> [TileGeometry?] {
-    let simple = ArcSimplifier(arcs: arcs, scale: scale).simplify(tolerance: tolerance)
+  func simplified(scale: Double, tolerance: Double, threads: Int) -> [TileGeometry?] {
+    let simple = ArcSimplifier(arcs: arcs, scale: scale).simplify(
+      tolerance: tolerance, threads: threads)
     let uses = self.uses
-    return parallelMap(Array(uses.indices)) { index -> TileGeometry? in
+    return parallelMap(Array(uses.indices), threads: threads) { index -> TileGeometry? in
       guard let polygons = uses[index] else { return nil }
       var result: [[[SIMD2<Double>]]] = []
       for rings in polygons {

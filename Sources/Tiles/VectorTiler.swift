@@ -50,6 +50,8 @@ public struct VectorTileOptions: Sendable {
   public var simplification = 1.0
   /// Tile size and feature limits.
   public var limits = TileLimits()
+  /// Worker threads (every core by default); the tiles do not depend on it.
+  public var threads = ParallelChunks.defaultThreads
 
   /// The defaults.
   public init() {}
@@ -72,21 +74,13 @@ struct VectorTiler: Sendable {
     // Two zooms at a time: the low zooms are one tile each, and a single tile is
     // built on one core; a pair keeps both cores busy. Written in order.
     let zooms = Array(options.minZoom...options.maxZoom)
-    for start in stride(from: 0, to: zooms.count, by: 2) {
-      let pair = Array(zooms[start..<min(zooms.count, start + 2)])
-      let done = Mutex([(ZoomReport, [(TileAddress, [UInt8])])?](repeating: nil, count: pair.count))
-      let failure = Mutex<(any Error)?>(nil)
-      DispatchQueue.concurrentPerform(iterations: pair.count) { index in
-        do {
-          let result = try tiles(zoom: pair[index], borders: borders, compress: compress)
-          done.withLock { $0[index] = result }
-        } catch {
-          failure.withLock { $0 = $0 ?? error }
-        }
+    let together = min(2, options.threads)
+    for start in stride(from: 0, to: zooms.count, by: together) {
+      let group = Array(zooms[start..<min(zooms.count, start + together)])
+      let done = try ParallelChunks.map(group, threads: together) { zoom in
+        try tiles(zoom: zoom, borders: borders, compress: compress)
       }
-      if let error = failure.withLock({ $0 }) { throw error }
-      for result in done.withLock({ $0 }) {
-        guard let (report, batch) = result else { continue }
+      for (report, batch) in done {
         try sink.write(batch: batch)
         progress(report)
         reports.append(report)
@@ -109,23 +103,13 @@ struct VectorTiler: Sendable {
     }
     let (buckets, vanished) = assign(shapes, zoom: zoom)
     let addresses = buckets.keys.sorted()
-    let results = Mutex([TileResult?](repeating: nil, count: addresses.count))
-    let failure = Mutex<(any Error)?>(nil)
-    DispatchQueue.concurrentPerform(iterations: addresses.count) { index in
-      let address = addresses[index]
-      do {
-        let result = try build(address, buckets[address]!, shapes, compress: compress)
-        results.withLock { $0[index] = result }
-      } catch {
-        failure.withLock { $0 = $0 ?? error }
-      }
+    let results = try ParallelChunks.map(addresses, threads: options.threads, rangesPerThread: 16) {
+      address in try build(address, buckets[address]!, shapes, compress: compress)
     }
-    if let error = failure.withLock({ $0 }) { throw error }
     var report = ZoomReport(zoom: zoom)
     report.tooSmall = vanished
     var batch: [(TileAddress, [UInt8])] = []
-    for (address, result) in zip(addresses, results.withLock({ $0 })) {
-      guard let result else { continue }
+    for (address, result) in zip(addresses, results) {
       report.tooSmall += result.tooSmall
       report.droppedForLimits += result.droppedForLimits
       report.tilesOverLimit += result.droppedForLimits > 0 ? 1 : 0
@@ -157,8 +141,8 @@ struct VectorTiler: Sendable {
   private func simplified(
     _ layer: TileLayer, _ shared: SharedBorders, scale: Double, tolerance: Double
   ) -> [TileGeometry] {
-    let polygons = shared.simplified(scale: scale, tolerance: tolerance)
-    return parallelMap(Array(layer.features.indices)) { index in
+    let polygons = shared.simplified(scale: scale, tolerance: tolerance, threads: options.threads)
+    return parallelMap(Array(layer.features.indices), threads: options.threads) { index in
       let feature = layer.features[index]
       if let polygon = polygons[index] { return polygon }
       switch feature.geometry {

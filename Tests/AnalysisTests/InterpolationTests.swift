@@ -179,3 +179,66 @@ struct InterpolationTests {
     #expect(one.targets.map(\.key) == two.targets.map(\.key))
   }
 }
+
+/// Interpolation gives the same float64 results whatever the number of threads,
+/// for every source count from 0 to 300: a split of 100 sources into 16 chunks
+/// of 7 once started a chunk past the end and crashed.
+@Suite("Areal interpolation across thread counts")
+struct InterpolationThreadSweepTests {
+  func sources(_ count: Int) throws -> [SourceUnit] {
+    try (0..<count).map { index in
+      let x = Double(index % 17) * 0.7
+      let y = Double(index / 17) * 0.7
+      let geometry = try Geometry(
+        wkt: "POLYGON ((\(x) \(y), \(x + 1) \(y), \(x + 1) \(y + 1), \(x) \(y + 1), \(x) \(y)))")
+      return SourceUnit(
+        id: Int64(index), polygons: geometry.polygonRings().map(PolygonRings.init(rings:)),
+        wkb: geometry.wkb, extensive: [Double(index + 1)], intensive: [Double(index % 5)],
+        categories: [])
+    }
+  }
+
+  func same(_ a: InterpolationResult, _ b: InterpolationResult) -> Bool {
+    a.targets.map(\.key) == b.targets.map(\.key)
+      && a.targets.map(\.extensive) == b.targets.map(\.extensive)
+      && a.targets.map(\.intensive) == b.targets.map(\.intensive)
+      && a.targets.map(\.coveredArea) == b.targets.map(\.coveredArea) && a.balances == b.balances
+  }
+
+  @Test func gridTargetsForEveryCountAndThreadCount() throws {
+    let grid = InterpolationTargets.squareGrid(SquareGrid(cellSize: 1.3))
+    for count in 0...300 {
+      let units = try sources(count)
+      let one = try ArealInterpolation.interpolate(
+        units, onto: grid, extensiveNames: ["n"], intensiveNames: ["r"], categoricalNames: [],
+        threads: 1)
+      #expect(one.balances.first.map { abs($0.totalIn - $0.totalOut) < 1e-9 * max(1, $0.totalIn) } ?? false)
+      for threads in 2...64 {
+        let many = try ArealInterpolation.interpolate(
+          units, onto: grid, extensiveNames: ["n"], intensiveNames: ["r"], categoricalNames: [],
+          threads: threads)
+        #expect(same(one, many), "\(count) sources, \(threads) threads")
+      }
+    }
+  }
+
+  @Test func polygonTargetsForEveryCountAndThreadCount() throws {
+    let targets = try (0..<4).map { index in
+      let x = Double(index) * 3.5
+      return try Geometry(wkt: "POLYGON ((\(x) -1, \(x + 3.5) -1, \(x + 3.5) 30, \(x) 30, \(x) -1))")
+        .wkb
+    }
+    for count in stride(from: 0, through: 300, by: 1) where count <= 40 || count % 7 == 0 {
+      let units = try sources(count)
+      let one = try ArealInterpolation.interpolate(
+        units, onto: .polygons(targets), extensiveNames: ["n"], intensiveNames: ["r"],
+        categoricalNames: [], threads: 1)
+      for threads in [2, 3, 5, 8, 16, 17, 33, 64] {
+        let many = try ArealInterpolation.interpolate(
+          units, onto: .polygons(targets), extensiveNames: ["n"], intensiveNames: ["r"],
+          categoricalNames: [], threads: threads)
+        #expect(same(one, many), "\(count) sources, \(threads) threads")
+      }
+    }
+  }
+}

@@ -83,41 +83,23 @@ public enum ArealInterpolation {
       rule: rule, sourceCount: sources.count)
   }
 
-  /// The pieces of every source, in source order, computed on `threads` threads.
+  /// The pieces of every source, in source order, computed on `threads` threads
+  /// (`ParallelChunks`: the same pieces whatever the thread count).
   static func computePieces(
     _ sources: [SourceUnit], _ targets: InterpolationTargets, overlapping: Bool, threads: Int
   ) throws -> [SourcePieces] {
-    let chunkCount: Int
-    if case .polygons = targets {
-      chunkCount = min(sources.count, threads)  // each chunk builds its own GEOS targets
-    } else {
-      chunkCount = min(sources.count, threads * 8)
-    }
-    guard chunkCount > 0 else { return [] }
-    let chunkSize = (sources.count + chunkCount - 1) / chunkCount
-    let results = Mutex<[Int: [SourcePieces]]>([:])
-    let failure = Mutex<(any Error & Sendable)?>(nil)
-    let work: @Sendable (Int) -> Void = { chunk in
-      let range = (chunk * chunkSize)..<min(sources.count, (chunk + 1) * chunkSize)
-      guard !range.isEmpty else { return }
+    // Polygon targets: each range builds its own GEOS targets, so one per thread.
+    let perThread = targets.isPolygons ? 1 : 8
+    return try ParallelChunks.map(count: sources.count, threads: threads, rangesPerThread: perThread)
+    { range throws(GEOSError) in
       do {
-        let local = try piecesOfChunk(sources[range], targets, overlapping: overlapping)
-        results.withLock { $0[chunk] = local }
+        return try piecesOfChunk(sources[range], targets, overlapping: overlapping)
       } catch let error as GEOSError {
-        failure.withLock { $0 = $0 ?? error }
+        throw error
       } catch {
-        failure.withLock { $0 = $0 ?? GEOSError(operation: "interpolate", message: "\(error)") }
+        throw GEOSError(operation: "interpolate", message: "\(error)")
       }
-    }
-    if threads == 1 {
-      for chunk in 0..<chunkCount { work(chunk) }
-    } else {
-      DispatchQueue.concurrentPerform(iterations: chunkCount, execute: work)
-    }
-    if let error = failure.withLock({ $0 }) { throw error }
-    return results.withLock { chunks in
-      (0..<chunkCount).flatMap { chunks[$0] ?? [] }
-    }
+    }.flatMap { $0 }
   }
 
   private static func piecesOfChunk(

@@ -28,6 +28,8 @@ public struct InterpolationJob: Sendable {
   public var policy = ExistingOutputPolicy.refuse
   /// The most cells a grid may have (50 million by default).
   public var maximumCells = 50_000_000
+  /// Worker threads (every core by default); the results do not depend on it.
+  public var threads = ParallelChunks.defaultThreads
 
   /// Creates a job.
   public init(source: SourceRequest, workingCRS: CRS, target: Target, output: String) {
@@ -72,23 +74,22 @@ public struct InterpolationJob: Sendable {
       try checkCellCount(units, shape)
       result = try ArealInterpolation.interpolate(
         units, onto: shape.targets, extensiveNames: source.extensive,
-        intensiveNames: source.intensive, categoricalNames: source.categorical)
+        intensiveNames: source.intensive, categoricalNames: source.categorical, threads: threads)
       details["grid"] = shape.description
       let metadata = metadataFor(result, details: details)
       try TableWriter.writeGrid(
         cells: [], shape: shape, crs: workingCRS, table: ValueTable(result, coveredArea: true),
-        path: output, policy: policy, metadata: metadata)
+        path: output, policy: policy, metadata: metadata, threads: threads)
     case .layer(let path, let layer):
       let targets = try TargetLayer.load(path: path, layer: layer, workingCRS: workingCRS)
       if !targets.sourceCRS.isEquivalent(to: workingCRS) { reprojectedFrom = targets.sourceCRS }
       result = try ArealInterpolation.interpolate(
         units, onto: .polygons(targets.geometries), extensiveNames: source.extensive,
-        intensiveNames: source.intensive, categoricalNames: source.categorical)
+        intensiveNames: source.intensive, categoricalNames: source.categorical, threads: threads)
       details["targets"] = path
       try TableWriter.writeTargets(
         targets, table: ValueTable(result, coveredArea: false), crs: workingCRS, path: output,
-        policy: policy,
-        metadata: metadataFor(result, details: details))
+        policy: policy, metadata: metadataFor(result, details: details), threads: threads)
     }
     return Summary(
       result: result, sources: report, reprojectedTargetsFrom: reprojectedFrom,

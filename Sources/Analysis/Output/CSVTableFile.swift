@@ -1,7 +1,5 @@
-import Dispatch
 import Foundation
 import GeoCore
-import Synchronization
 
 /// A CSV table without geometry, with a `.csvt` file of column types beside it
 /// (the convention GDAL and QGIS read), written atomically.
@@ -48,31 +46,28 @@ final class CSVTableFile {
     Self.append(fields.map { .string($0.name) }, to: &buffer)
   }
 
-  /// Writes rows `0..<count`, formatting batches of rows on every core and
-  /// writing them in order.
-  func writeRows(count: Int, _ row: @escaping @Sendable (Int) -> [FieldValue]) throws {
+  /// Writes rows `0..<count`, formatting batches of rows on `threads` threads
+  /// and writing them in order.
+  func writeRows(
+    count: Int, threads: Int = ParallelChunks.defaultThreads,
+    _ row: @escaping @Sendable (Int) -> [FieldValue]
+  ) throws {
     let chunk = 8_192
-    let chunks = (count + chunk - 1) / chunk
-    let group = 2 * ProcessInfo.processInfo.activeProcessorCount
-    var start = 0
-    while start < chunks {
-      let batch = min(group, chunks - start)
-      let formatted = Mutex<[Int: [UInt8]]>([:])
-      let first = start
-      DispatchQueue.concurrentPerform(iterations: batch) { offset in
-        let index = first + offset
+    // A group of chunks at a time bounds the memory of formatted text.
+    let group = chunk * 2 * max(1, threads)
+    for first in stride(from: 0, to: count, by: group) {
+      let rows = min(group, count - first)
+      let formatted = ParallelChunks.map(count: rows, threads: threads, rangesPerThread: 2) {
+        range in
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(chunk * 96)
-        for position in (index * chunk)..<min(count, (index + 1) * chunk) {
-          Self.append(row(position), to: &bytes)
-        }
-        formatted.withLock { $0[index] = bytes }
+        bytes.reserveCapacity(range.count * 96)
+        for position in range { Self.append(row(first + position), to: &bytes) }
+        return bytes
       }
-      for index in first..<(first + batch) {
-        buffer.append(contentsOf: formatted.withLock { $0[index] ?? [] })
+      for bytes in formatted {
+        buffer.append(contentsOf: bytes)
         if buffer.count >= 1 << 20 { try flush() }
       }
-      start += batch
     }
   }
 

@@ -13,7 +13,8 @@ public enum TableWriter {
   /// - Throws: `OutputError`, `GDALError`, `PROJError`, `GEOSError`; nothing is left on failure.
   public static func writeGrid(
     cells: [TargetKey], shape: GridShape, crs: CRS, table: ValueTable?, path: String,
-    policy: ExistingOutputPolicy, metadata: AnalysisMetadata? = nil
+    policy: ExistingOutputPolicy, metadata: AnalysisMetadata? = nil,
+    threads: Int = ParallelChunks.defaultThreads
   ) throws {
     var fields = [Field(name: "col", type: .integer), Field(name: "row", type: .integer)]
     let inspire: Bool
@@ -46,7 +47,8 @@ public enum TableWriter {
     }
     try write(
       path: path, policy: policy, layerName: "grid", crs: crs, fields: fields, metadata: metadata,
-      count: rows.count, attributes: attributes, geometry: { try shape.polygon(rows[$0].key) })
+      count: rows.count, threads: threads, attributes: attributes,
+      geometry: { try shape.polygon(rows[$0].key) })
   }
 
   /// Writes the target polygons with their own attributes followed by the table's
@@ -55,7 +57,8 @@ public enum TableWriter {
   /// - Throws: `OutputError`, `GDALError`, `PROJError`, `GEOSError`; nothing is left on failure.
   public static func writeTargets(
     _ targets: TargetLayer, table: ValueTable, crs: CRS, path: String,
-    policy: ExistingOutputPolicy, metadata: AnalysisMetadata? = nil
+    policy: ExistingOutputPolicy, metadata: AnalysisMetadata? = nil,
+    threads: Int = ParallelChunks.defaultThreads
   ) throws {
     var names = Set(targets.fields.map(\.name))
     let valueFields = table.fields.map { field -> Field in
@@ -68,7 +71,7 @@ public enum TableWriter {
     try write(
       path: path, policy: policy, layerName: targets.name, crs: crs,
       fields: targets.fields + valueFields, metadata: metadata, count: rows.count,
-      attributes: { targets.attributes[rows[$0].key.row] + rows[$0].values },
+      threads: threads, attributes: { targets.attributes[rows[$0].key.row] + rows[$0].values },
       geometry: { index in
         let wkb = targets.geometries[rows[index].key.row]
         return wkb.isEmpty ? nil : try Geometry(wkb: wkb)
@@ -84,11 +87,12 @@ public enum TableWriter {
   }
 
   /// Creates the writer (and the metadata sidecar), writes `count` rows, commits both.
-  /// CSV rows are formatted on every core (`CSVTableFile`); other formats go
+  /// CSV rows are formatted on `threads` threads (`CSVTableFile`); other formats go
   /// through GDAL with the geometry of each row.
   private static func write(
     path: String, policy: ExistingOutputPolicy, layerName: String, crs: CRS, fields: [Field],
-    metadata: AnalysisMetadata?, count: Int, attributes: @escaping @Sendable (Int) -> [FieldValue],
+    metadata: AnalysisMetadata?, count: Int, threads: Int,
+    attributes: @escaping @Sendable (Int) -> [FieldValue],
     geometry: (Int) throws -> Geometry?
   ) throws {
     let sidecar = try metadata.map { _ in
@@ -97,7 +101,7 @@ public enum TableWriter {
     if VectorFormat(path: path) == .csv {
       let table = try CSVTableFile(path: path, policy: policy, fields: fields)
       do {
-        try table.writeRows(count: count, attributes)
+        try table.writeRows(count: count, threads: threads, attributes)
         if let sidecar, let metadata { try metadata.json().write(to: sidecar.stagingPath) }
         try table.commit()
         try sidecar?.commit()

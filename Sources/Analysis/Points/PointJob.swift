@@ -27,6 +27,8 @@ public struct PointJob: Sendable {
   public var output: String
   /// Whether an existing output may be replaced.
   public var policy = ExistingOutputPolicy.refuse
+  /// Worker threads for writing the table (every core by default).
+  public var threads = ParallelChunks.defaultThreads
 
   /// Creates a job.
   public init(points: String, workingCRS: CRS, target: InterpolationJob.Target, output: String) {
@@ -117,10 +119,11 @@ public struct PointJob: Sendable {
     case .grid(let shape):
       try TableWriter.writeGrid(
         cells: [], shape: shape, crs: workingCRS, table: table, path: output, policy: policy,
-        metadata: metadata)
+        metadata: metadata, threads: threads)
     case .zones(let zones):
       try TableWriter.writeTargets(
-        zones, table: table, crs: workingCRS, path: output, policy: policy, metadata: metadata)
+        zones, table: table, crs: workingCRS, path: output, policy: policy, metadata: metadata,
+        threads: threads)
     }
     return summary
   }
