@@ -49,6 +49,10 @@ public struct ConversionReport: Sendable {
     public var repaired = 0
     /// Repaired geometries that kept no area and were written without geometry.
     public var collapsed = 0
+    /// What the copy could not keep exactly, or what looked wrong in the input,
+    /// one line each (values cut to a format's limits, rings dropped by rounding,
+    /// a header that disagrees with the data).
+    public var warnings: [String] = []
     /// The CRS of the output layer.
     public var crs: CRS?
     /// The declared geometry type of the output layer.

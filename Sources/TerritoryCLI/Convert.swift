@@ -105,6 +105,7 @@ struct Convert: ParsableCommand {
           )
         }
       }
+      for warning in layer.warnings { print("    warning: \(warning)") }
     }
   }
 }

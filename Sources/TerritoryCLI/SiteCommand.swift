@@ -149,6 +149,10 @@ extension AnalyzeCommand {
         writer.discard()
         throw error
       }
+      if !writer.rounding.isEmpty {
+        FileHandle.standardError.write(
+          Data("  \(name): \(writer.rounding.summary(decimals: 7))\n".utf8))
+      }
       return name
     }
   }

@@ -14,7 +14,8 @@ import GeoCore
 /// 180° of the previous one). A ring that then ends a whole turn from where it
 /// started goes around a pole: it is closed along that pole. The unwrapped shape
 /// is clipped to each 360° window it spans, and each piece moved back within
-/// [-180, 180] (GEOS rectangle clipping).
+/// [-180, 180] (GEOS rectangle clipping; the pieces of a polygon are merged
+/// where they meet).
 enum Antimeridian {
   /// Whether the segment from `a` to `b` crosses the antimeridian.
   static func crosses(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> Bool {
@@ -97,11 +98,10 @@ enum Antimeridian {
       return unwrapped(hole, shift: turns * 360)
     }
     let geometry = try Geometry.polygon(rings: [shell] + holes)
-    var out: [[[SIMD2<Double>]]] = []
-    for turn in windows(of: shell) {
-      out += try pieces(of: geometry, turn: turn).polygonRings()
-    }
-    return out
+    let moved = try windows(of: shell).map { try pieces(of: geometry, turn: $0) }
+    // Pieces of a ring around a pole meet again along the meridian where the
+    // ring started: merged, as one polygon (pieces cut at ±180 do not meet).
+    return try Geometry.unionAll(moved.filter { !$0.isEmpty }).polygonalPart().polygonRings()
   }
 
   /// The whole turns (window k covers [360k - 180, 360k + 180]) that the points span.

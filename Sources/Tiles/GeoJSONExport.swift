@@ -50,6 +50,7 @@ public enum GeoJSONExport {
     do {
       let reader = layer.makeReader()
       var pending: PendingBatch?
+      var rounding = RoundingReport()
       var batch: [Feature] = []
       batch.reserveCapacity(batchSize)
       while true {
@@ -71,9 +72,16 @@ public enum GeoJSONExport {
             entry.repaired += 1
           }
         }
-        let shapes = try GeoShape.lonLat(batch.map(\.geometry), transformer)
+        let shapes: [GeoShape?]
+        do {
+          shapes = try GeoShape.lonLat(batch.map(\.geometry), transformer)
+        } catch let error as OutsideGlobe {
+          throw TilesError.outsideGlobe(
+            path: input, layer: layer.name, feature: batch[error.index].id,
+            longitude: error.coordinate.x, latitude: error.coordinate.y)
+        }
         // Encode this batch in the background while the next one is read.
-        try drain(&pending, writer, &entry)
+        try drain(&pending, writer, &entry, &rounding)
         let job = PendingBatch(ids: batch.map(\.id))
         let work = Encoding(batch: batch, shapes: shapes)
         let options = (names, decimals, boundingBoxes, !makeValid)
@@ -86,7 +94,8 @@ public enum GeoJSONExport {
         }
         pending = job
       }
-      try drain(&pending, writer, &entry)
+      try drain(&pending, writer, &entry, &rounding)
+      if !rounding.isEmpty { entry.warnings.append(rounding.summary(decimals: decimals)) }
       try writer.commit()
     } catch {
       writer.discard()
@@ -115,7 +124,8 @@ public enum GeoJSONExport {
 
   /// Waits for the batch being encoded, if any, and writes it.
   private static func drain(
-    _ pending: inout PendingBatch?, _ writer: GeoJSONWriter, _ entry: inout ConversionReport.Layer
+    _ pending: inout PendingBatch?, _ writer: GeoJSONWriter, _ entry: inout ConversionReport.Layer,
+    _ rounding: inout RoundingReport
   ) throws {
     guard let job = pending else { return }
     pending = nil
@@ -125,14 +135,14 @@ public enum GeoJSONExport {
         entry.invalid += 1
         if entry.firstInvalidIDs.count < 5 { entry.firstInvalidIDs.append(job.ids[index]) }
       }
-      try writer.write(encoded: item.bytes, box: item.box)
+      rounding.add(item.text.rounding)
+      try writer.write(encoded: item.text.bytes, box: item.text.box)
       entry.written += 1
     }
   }
 
   private struct Encoded: Sendable {
-    var bytes: [UInt8] = []
-    var box: Envelope?
+    var text: GeoJSONWriter.Encoded
     var invalid = false
   }
 
@@ -153,11 +163,11 @@ public enum GeoJSONExport {
       for index in range {
         let feature = shared.batch[index]
         let properties = zip(names, feature.attributes).map { (name: $0.0, value: $0.1) }
-        let (bytes, box) = GeoJSONWriter.encode(
-          properties: properties, shape: shared.shapes[index], decimals: decimals,
-          boundingBox: boxes)
         let invalid = checkValidity && feature.geometry.map { !$0.isValid } == true
-        local.append(Encoded(bytes: bytes, box: box, invalid: invalid))
+        let text = GeoJSONWriter.encode(
+          properties: properties, shape: shared.shapes[index], decimals: decimals,
+          boundingBox: boxes, wasValid: !invalid)
+        local.append(Encoded(text: text, invalid: invalid))
       }
       return local
     }.flatMap { $0 }

@@ -29,8 +29,10 @@ enum GeoShape {
   }
 
   /// The shapes of `geometries` in longitude/latitude degrees: every coordinate
-  /// projected by `transformer` (when given) in one PROJ call, and the shapes
-  /// that then cross the antimeridian cut in two (`Antimeridian`, GEOS).
+  /// projected by `transformer` (when given) in one PROJ call, checked to lie on
+  /// the globe, and the shapes that cross the antimeridian cut (`Antimeridian`).
+  /// - Throws: `OutsideGlobe` with the index of the first geometry that has a
+  ///   longitude beyond ±180° or a latitude beyond ±90°; `GEOSError`, `PROJError`.
   static func lonLat(_ geometries: [Geometry?], _ transformer: Transformer?) throws -> [GeoShape?] {
     var shapes = geometries.map { $0.flatMap(GeoShape.init) }
     if let transformer {
@@ -51,10 +53,19 @@ enum GeoShape {
         }
       }
     }
-    for index in shapes.indices where shapes[index]?.crossesAntimeridian == true {
-      var geometry = geometries[index]!
-      if let transformer { geometry = try transformer.transform(geometry) }
-      shapes[index] = GeoShape(try Antimeridian.cut(geometry))
+    for index in shapes.indices {
+      guard let shape = shapes[index] else { continue }
+      var outside: SIMD2<Double>?
+      let onGlobe = shape.map { point in
+        // Projections may land a hair beyond ±180° or ±90°: that is the edge.
+        let slack = 1e-9
+        if outside == nil, abs(point.x) > 180 + slack || abs(point.y) > 90 + slack {
+          outside = point
+        }
+        return SIMD2(min(180, max(-180, point.x)), min(90, max(-90, point.y)))
+      }
+      if let outside { throw OutsideGlobe(index: index, coordinate: outside) }
+      shapes[index] = onGlobe.crossesAntimeridian ? try Antimeridian.cut(onGlobe) : onGlobe
     }
     return shapes
   }
@@ -94,17 +105,15 @@ enum GeoShape {
     }
   }
 
-  /// Whether a line or ring jumps more than 180° of longitude between two points.
+  /// Whether a line or ring crosses the antimeridian (`Antimeridian.crosses`).
   var crossesAntimeridian: Bool {
-    func jumps(_ points: [SIMD2<Double>]) -> Bool {
-      zip(points, points.dropFirst()).contains { abs($0.x - $1.x) > 180 }
-    }
     switch self {
     case .point, .multiPoint: return false
-    case .lineString(let line): return jumps(line)
-    case .polygon(let rings): return rings.contains(where: jumps)
-    case .multiLineString(let lines): return lines.contains(where: jumps)
-    case .multiPolygon(let polygons): return polygons.contains { $0.contains(where: jumps) }
+    case .lineString(let line): return Antimeridian.crosses(line)
+    case .polygon(let rings): return rings.contains(where: Antimeridian.crosses)
+    case .multiLineString(let lines): return lines.contains(where: Antimeridian.crosses)
+    case .multiPolygon(let polygons):
+      return polygons.contains { $0.contains(where: Antimeridian.crosses) }
     case .collection(let parts): return parts.contains { $0.crossesAntimeridian }
     }
   }
@@ -145,6 +154,15 @@ enum GeoShape {
     visitCoordinates { box.expand(x: $0.x, y: $0.y) }
     return box
   }
+}
+
+/// A coordinate that is not on the globe (longitude beyond ±180°, latitude
+/// beyond ±90°): RFC 7946 has no place for it.
+struct OutsideGlobe: Error {
+  /// The index of the geometry in the batch.
+  let index: Int
+  /// The coordinate, in degrees.
+  let coordinate: SIMD2<Double>
 }
 
 /// GeoJSON geometry text with RFC 7946 ring orientation, written as bytes.

@@ -22,6 +22,8 @@ public final class GeoJSONWriter {
   private var buffer: [UInt8] = []
   private var count = 0
   private var extent: Envelope?
+  /// What rounding to the output's decimals changed, over all features written.
+  public private(set) var rounding = RoundingReport()
 
   /// Creates the output in a staging place.
   /// - Parameters:
@@ -51,18 +53,39 @@ public final class GeoJSONWriter {
   /// - Throws: `GEOSError` when the geometry cannot be cut at the antimeridian,
   ///   `OutputError` when writing fails.
   public func write(properties: [(name: String, value: FieldValue)], geometry: Geometry?) throws {
-    let shape = try GeoShape.lonLat([geometry], nil)[0]
-    let (bytes, box) = GeoJSONWriter.encode(
-      properties: properties, shape: shape, decimals: decimals, boundingBox: writeBoundingBoxes)
-    try write(encoded: bytes, box: box)
+    let shape: GeoShape?
+    do {
+      shape = try GeoShape.lonLat([geometry], nil)[0]
+    } catch let error as OutsideGlobe {
+      throw TilesError.outsideGlobe(
+        path: output.target.path, layer: "features", feature: Int64(count),
+        longitude: error.coordinate.x, latitude: error.coordinate.y)
+    }
+    let encoded = GeoJSONWriter.encode(
+      properties: properties, shape: shape, decimals: decimals, boundingBox: writeBoundingBoxes,
+      wasValid: geometry?.isValid ?? true)
+    rounding.add(encoded.rounding)
+    try write(encoded: encoded.bytes, box: encoded.box)
   }
 
-  /// One feature's JSON object (no separator), and the box of its geometry when
-  /// `boundingBox` asks for a `bbox` member. Pure: encoders run on several threads.
+  /// One feature as text, with what rounding did to its geometry.
+  struct Encoded: Sendable {
+    var bytes: [UInt8]
+    var box: Envelope?
+    var rounding: RoundingOutcome
+  }
+
+  /// One feature's JSON object (no separator), the box of its geometry when
+  /// `boundingBox` asks for a `bbox` member, and what rounding the coordinates to
+  /// `decimals` did (`GeoJSONRounding`; `wasValid` tells whether the unrounded
+  /// geometry is valid). Pure: encoders run on several threads.
   static func encode(
     properties: [(name: String, value: FieldValue)], shape: GeoShape?, decimals: Int,
-    boundingBox: Bool
-  ) -> ([UInt8], Envelope?) {
+    boundingBox: Bool, wasValid: Bool
+  ) -> Encoded {
+    var outcome = RoundingOutcome()
+    var shape = shape
+    if let unrounded = shape { (shape, outcome) = GeoJSONRounding.rounded(unrounded, decimals: decimals, wasValid: wasValid) }
     var out: [UInt8] = []
     out.reserveCapacity(256)
     out.append(contentsOf: "{\"type\":\"Feature\",\"properties\":{".utf8)
@@ -86,7 +109,7 @@ public final class GeoJSONWriter {
       out.append(contentsOf: "null".utf8)
     }
     out.append(UInt8(ascii: "}"))
-    return (out, box)
+    return Encoded(bytes: out, box: box, rounding: outcome)
   }
 
   /// Appends a feature made by `encode`, with the separator the output needs.

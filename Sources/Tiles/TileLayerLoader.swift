@@ -50,7 +50,15 @@ public enum TileLayerLoader {
         return
       }
       let attributes = kept.map { feature.attributes[$0] }
-      for shape in try project(geometry, transformer) {
+      let shapes: [TileGeometry]
+      do {
+        shapes = try project(geometry, transformer)
+      } catch let error as OutsideGlobe {
+        throw TilesError.outsideGlobe(
+          path: layer.path, layer: layer.name, feature: feature.id,
+          longitude: error.coordinate.x, latitude: error.coordinate.y)
+      }
+      for shape in shapes {
         result.features.append(TileFeature(id: feature.id, geometry: shape, attributes: attributes))
       }
     }

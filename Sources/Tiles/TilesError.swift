@@ -18,6 +18,8 @@ public enum TilesError: Error, Sendable, Equatable, CustomStringConvertible {
   case mixedInputs(path: String)
   /// An option value that cannot be used.
   case badOption(option: String, value: String, expected: String)
+  /// A feature has a coordinate off the globe once in longitude/latitude.
+  case outsideGlobe(path: String, layer: String, feature: Int64, longitude: Double, latitude: Double)
 
   /// One line, for `error: ...`.
   public var description: String {
@@ -44,6 +46,10 @@ public enum TilesError: Error, Sendable, Equatable, CustomStringConvertible {
       return "\(path) is a raster; raster tiles are made from one raster input alone"
     case .badOption(let option, let value, let expected):
       return "\(option) '\(value)' is not usable: expected \(expected)"
+    case .outsideGlobe(let path, let layer, let feature, let longitude, let latitude):
+      return "\(path): feature \(feature) of layer '\(layer)' has the coordinate "
+        + "(\(longitude), \(latitude)), off the globe (longitude -180..180, latitude -90..90);"
+        + " check the layer's CRS (give the right one with --source-crs or --assume-crs)"
     }
   }
 }

@@ -1,0 +1,169 @@
+import Foundation
+import GEOSKit
+import GeoCore
+
+/// What rounding coordinates to the output's decimals did to one shape.
+struct RoundingOutcome: Sendable, Equatable {
+  /// Rings (holes, or whole polygons whose exterior went) that rounding left
+  /// with fewer than 4 positions or no area, and that were dropped.
+  var droppedRings = 0
+  /// Whether rounding made a polygon cross or touch itself, or its parts
+  /// overlap, and it was snap-rounded (GEOS) to a valid one on the same grid.
+  var snapped = false
+  /// Whether nothing of the geometry was left (written as null).
+  var vanished = false
+
+  /// Whether rounding changed anything beyond moving coordinates.
+  var changed: Bool { droppedRings > 0 || snapped || vanished }
+}
+
+/// Coordinates rounded the way the GeoJSON text writes them, before they are
+/// written, so that the written geometry is checked rather than hoped for:
+/// RFC 7946 wants rings of at least 4 positions, and a polygon whose edges pass
+/// within a centimetre of each other (the slivers of a dissolve, a digitised
+/// spike) can cross itself once rounded to 7 decimals.
+///
+/// Each ring is rounded and repeated positions removed; a ring left with fewer
+/// than 4 positions or no area is dropped (a polygon with it, when it is the
+/// exterior). A polygon that was valid before rounding and is not after is
+/// snap-rounded by GEOS on the same grid, which keeps it valid.
+enum GeoJSONRounding {
+  /// `value` rounded as `JSONText.appendNumber` writes it.
+  static func round(_ value: Double, scale: Double) -> Double {
+    let units = (abs(value) * scale).rounded(.toNearestOrAwayFromZero)
+    return (value < 0 ? -units : units) / scale
+  }
+
+  /// The shape as it will be written with `decimals`, and what rounding did.
+  /// - Parameter wasValid: whether the unrounded shape is valid (polygons found
+  ///   invalid in the source are reported as such, not mended here).
+  static func rounded(_ shape: GeoShape, decimals: Int, wasValid: Bool) -> (
+    GeoShape?, RoundingOutcome
+  ) {
+    let scale = pow(10, Double(min(max(decimals, 0), 15)))
+    var outcome = RoundingOutcome()
+    let grid = shape.map { SIMD2(round($0.x, scale: scale), round($0.y, scale: scale)) }
+    let result = cleaned(grid, &outcome)
+    guard let result else {
+      outcome.vanished = true
+      return (nil, outcome)
+    }
+    switch result {
+    case .polygon, .multiPolygon: break
+    default: return (result, outcome)
+    }
+    guard wasValid, !isValid(result.parts.polygons) else { return (result, outcome) }
+    // Rounding folded a ring: snap-round the original on the output's grid.
+    outcome.snapped = true
+    guard let geometry = try? geometry(of: shape),
+      let snapped = try? geometry.snapped(toGrid: 1 / scale), !snapped.isEmpty,
+      let repaired = GeoShape(snapped)
+    else {
+      outcome.vanished = true
+      return (nil, outcome)
+    }
+    let again = repaired.map { SIMD2(round($0.x, scale: scale), round($0.y, scale: scale)) }
+    return (cleaned(again, &outcome), outcome)
+  }
+
+  /// The shape without repeated positions and without degenerate rings;
+  /// `nil` when nothing is left.
+  private static func cleaned(_ shape: GeoShape, _ outcome: inout RoundingOutcome) -> GeoShape? {
+    func line(_ points: [SIMD2<Double>]) -> [SIMD2<Double>]? {
+      var out: [SIMD2<Double>] = []
+      out.reserveCapacity(points.count)
+      for point in points where point != out.last { out.append(point) }
+      return out.count >= 2 ? out : nil
+    }
+    func ring(_ points: [SIMD2<Double>]) -> [SIMD2<Double>]? {
+      guard var out = line(points) else { return nil }
+      if out.first != out.last { out.append(out[0]) }
+      guard out.count >= 4, RingArea.signed(out) != 0 else { return nil }
+      return out
+    }
+    func polygon(_ rings: [[SIMD2<Double>]]) -> [[SIMD2<Double>]]? {
+      guard let first = rings.first, let exterior = ring(first) else {
+        outcome.droppedRings += rings.count
+        return nil
+      }
+      var kept = [exterior]
+      for hole in rings.dropFirst() {
+        if let hole = ring(hole) { kept.append(hole) } else { outcome.droppedRings += 1 }
+      }
+      return kept
+    }
+    switch shape {
+    case .point, .multiPoint:
+      return shape
+    case .lineString(let points):
+      return line(points).map { .lineString($0) }
+    case .multiLineString(let lines):
+      let kept = lines.compactMap(line)
+      return kept.isEmpty ? nil : .multiLineString(kept)
+    case .polygon(let rings):
+      return polygon(rings).map { .polygon($0) }
+    case .multiPolygon(let polygons):
+      let kept = polygons.compactMap(polygon)
+      return kept.isEmpty ? nil : .multiPolygon(kept)
+    case .collection(let parts):
+      let kept = parts.compactMap { cleaned($0, &outcome) }
+      return kept.isEmpty ? nil : .collection(kept)
+    }
+  }
+
+  /// Whether the polygons, as written, form a valid (multi)polygon (GEOS).
+  private static func isValid(_ polygons: [[[SIMD2<Double>]]]) -> Bool {
+    guard let geometry = try? multiPolygon(polygons) else { return false }
+    return geometry.isValid
+  }
+
+  private static func multiPolygon(_ polygons: [[[SIMD2<Double>]]]) throws -> Geometry {
+    if polygons.count == 1 { return try Geometry.polygon(rings: polygons[0]) }
+    return try Geometry.collection(.multiPolygon, of: polygons.map(Geometry.polygon(rings:)))
+  }
+
+  private static func geometry(of shape: GeoShape) throws -> Geometry {
+    try multiPolygon(shape.parts.polygons)
+  }
+}
+
+/// What rounding to the output's decimals changed, counted over a layer: said in
+/// the command's report, so that no ring disappears silently.
+public struct RoundingReport: Sendable, Equatable {
+  /// Rings dropped because rounding left them fewer than 4 positions or no area.
+  public var droppedRings = 0
+  /// Polygons that rounding made invalid, snap-rounded to valid ones.
+  public var snapped = 0
+  /// Geometries of which rounding left nothing (written as null).
+  public var vanished = 0
+
+  /// Creates an empty report.
+  public init() {}
+
+  /// Whether rounding changed anything beyond moving coordinates.
+  public var isEmpty: Bool { droppedRings == 0 && snapped == 0 && vanished == 0 }
+
+  mutating func add(_ outcome: RoundingOutcome) {
+    droppedRings += outcome.droppedRings
+    snapped += outcome.snapped ? 1 : 0
+    vanished += outcome.vanished ? 1 : 0
+  }
+
+  /// One line for a command's report, e.g. "at 7 decimals: 2 rings with fewer
+  /// than 4 positions or no area dropped".
+  public func summary(decimals: Int) -> String {
+    var parts: [String] = []
+    if droppedRings > 0 {
+      parts.append(
+        "\(droppedRings) ring\(droppedRings == 1 ? "" : "s") with fewer than 4 positions or no area dropped")
+    }
+    if snapped > 0 {
+      parts.append(
+        "\(snapped) polygon\(snapped == 1 ? "" : "s") that rounding made invalid snap-rounded to valid ones")
+    }
+    if vanished > 0 {
+      parts.append("\(vanished) geometr\(vanished == 1 ? "y" : "ies") left empty (written as null)")
+    }
+    return "at \(decimals) decimals: " + parts.joined(separator: "; ")
+  }
+}
