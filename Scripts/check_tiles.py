@@ -217,6 +217,8 @@ def check_geojson(path):
                 area = ring_area(ring[:-1])
                 if ring[0] != ring[-1]:
                     error(f"feature {index}: ring not closed")
+                if len(ring) < 4:
+                    error(f"feature {index}: ring of {len(ring)} positions (RFC 7946 3.1.6 needs 4)")
                 if (ring_index == 0) != (area > 0):
                     error(f"feature {index}: ring {ring_index} wound the wrong way (RFC 7946 3.1.6)")
         minx, miny, maxx, maxy = shape.bounds

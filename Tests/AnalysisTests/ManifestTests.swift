@@ -1,4 +1,7 @@
 import Foundation
+import GEOSKit
+import GeoCore
+import PROJKit
 import TestFixtures
 import Testing
 
@@ -158,5 +161,36 @@ struct ScaleStatisticsTests {
     #expect(statistics.gini == 0)
     #expect(statistics.cv == 0)
     #expect(statistics.moransI == nil)  // no variance
+  }
+}
+
+/// Dissolving units whose edges nearly meet left sliver holes that collapse at
+/// 7 decimals in GeoJSON (the bundled site's neighbourhoods had three).
+@Suite("Dissolve without slivers")
+struct DissolveTests {
+  @Test func sliverHolesAreClosedAndReported() throws {
+    // A's right edge bends 1 µm inward between y = 4 and 6; B's left edge is
+    // straight: the union has a hole 1 µm wide.
+    let a = try Geometry(
+      wkt: "POLYGON ((0 0, 10 0, 10 4, 9.999999 5, 10 6, 10 10, 0 10, 0 0))")
+    let b = try Geometry(wkt: "POLYGON ((10 0, 20 0, 20 10, 10 10, 10 6, 10 4, 10 0))")
+    // A real hole, 2 m wide, inside B.
+    let c = try Geometry(
+      wkt: "POLYGON ((20 0, 30 0, 30 10, 20 10, 20 0), (24 4, 26 4, 26 6, 24 6, 24 4))")
+    let union = try Geometry.unionAll([a, b, c])
+    #expect(union.polygonRings()[0].count == 3, "the plain union keeps the sliver")
+    let layer = TargetLayer(
+      name: "units", fields: [Field(name: "group", type: .string)],
+      attributes: [[.string("x")], [.string("x")], [.string("x")]],
+      geometries: [a.wkb, b.wkb, c.wkb], sourceCRS: try CRS("EPSG:31985"))
+    let dissolved = try layer.dissolved(by: "group")
+    #expect(dissolved.geometries.count == 1)
+    let rings = try Geometry(wkb: dissolved.geometries[0]).polygonRings()
+    #expect(rings.count == 1)
+    #expect(rings[0].count == 2, "the sliver is closed, the 2 m hole kept")
+    #expect(abs(try Geometry(wkb: dissolved.geometries[0]).area - (300 - 4)) < 1e-5)
+    #expect(dissolved.notes.count == 1)
+    #expect(dissolved.notes.first?.contains("1 sliver hole") == true)
+    #expect(dissolved.attributes == [[.string("x"), .integer(3)]])
   }
 }

@@ -16,6 +16,9 @@ public struct TargetLayer: Sendable {
   public var geometries: [[UInt8]]
   /// The CRS the layer was read in (it is reprojected when it differs from the working CRS).
   public var sourceCRS: CRS
+  /// What was changed in building the layer, one line each (sliver holes a
+  /// dissolve closed), for the job's report.
+  public var notes: [String] = []
 
   /// Creates a target layer from its parts.
   public init(

@@ -34,6 +34,8 @@ public struct ScaleTable: Sendable {
   public var balances: [MassBalance]
   /// How counts were split.
   public var rule: ExtensiveRule
+  /// What building the targets changed, one line each (sliver holes closed).
+  public var notes: [String] = []
 }
 
 extension LoadedSite {
@@ -43,6 +45,7 @@ extension LoadedSite {
     var idValues: [[FieldValue]]
     var geometries: [[UInt8]]
     var neighbours: [[Int]]
+    var notes: [String] = []
     let result: InterpolationResult
     switch scale.kind {
     case .grid(let hexagonal, let cell):
@@ -72,6 +75,7 @@ extension LoadedSite {
       idFields = targets.fields
       idValues = targets.attributes
       geometries = targets.geometries
+      notes = targets.notes
       neighbours = try Neighbours.polygons(geometries)
     }
     let values = ValueTable(result, coveredArea: true)
@@ -116,7 +120,7 @@ extension LoadedSite {
     }
     return ScaleTable(
       name: scale.name, fields: fields, rows: rows, geometries: geometries, indicators: indicators,
-      neighbours: neighbours, balances: result.balances, rule: result.rule)
+      neighbours: neighbours, balances: result.balances, rule: result.rule, notes: notes)
   }
 
   /// The label of a variable in each of the site's languages, turned into an
@@ -238,8 +242,15 @@ extension TargetLayer {
       geometries: geometries, sourceCRS: sourceCRS)
   }
 
+  /// Holes narrower than this (twice the area over the perimeter, in metres) in
+  /// a dissolved polygon are slivers where unit edges nearly meet, not real
+  /// holes: at 7 decimals in GeoJSON they collapse into zero-area or crossing
+  /// rings. 1 cm is below any survey precision of administrative boundaries.
+  static let sliverWidth = 0.01
+
   /// The targets dissolved by the value of `field` (all together when `nil`),
-  /// groups in sorted order, each with the number of units it holds.
+  /// groups in sorted order, each with the number of units it holds. Sliver
+  /// holes (`sliverWidth`) are closed, and their count and area put in `notes`.
   func dissolved(by field: String?) throws -> TargetLayer {
     let column = field.flatMap { name in fields.firstIndex { $0.name == name } }
     if let field, column == nil {
@@ -255,10 +266,28 @@ extension TargetLayer {
     }
     var rows: [[FieldValue]] = []
     var shapes: [[UInt8]] = []
+    var slivers = (count: 0, area: 0.0)
     for key in groups.keys.sorted() {
       let members = groups[key]!
       let union = try Geometry.unionAll(members.map { try Geometry(wkb: geometries[$0]) })
-      shapes.append(try union.polygonalPart().wkb)
+      var polygons = try union.polygonalPart().polygonRings()
+      for index in polygons.indices {
+        polygons[index] = [polygons[index][0]]
+          + polygons[index].dropFirst().filter { hole in
+            let area = abs(RingArea.signed(hole))
+            let perimeter = zip(hole, hole.dropFirst()).reduce(0.0) { sum, edge in
+              let step = edge.1 - edge.0
+              return sum + (step.x * step.x + step.y * step.y).squareRoot()
+            }
+            guard perimeter > 0, 2 * area / perimeter < Self.sliverWidth else { return true }
+            slivers.count += 1
+            slivers.area += area
+            return false
+          }
+      }
+      let parts = try polygons.map(Geometry.polygon(rings:))
+      shapes.append(
+        parts.count == 1 ? parts[0].wkb : try Geometry.collection(.multiPolygon, of: parts).wkb)
       let label: FieldValue = key.isEmpty ? .null : .string(key)
       rows.append((column == nil ? [] : [label]) + [.integer(Int64(members.count))])
     }
@@ -266,7 +295,14 @@ extension TargetLayer {
       (field.map { [Field(name: $0, type: .string)] } ?? []) + [
         Field(name: "units", type: .integer)
       ]
-    return TargetLayer(
+    var layer = TargetLayer(
       name: name, fields: groupFields, attributes: rows, geometries: shapes, sourceCRS: sourceCRS)
+    if slivers.count > 0 {
+      layer.notes.append(
+        "dissolving closed \(slivers.count) sliver hole\(slivers.count == 1 ? "" : "s") "
+          + "narrower than \(Self.sliverWidth) m where unit edges nearly meet "
+          + "(\(String(format: "%.6f", slivers.area)) m² in all)")
+    }
+    return layer
   }
 }

@@ -70,6 +70,7 @@ public struct SiteAnalysis {
         tables.append(table)
         progress(
           "[\(index + 1)/\(manifest.scales.count)] \(scale.name): \(table.rows.count) targets")
+        for note in table.notes { progress("  \(scale.name): \(note)") }
         try SiteOutputs.add(table, to: gpkg, crs: loaded.crs)
         var placements: [ScaleTable] = []
         if case .grid(false, let cell) = scale.kind {
