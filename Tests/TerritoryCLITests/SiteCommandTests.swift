@@ -148,6 +148,58 @@ struct SiteCommandTests {
         == 0)
   }
 
+  /// A site declaring every kind of variable: an intensive one was once
+  /// written twice to analysis.gpkg ("duplicate column name") and stopped the run.
+  @Test func analyzeRunsWithEveryKindOfVariable() throws {
+    let folder = try site(
+      """
+      name: kinds
+      crs: EPSG:31985
+      layers:
+        tracts:
+          path: olinda_tracts.gpkg
+          crs: EPSG:4674
+          role: units
+          variables:
+            V014: {kind: extensive}
+            ID: {kind: intensive}
+            TIPO: {kind: categorical}
+        elevation:
+          path: olinda_dem_utm25s.tif
+          crs: EPSG:31985
+          role: raster
+          variables:
+            elevation: {kind: continuous, band: 1}
+        stations:
+          path: stations.geojson
+          role: points
+      scales:
+        - {name: grid500, grid: 500}
+        - {name: tracts, units: tracts}
+        - {name: districts, dissolve: tracts, by: NM_BAIR}
+      analyses:
+        densities: true
+        zonal: [elevation]
+        points: [stations]
+
+      """)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let output = folder.appendingPathComponent("out")
+    let result = try Territory.runArray(["analyze", folder.path, "-o", output.path, "--quiet"])
+    #expect(result.status == 0, "\(result.error)")
+    for scale in ["grid500", "tracts", "districts"] {
+      let data = try Data(contentsOf: output.appendingPathComponent("\(scale).geojson"))
+      let json = try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
+      let features = try #require(json["features"] as? [[String: Any]])
+      let properties = try #require(features.first?["properties"] as? [String: Any])
+      for key in ["V014", "ID", "V014_density", "stations_count"] {
+        #expect(properties[key] != nil, "\(scale) has \(key)")
+      }
+      #expect(properties.keys.contains { $0.hasPrefix("TIPO_") }, "\(scale) has the category shares")
+      #expect(properties.keys.contains { $0.hasPrefix("elevation") }, "\(scale) has the zonal mean")
+    }
+  }
+
   @Test func failedAnalysisLeavesThePreviousOutputIntact() throws {
     let folder = try site(Self.base)
     defer { try? FileManager.default.removeItem(at: folder) }

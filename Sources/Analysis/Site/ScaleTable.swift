@@ -16,6 +16,9 @@ public struct ScaleTable: Sendable {
     public var values: [Double?]
     /// What it measures in each of the site's languages, for map titles.
     public var labels: [String: String] = [:]
+    /// Whether the table already has this column (an intensive variable is both
+    /// an interpolated value and an indicator): it is then not written twice.
+    public var isInterpolatedColumn = false
   }
 
   /// The scale's name.
@@ -97,7 +100,13 @@ extension LoadedSite {
     }
     for (variable, name) in intensive.enumerated() {
       indicators.append(
-        .init(name: name, description: name, values: result.targets.map { $0.intensive[variable] }))
+        .init(
+          name: name, description: variableLabel(name),
+          values: result.targets.map { $0.intensive[variable] },
+          labels: labels(
+            of: unitsSpec.variables.first { $0.name == name }, name: name,
+            phrase: ["en": "{}"]),
+          isInterpolatedColumn: true))
     }
     for raster in rasters {
       indicators += try zonalMeans(raster, geometries: geometries)
@@ -114,9 +123,10 @@ extension LoadedSite {
             of: nil, name: layer.spec.key,
             phrase: ["fr": "{} (nombre)", "en": "{} (count)", "ar": "{} (عدد)"])))
     }
-    fields += indicators.map { Field(name: $0.name, type: .real) }
+    let columns = indicators.filter { !$0.isInterpolatedColumn }
+    fields += columns.map { Field(name: $0.name, type: .real) }
     for (index, _) in rows.enumerated() {
-      rows[index] += indicators.map { $0.values[index].map(FieldValue.real) ?? .null }
+      rows[index] += columns.map { $0.values[index].map(FieldValue.real) ?? .null }
     }
     return ScaleTable(
       name: scale.name, fields: fields, rows: rows, geometries: geometries, indicators: indicators,
