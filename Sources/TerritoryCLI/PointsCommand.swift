@@ -59,6 +59,11 @@ struct PointsCommand: ParsableCommand {
       "wrote \(output): \(summary.points) points in \(summary.targets) \(targets.isGrid ? "cells" : "zones")"
     )
     if summary.outside > 0 { print("  \(summary.outside) points fall in no zone") }
+    if summary.outsideCRS > 0 {
+      print(
+        "  \(summary.outsideCRS) of them cannot be placed in \(working) (outside the area it is defined for)"
+      )
+    }
     if summary.withoutGeometry > 0 {
       print("  \(summary.withoutGeometry) features have no geometry")
     }

@@ -46,30 +46,43 @@ struct SiteInitCommand: ParsableCommand {
       """
     var outside = false
     var unitsKey: String?
+    var unitsFile: String?
     for (index, file) in files.enumerated() {
       let (entry, isOutside, isUnits) = try SiteInitCommand.describe(
         file, folder: folder, index: index)
       text += entry
       outside = outside || isOutside
-      if isUnits && unitsKey == nil { unitsKey = SiteInitCommand.key(file, index) }
+      if isUnits && unitsKey == nil {
+        unitsKey = SiteInitCommand.key(file, index)
+        unitsFile = file
+      }
     }
     if files.isEmpty { text += "  # add layers here: path, role, variables\n" }
     if outside { text += "\nallow-outside: true     # some files are outside the site folder\n" }
-    if let unitsKey {
-      text += """
-
-        scales:
-          - {name: grid200, grid: 200}
-          - {name: grid1000, grid: 1000}
-          - {name: \(unitsKey), units: \(unitsKey)}
-
-        """
+    if let unitsKey, let unitsFile {
+      let extent = try SiteInitCommand.extent(of: unitsFile, in: working)
+      text += "\nscales:                    # guessed from the units' extent: the finest about 10^5-10^6 cells\n"
+      for size in SiteProposal.ladder(for: extent) {
+        let name = size >= 1000 ? "grid\(Int(size / 1000))km" : "grid\(Int(size))m"
+        text += "  - {name: \(name), grid: \(Int(size))}\n"
+      }
+      text += "  - {name: \(unitsKey), units: \(unitsKey)}\n"
     }
     try Data(text.utf8).write(to: output.stagingPath)
     try output.commit()
     print(
       "wrote \(output.target.path): \(files.count) layer\(files.count == 1 ? "" : "s"); review it, then run 'territory site check \(folder)'"
     )
+  }
+
+  /// The extent of a file's first layer in the working CRS; a layer without a
+  /// CRS is taken as degrees when its numbers fit, else as the working CRS.
+  static func extent(of file: String, in working: CRS) throws -> Envelope {
+    let layer = try VectorDataset(path: file).layer(at: 0)
+    guard let box = layer.extent else { throw GDALError.emptyLayer(path: file, layer: layer.name) }
+    let degrees = abs(box.minX) <= 180 && abs(box.maxX) <= 180 && abs(box.minY) <= 90 && abs(box.maxY) <= 90
+    guard let crs = try layer.crs ?? (degrees ? CRS.wgs84 : nil) else { return box }
+    return try Transformer.unlessEquivalent(from: crs, to: working)?.transformBounds(box) ?? box
   }
 
   static func key(_ file: String, _ index: Int) -> String {
@@ -111,13 +124,17 @@ struct SiteInitCommand: ParsableCommand {
     if role == "units" || role == "points" {
       var lines: [String] = []
       for field in layer.fields {
-        switch field.type {
-        case .integer, .integer64:
+        switch SiteProposal.guess(name: field.name, type: field.type) {
+        case .count:
           lines.append("      \(field.name): {kind: extensive}      # guessed: a count?")
-        case .real: lines.append("      \(field.name): {kind: intensive}      # guessed: a rate?")
-        case .string:
+        case .rate: lines.append("      \(field.name): {kind: intensive}      # guessed: a rate?")
+        case .category:
           lines.append("      # \(field.name): {kind: categorical}   # a category? uncomment")
-        default: break
+        case .identifier:
+          lines.append("      # \(field.name): an identifier or coordinate, not a variable")
+        case .measure:
+          lines.append("      # \(field.name): a measure of the geometry, not a variable")
+        case .other: break
         }
       }
       let active = lines.contains { !$0.hasPrefix("      #") }

@@ -194,3 +194,33 @@ struct DissolveTests {
     #expect(dissolved.attributes == [[.string("x"), .integer(3)]])
   }
 }
+
+@Suite("What site init proposes")
+struct SiteProposalTests {
+  @Test func theFinestGridHasAtMostAMillionCells() {
+    // 390 km x 390 km: 200 m cells would be 3.8 million; 500 m, 608,400.
+    let state = Envelope(minX: 0, minY: 0, maxX: 390_000, maxY: 390_000)
+    #expect(SiteProposal.ladder(for: state) == [500, 1_000, 2_000, 5_000])
+    // A town of 6 km x 7 km: 10 m cells are 420,000.
+    let town = Envelope(minX: 0, minY: 0, maxX: 6_000, maxY: 7_000)
+    #expect(SiteProposal.ladder(for: town) == [10, 20, 50, 100])
+    // A country of 1,000 km x 1,000 km stops where cells get few.
+    let country = Envelope(minX: 0, minY: 0, maxX: 1_000_000, maxY: 1_000_000)
+    #expect(SiteProposal.ladder(for: country) == [1_000, 2_000, 5_000, 10_000])
+    let island = Envelope(minX: 0, minY: 0, maxX: 3_000_000, maxY: 3_000_000)
+    #expect(SiteProposal.ladder(for: island).allSatisfy { 9e12 / ($0 * $0) >= 20 })
+  }
+
+  @Test func identifiersAndCoordinatesAreNotVariables() {
+    for name in ["ID", "CD_GEOCODI", "COUNTY_ID", "FIPS", "GEOID10", "X", "y", "Latitude", "Longitud",
+      "AreaKey", "G_UTM_", "POLYID", "OBJECTID"]
+    {
+      #expect(SiteProposal.guess(name: name, type: .integer) == .identifier, "\(name)")
+    }
+    #expect(SiteProposal.guess(name: "AREA", type: .real) == .measure)
+    #expect(SiteProposal.guess(name: "TotPop90", type: .integer) == .count)
+    #expect(SiteProposal.guess(name: "PctBach", type: .real) == .rate)
+    #expect(SiteProposal.guess(name: "TIPO", type: .string) == .category)
+    #expect(SiteProposal.guess(name: "SID74", type: .integer) == .count)
+  }
+}

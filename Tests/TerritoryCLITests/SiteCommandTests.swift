@@ -82,7 +82,65 @@ struct SiteCommandTests {
     Case(
       name: "negative cell", manifest: base + "scales:\n  - {name: g, grid: -5}\n",
       mentions: ["-5", "positive"]),
+    Case(
+      name: "cells of 0.1 mm", manifest: base + "scales:\n  - {name: fine, grid: 0.0001}\n",
+      mentions: ["fine", "cells", "limit of 50,000,000"]),
   ]
+
+  /// Points outside the area of the working CRS (a city in Malaysia on a site
+  /// in UTM zone 25 south) once stopped analyze with a message naming no layer.
+  @Test func pointsOutsideTheWorkingCRSFallInNoZone() throws {
+    let far = """
+      {"type":"FeatureCollection","features":[
+      {"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[-34.85,-8.01]}},
+      {"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[101.69,2.93]}}]}
+      """
+    let folder = try site(
+      Self.base.replacingOccurrences(of: "role: units", with: "role: units\n    crs: EPSG:4674")
+        + "  cities:\n    path: cities.geojson\n    role: points\n"
+        + "scales:\n  - {name: g, grid: 1000}\nanalyses:\n  points: [cities]\n")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try Data(far.utf8).write(to: folder.appendingPathComponent("cities.geojson"))
+    let check = try Territory.runArray(["site", "check", folder.path])
+    #expect(check.status == 0, "\(check.output)")
+    #expect(check.output.contains("cities: 1 feature cannot be placed in EPSG:31985"), "\(check.output)")
+    let output = folder.appendingPathComponent("out")
+    let analyze = try Territory.runArray(["analyze", folder.path, "-o", output.path])
+    #expect(analyze.status == 0, "\(analyze.error)")
+    #expect(analyze.error.contains("cities: 1 point cannot be placed"), "\(analyze.error)")
+    let points = try Territory.runArray([
+      "points", folder.appendingPathComponent("cities.geojson").path, "--to-crs", "EPSG:31985",
+      "--grid", "1000", "-o", folder.appendingPathComponent("cells.csv").path,
+    ])
+    #expect(points.status == 0, "\(points.error)")
+    #expect(points.output.contains("1 points fall in no zone"), "\(points.output)")
+    #expect(points.output.contains("1 of them cannot be placed in EPSG:31985"), "\(points.output)")
+  }
+
+  /// The ladder site init proposes fits the extent of the units: on a 150,000
+  /// km² state it once proposed 200 m cells (3.8 million) that ran out of memory.
+  @Test func initProposesALadderThatFitsTheExtent() throws {
+    let folder = try Territory.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    // A square state of 390 km by 390 km (152,100 km²), in UTM zone 17 north.
+    let state = folder.appendingPathComponent("state.geojson")
+    try Data(
+      """
+      {"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32617"}},"features":[
+      {"type":"Feature","properties":{"COUNTY_ID":1,"X":500000.5,"POP":1200,"RATE":0.5},"geometry":{"type":"Polygon","coordinates":[[[300000,3500000],[690000,3500000],[690000,3890000],[300000,3890000],[300000,3500000]]]}}]}
+      """.utf8
+    ).write(to: state)
+    let site = folder.appendingPathComponent("site")
+    let made = try Territory.runArray(["site", "init", site.path, "--crs", "EPSG:32617", "--from", state.path])
+    #expect(made.status == 0, "\(made.error)")
+    let text = try String(contentsOf: site.appendingPathComponent("site.yaml"), encoding: .utf8)
+    #expect(text.contains("grid: 500}") && !text.contains("grid: 200}"), "\(text)")
+    #expect(text.contains("# COUNTY_ID: an identifier") && text.contains("# X: an identifier"))
+    #expect(text.contains("POP: {kind: extensive}") && text.contains("RATE: {kind: intensive}"))
+    let check = try Territory.runArray(["site", "check", site.path])
+    #expect(check.status == 0, "\(check.output)")
+    #expect(check.output.contains("grid500m") && check.output.contains("608,400"), "\(check.output)")
+  }
 
   @Test(arguments: bad)
   func checkRefuses(_ testCase: Case) throws {

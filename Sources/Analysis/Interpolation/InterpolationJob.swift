@@ -27,7 +27,9 @@ public struct InterpolationJob: Sendable {
   /// Whether existing outputs may be replaced.
   public var policy = ExistingOutputPolicy.refuse
   /// The most cells a grid may have (50 million by default).
-  public var maximumCells = 50_000_000
+  public var maximumCells = InterpolationJob.defaultMaximumCells
+  /// The default of `maximumCells`.
+  public static let defaultMaximumCells = 50_000_000
   /// Worker threads (every core by default); the results do not depend on it.
   public var threads = ParallelChunks.defaultThreads
 

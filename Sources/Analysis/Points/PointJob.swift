@@ -42,8 +42,11 @@ public struct PointJob: Sendable {
   public struct Summary: Sendable {
     /// Points read (parts of MultiPoints counted one by one).
     public var points = 0
-    /// Points in no target.
+    /// Points in no target, those that cannot be placed in the working CRS included.
     public var outside = 0
+    /// Points that cannot be transformed to the working CRS (outside the area it
+    /// is defined for): counted in `outside`, in no target.
+    public var outsideCRS = 0
     /// Features without geometry.
     public var withoutGeometry = 0
     /// Targets written.
@@ -76,8 +79,7 @@ public struct PointJob: Sendable {
     guard let crs = sourceCRS ?? source.crs else {
       throw AnalysisError.missingCRS(path: points, layer: source.name)
     }
-    let transformer =
-      try Transformer.unlessEquivalent(from: crs, to: workingCRS)
+    let placer = try PointPlacer(from: crs, to: workingCRS)
     let locator = try PointLocator(target, workingCRS: workingCRS)
     var summary = Summary()
     var tallies: [TargetKey: Tally] = [:]
@@ -91,11 +93,13 @@ public struct PointJob: Sendable {
       var located: [SIMD2<Double>] = []
       geometry.forEachCoordinate { x, y in located.append(SIMD2(x, y)) }
       for var point in located {
-        if let transformer {
-          let moved = try transformer.transform(x: point.x, y: point.y)
-          point = SIMD2(moved.x, moved.y)
-        }
         summary.points += 1
+        guard let placed = placer.place(point) else {
+          summary.outsideCRS += 1
+          summary.outside += 1
+          continue
+        }
+        point = placed
         let keys = try locator.targets(of: point)
         if keys.isEmpty { summary.outside += 1 }
         for key in keys {

@@ -7,7 +7,9 @@ extension LoadedSite {
   /// split by the share of each unit's own area).
   public func catchments(_ spec: CatchmentSpec) throws -> ScaleTable? {
     guard let layer = manifest.layer(spec.points) else { return nil }
-    let locations = try LoadedSite.readPoints(layer, manifest: manifest, crs: crs)
+    let (locations, _) = try LoadedSite.naming(layer, manifest) {
+      try LoadedSite.readPoints(layer, manifest: manifest, crs: crs)
+    }
     var polygons: [[UInt8]] = []
     var ids: [[FieldValue]] = []
     for radius in spec.radii.sorted() {

@@ -25,6 +25,9 @@ public final class LoadedSite {
   public let repairedUnits: Int
   let rasters: [(spec: LayerSpec, path: String, crs: CRS)]
   let points: [(spec: LayerSpec, locations: [SIMD2<Double>])]
+  /// What loading changed or could not use, one line each (points that cannot
+  /// be placed in the working CRS), for the job's report.
+  public private(set) var notes: [String] = []
   /// Worker threads for the interpolations (default: every core); results do not depend on it.
   public var threads = ProcessInfo.processInfo.activeProcessorCount
 
@@ -69,11 +72,17 @@ public final class LoadedSite {
     request.intensive = unitsSpec.variables.filter { $0.kind == .intensive }.map(\.name)
     request.categorical = unitsSpec.variables.filter { $0.kind == .categorical }.map(\.name)
     request.makeValid = true
-    let loaded = try SourceLoader.load(request, workingCRS: crs)
+    let working = crs
+    let (loaded, targets) = try Self.naming(unitsSpec, manifest) {
+      (
+        try SourceLoader.load(request, workingCRS: working),
+        try TargetLayer.load(
+          path: unitsPath, layer: unitsSpec.layer, workingCRS: working, assumedCRS: assumed)
+      )
+    }
     units = loaded.units
     repairedUnits = loaded.report.repaired
-    unitsTargets = try TargetLayer.load(
-      path: unitsPath, layer: unitsSpec.layer, workingCRS: crs, assumedCRS: assumed)
+    unitsTargets = targets
     let zonal = manifest.analyses.zonal ?? manifest.layers.filter { $0.role == .raster }.map(\.key)
     rasters = try zonal.compactMap { key in
       guard let spec = manifest.layer(key) else { return nil }
@@ -86,39 +95,59 @@ public final class LoadedSite {
     }
     let pointKeys =
       manifest.analyses.points ?? manifest.layers.filter { $0.role == .points }.map(\.key)
-    let working = crs
+    var notes: [String] = []
     points = try pointKeys.compactMap { key in
       guard let spec = manifest.layer(key) else { return nil }
-      return (spec, try LoadedSite.readPoints(spec, manifest: manifest, crs: working))
+      let (locations, unplaceable) = try Self.naming(spec, manifest) {
+        try LoadedSite.readPoints(spec, manifest: manifest, crs: working)
+      }
+      if unplaceable > 0 {
+        notes.append(
+          "\(key): \(unplaceable) point\(unplaceable == 1 ? "" : "s") cannot be placed in "
+            + "\(manifest.crs) (outside the area it is defined for); they fall in no zone")
+      }
+      return (spec, locations)
+    }
+    self.notes = notes
+  }
+
+  /// `body`'s result; its error, if any, as a `SiteError` that names the layer.
+  static func naming<T>(_ spec: LayerSpec, _ manifest: SiteManifest, _ body: () throws -> T)
+    throws -> T
+  {
+    do {
+      return try body()
+    } catch let error as SiteError {
+      throw error
+    } catch {
+      throw SiteError(
+        path: path(of: spec, in: manifest),
+        message: "layer '\(spec.key)': \(SiteCheck.describe(error))")
     }
   }
 
-  /// The points of a layer in the working CRS (each part of a MultiPoint).
-  static func readPoints(_ spec: LayerSpec, manifest: SiteManifest, crs: CRS) throws -> [SIMD2<
-    Double
-  >] {
+  /// The points of a layer in the working CRS (each part of a MultiPoint), and
+  /// how many could not be transformed there (outside the CRS's area of use).
+  static func readPoints(_ spec: LayerSpec, manifest: SiteManifest, crs: CRS) throws -> (
+    [SIMD2<Double>], unplaceable: Int
+  ) {
     let path = path(of: spec, in: manifest)
     let dataset = try VectorDataset(path: path)
     let layer = try spec.layer.map(dataset.layer(named:)) ?? dataset.layer(at: 0)
     guard let layerCRS = try spec.crs.map({ try CRS($0) }) ?? layer.crs else {
       throw AnalysisError.missingCRS(path: path, layer: layer.name)
     }
-    let transformer =
-      try Transformer.unlessEquivalent(from: layerCRS, to: crs)
+    let placer = try PointPlacer(from: layerCRS, to: crs)
     var points: [SIMD2<Double>] = []
+    var unplaceable = 0
     try layer.forEachFeature { feature in
       var raw: [SIMD2<Double>] = []
       feature.geometry?.forEachCoordinate { x, y in raw.append(SIMD2(x, y)) }
       for point in raw {
-        if let transformer {
-          let moved = try transformer.transform(x: point.x, y: point.y)
-          points.append(SIMD2(moved.x, moved.y))
-        } else {
-          points.append(point)
-        }
+        if let placed = placer.place(point) { points.append(placed) } else { unplaceable += 1 }
       }
     }
-    return points
+    return (points, unplaceable)
   }
 
   /// The extent of the units in the working CRS.

@@ -59,6 +59,7 @@ public struct SiteAnalysis {
       progress("loading layers in \(manifest.crs)")
       let loaded = try LoadedSite(manifest)
       loaded.threads = max(1, threads)
+      for note in loaded.notes { progress("  \(note)") }
       let gpkg = try VectorWriter(
         path: folder.staging.appendingPathComponent("analysis.gpkg").path, policy: .refuse)
       var report = ScaleReport(

@@ -41,6 +41,8 @@ public struct SiteCheckReport: Sendable, Codable {
     public var makeValidRepairs: Bool?
     /// Totals of the extensive variables.
     public var totals: [String: Double]?
+    /// Points that cannot be placed in the working CRS (outside its area of use).
+    public var unplaceablePoints: Int?
   }
 
   /// The site's name.
@@ -51,6 +53,8 @@ public struct SiteCheckReport: Sendable, Codable {
   public var layers: [Layer]
   /// Errors and warnings.
   public var problems: [Problem]
+  /// The cells and memory of each grid scale.
+  public var scales: [ScaleEstimate] = []
   /// Whether `territory analyze` can run: no errors.
   public var usable: Bool { !problems.contains { $0.severity == "error" } }
 }
@@ -74,6 +78,7 @@ public enum SiteCheck {
       return report
     }
     var siteExtent: Envelope?
+    var unitsArea = 0.0
     for spec in manifest.layers {
       let path = LoadedSite.path(of: spec, in: manifest)
       var entry = SiteCheckReport.Layer(key: spec.key, path: spec.path, role: spec.role.rawValue)
@@ -144,14 +149,51 @@ public enum SiteCheck {
         var invalid = 0
         var firstIDs: [Int64] = []
         var repairs = true
+        // Every transformation analyze will run, run here: a feature it cannot
+        // bring into the working CRS is found now, with its layer.
+        let transformer = try crs.flatMap { try Transformer.unlessEquivalent(from: $0, to: working) }
+        let placer = try crs.map { try PointPlacer(from: $0, to: working) }
+        var unplaceable = 0
+        var firstUnplaceable: (id: Int64, error: String)?
+        let isUnits = spec.key == manifest.layers.first { $0.role == .units }?.key
         try layer.forEachFeature { feature in
           for (position, index) in extensive.enumerated() {
             totals[position] += feature.attributes[index].doubleValue ?? 0
+          }
+          if spec.role == .points, let geometry = feature.geometry, let placer {
+            var points: [SIMD2<Double>] = []
+            geometry.forEachCoordinate { x, y in points.append(SIMD2(x, y)) }
+            if points.contains(where: { placer.place($0) == nil }) {
+              unplaceable += 1
+              if firstUnplaceable == nil { firstUnplaceable = (feature.id, "") }
+            }
+          } else if let geometry = feature.geometry {
+            do {
+              let moved = try transformer.map { try $0.transform(geometry) } ?? geometry
+              if isUnits { unitsArea += moved.area }
+            } catch {
+              unplaceable += 1
+              if firstUnplaceable == nil { firstUnplaceable = (feature.id, describe(error)) }
+            }
           }
           guard let geometry = feature.geometry, !geometry.isValid else { return }
           invalid += 1
           if firstIDs.count < 5 { firstIDs.append(feature.id) }
           if (try? geometry.makeValid().isValid) != true { repairs = false }
+        }
+        if let (id, error) = firstUnplaceable {
+          if spec.role == .points {
+            entry.unplaceablePoints = unplaceable
+            problem(
+              "warning", spec.key,
+              "\(unplaceable) feature\(unplaceable == 1 ? "" : "s") cannot be placed in \(manifest.crs) "
+                + "(outside the area it is defined for; first: feature \(id)); they will fall in no zone")
+          } else {
+            problem(
+              "error", spec.key,
+              "\(unplaceable) feature\(unplaceable == 1 ? "" : "s") cannot be brought into \(manifest.crs) "
+                + "(first: feature \(id): \(error)); check the layer's CRS or choose a working CRS that covers it")
+          }
         }
         entry.invalidGeometries = invalid
         entry.firstInvalidIDs = firstIDs
@@ -180,6 +222,7 @@ public enum SiteCheck {
     if !manifest.layers.contains(where: { $0.role == .units }) {
       problem("error", "", "no layer has role 'units'; the scales need one")
     }
+    report.scales = estimates(manifest, unitsArea: unitsArea, problem: problem)
     return report
   }
 
