@@ -42,6 +42,8 @@ public struct DatasetSummary: Sendable, Codable {
     public var extent: [Double]?
     /// The attribute fields.
     public var fields: [Field]
+    /// What the file says about itself that does not add up (`integrityWarnings`).
+    public var warnings: [String]? = nil
   }
 
   /// One raster band.
@@ -89,7 +91,8 @@ public struct DatasetSummary: Sendable, Codable {
           name: info.name,
           geometryType: info.geometryType.rawValue + (info.hasZ ? " Z" : ""),
           featureCount: info.featureCount, crs: info.crs.map(CRSSummary.init),
-          extent: info.extent.map { [$0.minX, $0.minY, $0.maxX, $0.maxY] }, fields: info.fields)
+          extent: info.extent.map { [$0.minX, $0.minY, $0.maxX, $0.maxY] }, fields: info.fields,
+          warnings: layer.integrityWarnings.isEmpty ? nil : layer.integrityWarnings)
       }
     } catch .notVector {
       let raster = try RasterDataset(path: path)

@@ -18,6 +18,9 @@ public final class FeatureReader {
   public private(set) var nullGeometryCount = 0
   /// GDAL's warnings while reading, without repeats.
   public private(set) var warnings: [String] = []
+  /// The geometry types met so far (a layer that declares none, such as a CSV
+  /// with a WKT column, is then described by what it holds).
+  public private(set) var geometryTypes: Set<GeometryType> = []
   private var finished = false
 
   init(layer: VectorLayer) {
@@ -55,7 +58,7 @@ public final class FeatureReader {
       throw .readFailed(path: layer.path, layer: layer.name, detail: messages.summary)
     }
     let geometry = try readGeometry(raw, id: id, messages: messages)
-    if geometry == nil { nullGeometryCount += 1 }
+    if let geometry { geometryTypes.insert(geometry.type) } else { nullGeometryCount += 1 }
     var attributes: [FieldValue] = []
     attributes.reserveCapacity(fields.count)
     for (index, field) in fields.enumerated() {

@@ -141,6 +141,7 @@ private func copy(
   _ layer: VectorLayer, to writer: VectorWriter, targetCRS: CRS?, options: ConversionOptions
 ) throws -> ConversionReport.Layer {
   var entry = ConversionReport.Layer(name: layer.name)
+  entry.warnings = layer.integrityWarnings
   let sourceCRS = options.sourceCRS ?? layer.crs
   var transformer: Transformer?
   if let targetCRS, let sourceCRS, !sourceCRS.isEquivalent(to: targetCRS) {
@@ -156,9 +157,11 @@ private func copy(
   let index = try writer.addLayer(
     name: layer.name, geometryType: entry.geometryType, hasZ: layer.hasZ, crs: entry.crs,
     fields: layer.fields)
+  var losses = writer.format == .shapefile ? ShapefileLosses(fields: layer.fields) : nil
   let reader = layer.makeReader()
   while var feature = try reader.next() {
     entry.read += 1
+    losses?.record(feature.attributes)
     if var geometry = feature.geometry {
       if let transformer {
         geometry = try transformer.transform(geometry)
@@ -186,6 +189,12 @@ private func copy(
     }
     try writer.write(feature, toLayer: index)
     entry.written += 1
+  }
+  entry.warnings += losses?.warnings ?? []
+  if entry.geometryType == .unknown, let seen = reader.geometryTypes.first,
+    reader.geometryTypes.count == 1
+  {
+    entry.geometryType = seen
   }
   return entry
 }

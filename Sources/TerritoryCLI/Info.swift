@@ -52,6 +52,7 @@ enum InfoText {
             "    \(field.name.padding(toLength: max(12, field.name.count), withPad: " ", startingAt: 0))  \(field.type.rawValue)"
           )
         }
+        for warning in layer.warnings ?? [] { lines.append("  warning: \(warning)") }
       }
     } else {
       lines.append("\(summary.path): raster, driver \(summary.driver)")

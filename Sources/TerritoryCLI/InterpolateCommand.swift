@@ -91,6 +91,7 @@ struct InterpolateCommand: ParsableCommand {
     if let from = summary.reprojectedTargetsFrom {
       print("  targets reprojected from \(from) to \(working)")
     }
+    for warning in summary.sources.warnings { print("  warning: \(warning)") }
     if summary.sources.repaired > 0 {
       print("  \(summary.sources.repaired) invalid source geometries repaired")
     }

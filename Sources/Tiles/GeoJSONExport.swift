@@ -45,6 +45,7 @@ public enum GeoJSONExport {
     let writer = try GeoJSONWriter(
       path: output, decimals: decimals, boundingBoxes: boundingBoxes, policy: policy)
     var entry = ConversionReport.Layer(name: layer.name)
+    entry.warnings = layer.integrityWarnings
     entry.crs = wgs84
     entry.geometryType = layer.geometryType
     do {
@@ -96,6 +97,11 @@ public enum GeoJSONExport {
       }
       try drain(&pending, writer, &entry, &rounding)
       if !rounding.isEmpty { entry.warnings.append(rounding.summary(decimals: decimals)) }
+      if entry.geometryType == .unknown, reader.geometryTypes.count == 1,
+        let seen = reader.geometryTypes.first
+      {
+        entry.geometryType = seen
+      }
       try writer.commit()
     } catch {
       writer.discard()

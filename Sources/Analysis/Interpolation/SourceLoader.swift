@@ -37,6 +37,8 @@ public struct SourceLoadReport: Sendable {
   public var repaired = 0
   /// The CRS the layer was read in.
   public var sourceCRS: CRS?
+  /// What the file says about itself that does not add up (`integrityWarnings`).
+  public var warnings: [String] = []
 }
 
 /// Reads source polygons and their variables, reprojects them to the working CRS,
@@ -73,6 +75,7 @@ public enum SourceLoader {
       throw AnalysisError.notPolygons(path: request.path, layer: layer.name, type: type.rawValue)
     }
     var report = SourceLoadReport()
+    report.warnings = layer.integrityWarnings
     report.sourceCRS = request.sourceCRS ?? layer.crs
     guard let sourceCRS = report.sourceCRS else {
       throw AnalysisError.missingCRS(path: request.path, layer: layer.name)
