@@ -189,3 +189,24 @@ public final class RasterDataset {
     return values
   }
 }
+
+extension RasterDataset {
+  /// Whether the part of band `index` inside `box` (in the raster's CRS) may hold
+  /// data: `false` only when GDAL knows it holds none (the blocks a sparse
+  /// GeoTIFF never wrote, `GDALGetDataCoverageStatus`), so that tiling a mostly
+  /// empty raster skips its empty areas without reading them. Formats that cannot
+  /// tell answer `true`.
+  public func mayHoldData(band index: Int, in box: Envelope) throws(GDALError) -> Bool {
+    guard let t = geoTransform, t[2] == 0, t[4] == 0, t[1] != 0, t[5] != 0 else { return true }
+    let columns = [(box.minX - t[0]) / t[1], (box.maxX - t[0]) / t[1]]
+    let rows = [(box.minY - t[3]) / t[5], (box.maxY - t[3]) / t[5]]
+    let x0 = max(0, Int(columns.min()!.rounded(.down)))
+    let x1 = min(width, Int(columns.max()!.rounded(.up)))
+    let y0 = max(0, Int(rows.min()!.rounded(.down)))
+    let y1 = min(height, Int(rows.max()!.rounded(.up)))
+    guard x1 > x0, y1 > y0 else { return false }
+    let status = GDALGetDataCoverageStatus(
+      try band(index), Int32(x0), Int32(y0), Int32(x1 - x0), Int32(y1 - y0), 0, nil)
+    return status != Int32(GDAL_DATA_COVERAGE_STATUS_EMPTY)
+  }
+}

@@ -151,9 +151,15 @@ private func copy(
   }
   entry.crs = targetCRS ?? sourceCRS
   let polygonal = layer.geometryType.isPolygonal
-  // Repairs can split a polygon in parts: declare multi-polygons so every result fits.
+  // Repairs can split a polygon in parts, and a Shapefile declared Polygon or
+  // LineString holds multi-part features too (GDAL reads them as MultiPolygon):
+  // declare the multi type so that strict formats (FlatGeobuf) take every one.
+  let shapefileParts =
+    layer.dataset.driverName == "ESRI Shapefile"
+    && [.polygon, .lineString].contains(layer.geometryType)
   entry.geometryType =
-    options.makeValid && polygonal ? .multiPolygon : layer.geometryType
+    (options.makeValid && polygonal) || shapefileParts
+    ? layer.geometryType.promotedToMulti : layer.geometryType
   let index = try writer.addLayer(
     name: layer.name, geometryType: entry.geometryType, hasZ: layer.hasZ, crs: entry.crs,
     fields: layer.fields)
@@ -175,8 +181,8 @@ private func copy(
           entry.repaired += 1
         }
       }
-      if options.makeValid && polygonal && geometry.type == .polygon {
-        geometry = try Geometry.collection(.multiPolygon, of: [geometry])
+      if geometry.type != entry.geometryType, geometry.type.promotedToMulti == entry.geometryType {
+        geometry = try Geometry.collection(entry.geometryType, of: [geometry])
       }
       if options.makeValid && geometry.isEmpty {
         entry.collapsed += 1

@@ -28,7 +28,7 @@ extension TilesCommand {
     let start = Date()
     let reports = try RasterTileJob.run(
       input: path, output: o, minZoom: minZoom, maxZoom: maxZoom ?? max(minZoom, 14), style: style,
-      assumedCRS: assumed, policy: policy,
+      assumedCRS: assumed, policy: policy, maximumTiles: maxTiles, threads: jobs.threads,
       progress: { report in
         print(
           "z\(report.zoom): \(report.tiles) tiles, \(TilesCommand.size(report.bytes)) (largest \(TilesCommand.size(report.largestTile)))"

@@ -27,12 +27,22 @@ public enum RasterTileJob {
     case colourTable
   }
 
+  /// The most tiles a pyramid may have unless told otherwise: a million PNG
+  /// tiles is already tens of GB for a raster that fills them.
+  public static let defaultMaximumTiles = 1_000_000
+
   /// Renders `input` to `output`.
-  /// - Parameter style: `nil` picks the band's colour table when it has one, else the terrain ramp.
+  /// - Parameters:
+  ///   - style: `nil` picks the band's colour table when it has one, else the terrain ramp.
+  ///   - maximumTiles: the pyramid is refused up front when its zooms span more
+  ///     tiles over the raster's extent than this.
+  ///   - threads: threads that colour and encode tiles (every core by default).
+  ///   - progress: called with each zoom's report as soon as the zoom is written.
   /// - Throws: `TilesError`, `GDALError`, `PROJError`, `OutputError`.
   public static func run(
     input: String, output: String, minZoom: Int, maxZoom: Int, style: Style?, assumedCRS: CRS?,
-    policy: ExistingOutputPolicy, progress: (ZoomReport) -> Void = { _ in }
+    policy: ExistingOutputPolicy, maximumTiles: Int = defaultMaximumTiles,
+    threads: Int = ParallelChunks.defaultThreads, progress: (ZoomReport) -> Void = { _ in }
   ) throws -> [ZoomReport] {
     try VectorTileJob.checkZooms(minZoom, maxZoom)
     let kind = try TileOutputKind(path: output)
@@ -60,19 +70,37 @@ public enum RasterTileJob {
       maxX: min(half, mercator.maxX), maxY: min(half, mercator.maxY))
     let sourcePixel = mercator.width / Double(raster.width)
     let paint = Painter(style: style, range: range, table: table ?? [])
+    let plan = TilePlan(bounds: bounds, half: half)
+    let total = (minZoom...maxZoom).reduce(0) { $0 + plan.tiles($1).count }
+    guard total <= maximumTiles else {
+      throw TilesError.tooManyTiles(path: input, count: total, maximum: maximumTiles, zooms: minZoom...maxZoom)
+    }
+    let toSource = try Transformer.unlessEquivalent(from: CRS("EPSG:3857"), to: crs)
     let sink = try kind.sink(path: output, format: .png, policy: policy)
+    var reports: [ZoomReport] = []
+    func emit(_ zoom: Int, _ rendered: [(TileAddress, [UInt8])]) throws {
+      var report = ZoomReport(zoom: zoom)
+      let tiles = rendered.sorted(by: { $0.0 < $1.0 })
+      try sink.write(batch: tiles)
+      for (_, png) in tiles {
+        report.tiles += 1
+        report.bytes += png.count
+        report.largestTile = max(report.largestTile, png.count)
+      }
+      progress(report)
+      reports.append(report)
+    }
     do {
       // Tiles of each zoom from the fastest way that fits: the highest zoom warped
       // once and the lower ones averaged from it (measures, up to 64 M pixels), else
       // each zoom warped on its own in blocks (classes, or very large rasters).
-      let plan = TilePlan(bounds: bounds, half: half)
       // The zoom whose pixels are about the source's: warped once; zooms above
       // are interpolated from it (bilinear, doubling), zooms below averaged.
       let native = min(
         maxZoom, max(minZoom, Int(log2(2 * half / 256 / sourcePixel).rounded(.up))))
       let pyramid = !categorical && plan.tiles(native).count * 65_536 <= 64 << 20
-      var byZoom: [Int: [(TileAddress, [UInt8])]] = [:]
       if pyramid {
+        var byZoom: [Int: [(TileAddress, [UInt8])]] = [:]
         let base = plan.tiles(native)
         let warped = ValueGrid(
           zoom: native, x0: base.x0, y0: base.y0, columns: base.columns, rows: base.rows,
@@ -81,13 +109,13 @@ public enum RasterTileJob {
             width: base.columns * 256, height: base.rows * 256,
             resampling: plan.tileSize(native) / 256 > sourcePixel ? "average" : "bilinear",
             sourceCRS: assumedCRS))
-        byZoom[native] = try render(warped, paint: paint)
+        byZoom[native] = try render(warped, paint: paint, threads: threads)
         if native < maxZoom {
           for zoom in (native + 1)...maxZoom {
             let range = plan.tiles(zoom)
             byZoom[zoom] = try render(
               zoom: zoom, x: range.x0, y: range.y0, columns: range.columns, rows: range.rows,
-              paint: paint
+              paint: paint, threads: threads
             ) { column, row in
               warped.interpolated(zoom: zoom, x: range.x0 + column, y: range.y0 + row)
             }
@@ -96,8 +124,9 @@ public enum RasterTileJob {
         var grid = warped
         while grid.zoom > minZoom {
           grid = grid.halved()
-          byZoom[grid.zoom] = try render(grid, paint: paint)
+          byZoom[grid.zoom] = try render(grid, paint: paint, threads: threads)
         }
+        for zoom in minZoom...maxZoom { try emit(zoom, byZoom[zoom] ?? []) }
       } else {
         for zoom in minZoom...maxZoom {
           let range = plan.tiles(zoom)
@@ -110,29 +139,20 @@ public enum RasterTileJob {
             for by in stride(from: range.y0, to: range.y0 + range.rows, by: 8) {
               let columns = min(8, range.x0 + range.columns - bx)
               let rows = min(8, range.y0 + range.rows - by)
+              // A block over blocks of the file that were never written is empty.
+              let block = plan.box(zoom, bx, by, columns, rows)
+              let inSource = try toSource.map { try $0.transformBounds(block) } ?? block
+              guard try raster.mayHoldData(band: 1, in: inSource) else { continue }
               let values = try source.warpedToWebMercator(
                 band: 1, bounds: plan.box(zoom, bx, by, columns, rows), width: columns * 256,
                 height: rows * 256, resampling: resampling, sourceCRS: assumedCRS)
               tiles += try render(
                 ValueGrid(zoom: zoom, x0: bx, y0: by, columns: columns, rows: rows, values: values),
-                paint: paint)
+                paint: paint, threads: threads)
             }
           }
-          byZoom[zoom] = tiles
+          try emit(zoom, tiles)
         }
-      }
-      var reports: [ZoomReport] = []
-      for zoom in minZoom...maxZoom {
-        var report = ZoomReport(zoom: zoom)
-        let tiles = (byZoom[zoom] ?? []).sorted(by: { $0.0 < $1.0 })
-        try sink.write(batch: tiles)
-        for (_, png) in tiles {
-          report.tiles += 1
-          report.bytes += png.count
-          report.largestTile = max(report.largestTile, png.count)
-        }
-        progress(report)
-        reports.append(report)
       }
       let lonLat = try Transformer(from: crs, to: CRS.wgs84).transformBounds(extent)
       try sink.finish(
@@ -149,21 +169,23 @@ public enum RasterTileJob {
   }
 
   /// The PNG tiles of one grid of values (tiles without data are left out).
-  private static func render(_ grid: ValueGrid, paint: Painter) throws -> [(TileAddress, [UInt8])] {
+  private static func render(_ grid: ValueGrid, paint: Painter, threads: Int) throws -> [(
+    TileAddress, [UInt8]
+  )] {
     try render(
-      zoom: grid.zoom, x: grid.x0, y: grid.y0, columns: grid.columns, rows: grid.rows, paint: paint
+      zoom: grid.zoom, x: grid.x0, y: grid.y0, columns: grid.columns, rows: grid.rows, paint: paint,
+      threads: threads
     ) { column, row in grid.tile(column, row) }
   }
 
   /// The PNG tiles of a block of tiles whose values `values(column, row)` gives,
   /// 256 x 256 floats each (tiles without data are left out).
   private static func render(
-    zoom: Int, x: Int, y: Int, columns: Int, rows: Int, paint: Painter,
+    zoom: Int, x: Int, y: Int, columns: Int, rows: Int, paint: Painter, threads: Int,
     values: @Sendable (Int, Int) -> [Float]
   ) throws -> [(TileAddress, [UInt8])] {
-    let results = Mutex([(TileAddress, [UInt8])?](repeating: nil, count: columns * rows))
-    let failure = Mutex<GDALError?>(nil)
-    DispatchQueue.concurrentPerform(iterations: columns * rows) { index in
+    try ParallelChunks.map(Array(0..<(columns * rows)), threads: threads, rangesPerThread: 4) {
+      index throws(GDALError) -> (TileAddress, [UInt8])? in
       let column = index % columns
       let row = index / columns
       let tile = values(column, row)
@@ -179,17 +201,11 @@ public enum RasterTileJob {
         rgba[offset + 2] = colour.z
         rgba[offset + 3] = colour.w
       }
-      guard any else { return }
-      do throws(GDALError) {
-        let (pixels, bands) = compact(rgba)
-        let png = try PNGEncoder.encode(pixels: pixels, bands: bands, width: 256, height: 256)
-        results.withLock { $0[index] = (TileAddress(z: zoom, x: x + column, y: y + row), png) }
-      } catch {
-        failure.withLock { $0 = $0 ?? error }
-      }
-    }
-    if let error = failure.withLock({ $0 }) { throw error }
-    return results.withLock { $0.compactMap { $0 } }
+      guard any else { return nil }
+      let (pixels, bands) = compact(rgba)
+      let png = try PNGEncoder.encode(pixels: pixels, bands: bands, width: 256, height: 256)
+      return (TileAddress(z: zoom, x: x + column, y: y + row), png)
+    }.compactMap { $0 }
   }
 
   /// The tiles of a zoom that the bounds (Web Mercator metres) touch.

@@ -18,6 +18,8 @@ public enum TilesError: Error, Sendable, Equatable, CustomStringConvertible {
   case mixedInputs(path: String)
   /// An option value that cannot be used.
   case badOption(option: String, value: String, expected: String)
+  /// A raster's tile pyramid would have more tiles than allowed.
+  case tooManyTiles(path: String, count: Int, maximum: Int, zooms: ClosedRange<Int>)
   /// A feature has a coordinate off the globe once in longitude/latitude.
   case outsideGlobe(path: String, layer: String, feature: Int64, longitude: Double, latitude: Double)
 
@@ -46,6 +48,9 @@ public enum TilesError: Error, Sendable, Equatable, CustomStringConvertible {
       return "\(path) is a raster; raster tiles are made from one raster input alone"
     case .badOption(let option, let value, let expected):
       return "\(option) '\(value)' is not usable: expected \(expected)"
+    case .tooManyTiles(let path, let count, let maximum, let zooms):
+      return "\(path): zooms \(zooms.lowerBound)-\(zooms.upperBound) over its extent make \(count) tiles, "
+        + "more than the limit of \(maximum); lower the highest zoom (-z) or raise --max-tiles"
     case .outsideGlobe(let path, let layer, let feature, let longitude, let latitude):
       return "\(path): feature \(feature) of layer '\(layer)' has the coordinate "
         + "(\(longitude), \(latitude)), off the globe (longitude -180..180, latitude -90..90);"

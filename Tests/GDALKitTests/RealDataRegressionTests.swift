@@ -57,6 +57,26 @@ struct RealDataRegressionTests {
     #expect(report.layers[0].written == 12)
   }
 
+  /// A Shapefile declared Polygon holds multi-part features (North Carolina's
+  /// Outer Banks): FlatGeobuf refused them ("Mismatched geometry type").
+  @Test func multiPartShapefilePolygonsConvertToStrictFormats() throws {
+    let folder = try Fixtures.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let source = try Fixtures.write(
+      #"{"type":"FeatureCollection","features":["#
+        + #"{"type":"Feature","properties":{"n":1},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}},"#
+        + #"{"type":"Feature","properties":{"n":2},"geometry":{"type":"MultiPolygon","coordinates":[[[[2,0],[3,0],[3,1],[2,0]]],[[[4,0],[5,0],[5,1],[4,0]]]]}}]}"#,
+      to: "in.geojson", in: folder)
+    let shp = folder.appendingPathComponent("parts.shp").path
+    _ = try convert(source, shp)
+    #expect(try VectorDataset(path: shp).layer(at: 0).geometryType == .polygon)
+    for ext in ["fgb", "gpkg"] {
+      let report = try convert(shp, folder.appendingPathComponent("out.\(ext)").path)
+      #expect(report.layers[0].written == 2)
+      #expect(report.layers[0].geometryType == .multiPolygon)
+    }
+  }
+
   @Test func openStreetMapCountsAreUnknownNotZero() throws {
     let folder = try Fixtures.scratch()
     defer { try? FileManager.default.removeItem(at: folder) }
