@@ -52,12 +52,15 @@ public final class GeoTIFFWriter {
   ///   - geoTransform: GDAL's six numbers (see `RasterDataset.geoTransform`).
   ///   - crs: the CRS of the coordinates.
   ///   - noData: the nodata value written to every band, if any.
+  ///   - sparse: leave the blocks never written out of the file (GDAL's
+  ///     `SPARSE_OK`), so that a huge, mostly empty raster stays small.
   ///   - policy: whether an existing file may be replaced.
   /// - Throws: `OutputError` for an existing output or missing folder,
   ///   `GDALError.writeFailed` with GDAL's message.
   public init(
     path: String, width: Int, height: Int, bandCount: Int = 1, dataType: RasterDataType,
-    geoTransform: [Double], crs: CRS, noData: Double? = nil, policy: ExistingOutputPolicy
+    geoTransform: [Double], crs: CRS, noData: Double? = nil, sparse: Bool = false,
+    policy: ExistingOutputPolicy
   ) throws {
     _ = gdalRegistration
     output = try StagedOutput(path: path, policy: policy)
@@ -65,7 +68,9 @@ public final class GeoTIFFWriter {
     self.height = height
     let stagingPath = output.stagingPath.path
     let (created, messages) = withGDALMessages {
-      withOptionList(["TILED=YES", "COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER"]) { options in
+      withOptionList(
+        ["TILED=YES", "COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER"] + (sparse ? ["SPARSE_OK=TRUE"] : [])
+      ) { options in
         GDALCreate(
           GDALGetDriverByName("GTiff"), stagingPath, Int32(width), Int32(height),
           Int32(bandCount), dataType.gdal, options)

@@ -53,6 +53,19 @@ public enum RasterTileJob {
     guard let crs = raster.crs ?? assumedCRS, let extent = raster.extent else {
       throw TilesError.missingCRS(path: input, layer: "band 1")
     }
+    let mercator = try Transformer(from: crs, to: CRS("EPSG:3857")).transformBounds(extent)
+    let half = 20_037_508.342_789_244
+    let bounds = Envelope(
+      minX: max(-half, mercator.minX), minY: max(-half, mercator.minY),
+      maxX: min(half, mercator.maxX), maxY: min(half, mercator.maxY))
+    let sourcePixel = mercator.width / Double(raster.width)
+    let plan = TilePlan(bounds: bounds, half: half)
+    // Counted before any pixel is read: refused at once, not after hours.
+    let total = (minZoom...maxZoom).reduce(0) { $0 + plan.tiles($1).count }
+    guard total <= maximumTiles else {
+      throw TilesError.tooManyTiles(
+        path: input, count: total, maximum: maximumTiles, zooms: minZoom...maxZoom)
+    }
     let table = try raster.colourTable(band: 1)
     let style = try style ?? (table != nil ? .colourTable : .ramp(ColourRamp(name: "terrain")))
     let source =
@@ -61,19 +74,11 @@ public enum RasterTileJob {
       throw TilesError.badOption(
         option: "--color-ramp", value: "(none)", expected: "a ramp: \(input) has no colour table")
     }
-    let range = try source.range(band: 1)
     let categorical = if case .colourTable = style { true } else { false }
-    let mercator = try Transformer(from: crs, to: CRS("EPSG:3857")).transformBounds(extent)
-    let half = 20_037_508.342_789_244
-    let bounds = Envelope(
-      minX: max(-half, mercator.minX), minY: max(-half, mercator.minY),
-      maxX: min(half, mercator.maxX), maxY: min(half, mercator.maxY))
-    let sourcePixel = mercator.width / Double(raster.width)
-    let paint = Painter(style: style, range: range, table: table ?? [])
-    let plan = TilePlan(bounds: bounds, half: half)
-    let total = (minZoom...maxZoom).reduce(0) { $0 + plan.tiles($1).count }
-    guard total <= maximumTiles else {
-      throw TilesError.tooManyTiles(path: input, count: total, maximum: maximumTiles, zooms: minZoom...maxZoom)
+    // The band's range (GDAL reads every pixel for it), except for the sparse
+    // path below, which takes it from the pixels it warped.
+    func painter(_ range: ClosedRange<Double>? = nil) throws -> Painter {
+      Painter(style: style, range: try range ?? source.range(band: 1), table: table ?? [])
     }
     let toSource = try Transformer.unlessEquivalent(from: CRS("EPSG:3857"), to: crs)
     let sink = try kind.sink(path: output, format: .png, policy: policy)
@@ -100,6 +105,7 @@ public enum RasterTileJob {
         maxZoom, max(minZoom, Int(log2(2 * half / 256 / sourcePixel).rounded(.up))))
       let pyramid = !categorical && plan.tiles(native).count * 65_536 <= 64 << 20
       if pyramid {
+        let paint = try painter()
         var byZoom: [Int: [(TileAddress, [UInt8])]] = [:]
         let base = plan.tiles(native)
         let warped = ValueGrid(
@@ -127,7 +133,38 @@ public enum RasterTileJob {
           byZoom[grid.zoom] = try render(grid, paint: paint, threads: threads)
         }
         for zoom in minZoom...maxZoom { try emit(zoom, byZoom[zoom] ?? []) }
+      } else if !categorical,
+        let sparse = try SparseTiles.warp(
+          raster, source: source, plan: plan, zoom: native,
+          resampling: plan.tileSize(native) / 256 > sourcePixel ? "average" : "bilinear",
+          assumedCRS: assumedCRS, toSource: toSource, limit: 4_096)
+      {
+        // Mostly empty and too large to hold whole: only the tiles with data.
+        let paint = try painter(sparse.range ?? 0...1)
+        var levels = [native: sparse]
+        var level = sparse
+        while level.zoom > minZoom {
+          level = level.halved()
+          levels[level.zoom] = level
+        }
+        for zoom in minZoom...maxZoom {
+          if let tiles = levels[zoom] {
+            let addresses = tiles.addresses(at: zoom)
+            try emit(
+              zoom,
+              try render(addresses, paint: paint, threads: threads) {
+                tiles.tiles[SIMD2($0.x, $0.y)]!
+              })
+          } else {
+            try emit(
+              zoom,
+              try render(sparse.addresses(at: zoom), paint: paint, threads: threads) {
+                sparse.interpolated($0)
+              })
+          }
+        }
       } else {
+        let paint = try painter()
         for zoom in minZoom...maxZoom {
           let range = plan.tiles(zoom)
           let resampling =
@@ -184,11 +221,23 @@ public enum RasterTileJob {
     zoom: Int, x: Int, y: Int, columns: Int, rows: Int, paint: Painter, threads: Int,
     values: @Sendable (Int, Int) -> [Float]
   ) throws -> [(TileAddress, [UInt8])] {
-    try ParallelChunks.map(Array(0..<(columns * rows)), threads: threads, rangesPerThread: 4) {
-      index throws(GDALError) -> (TileAddress, [UInt8])? in
-      let column = index % columns
-      let row = index / columns
-      let tile = values(column, row)
+    let addresses = (0..<(columns * rows)).map {
+      TileAddress(z: zoom, x: x + $0 % columns, y: y + $0 / columns)
+    }
+    return try render(addresses, paint: paint, threads: threads) { address in
+      values(address.x - x, address.y - y)
+    }
+  }
+
+  /// The PNG tiles at `addresses`, whose values `values(address)` gives, 256 x
+  /// 256 floats each (tiles without data are left out), on `threads` threads.
+  private static func render(
+    _ addresses: [TileAddress], paint: Painter, threads: Int,
+    values: @Sendable (TileAddress) -> [Float]
+  ) throws -> [(TileAddress, [UInt8])] {
+    try ParallelChunks.map(addresses, threads: threads, rangesPerThread: 4) {
+      address throws(GDALError) -> (TileAddress, [UInt8])? in
+      let tile = values(address)
       var rgba = [UInt8](repeating: 0, count: 256 * 256 * 4)
       var any = false
       for pixel in 0..<65_536 {
@@ -204,7 +253,7 @@ public enum RasterTileJob {
       guard any else { return nil }
       let (pixels, bands) = compact(rgba)
       let png = try PNGEncoder.encode(pixels: pixels, bands: bands, width: 256, height: 256)
-      return (TileAddress(z: zoom, x: x + column, y: y + row), png)
+      return (address, png)
     }.compactMap { $0 }
   }
 
