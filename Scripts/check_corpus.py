@@ -10,6 +10,8 @@ Scripts/check-corpus. Each mode reads the files with pyogrio, shapely and pyproj
   check_corpus.py cell SOURCE CRS               a round cell size giving about 20,000 cells
   check_corpus.py totals SOURCE FIELD OUT.csv   the count's total is kept to 1e-9
   check_corpus.py points SOURCE CELLS.csv LOG   points counted in cells plus outside = points read
+  check_corpus.py ladder CHECK.json SITE.yaml N the proposed finest grid has 10^4-10^6 cells; scales
+                                                over N cells are then taken out of SITE.yaml
 """
 
 import csv
@@ -125,7 +127,21 @@ def points(source, cells, log):
     print(f"points: {counted} in cells, {outside} outside, {total} in all")
 
 
+def ladder(report, manifest, most):
+    scales = json.load(open(report))["scales"]
+    if not scales:
+        fail("site init proposed no grid scale")
+    finest = max(scales, key=lambda s: s["cells"])
+    if not 1e4 <= finest["cells"] <= 1e6:
+        fail(f"the finest proposed grid, {finest['name']}, has {finest['cells']:.0f} cells")
+    lines = open(manifest).read().splitlines(keepends=True)
+    dropped = [s["name"] for s in scales if s["cells"] > float(most)]
+    kept = [line for line in lines if not any(f"name: {name}," in line for name in dropped)]
+    open(manifest, "w").writelines(kept)
+    print(f"ladder: finest {finest['name']} of {finest['cells']:.0f} cells; left out {dropped or 'none'}")
+
+
 if __name__ == "__main__":
     mode, arguments = sys.argv[1], sys.argv[2:]
     {"info": info, "same-count": same_count, "areas": areas, "cell": cell, "totals": totals,
-     "points": points}[mode](*arguments)
+     "points": points, "ladder": ladder}[mode](*arguments)

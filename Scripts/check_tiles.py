@@ -86,10 +86,13 @@ def tiles_of(path):
 
 
 def ring_area(ring):
-    """Surveyor's formula in tile coordinates (y down): positive = clockwise on screen."""
+    """Surveyor's formula in tile coordinates (y down): positive = clockwise on screen.
+    Computed from the first point, so that small rings far from the origin (degrees
+    of longitude 139) keep their sign in floating point."""
+    ox, oy = ring[0][0], ring[0][1]
     total = 0
     for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
-        total += x0 * y1 - x1 * y0
+        total += (x0 - ox) * (y1 - oy) - (x1 - ox) * (y0 - oy)
     return total / 2
 
 

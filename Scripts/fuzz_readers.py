@@ -59,7 +59,9 @@ def check(territory, arguments, output, label, failures):
         return
     seconds = time.monotonic() - started
     error = done.stderr
-    if done.returncode < 0 or "Fatal error" in error or "runtime failure" in error or "crashed" in error:
+    # Swift's own crash reports; GDAL's "Fatal error parsing feature" is a message.
+    crashed = any(mark in error for mark in ("Fatal error:", "runtime failure", "Program crashed"))
+    if done.returncode < 0 or crashed:
         failures.append(f"{label}: crash (status {done.returncode}): {' '.join(arguments)}\n{error[-400:]}")
     elif done.returncode not in (0, 1):
         failures.append(f"{label}: exit {done.returncode}: {' '.join(arguments)}")

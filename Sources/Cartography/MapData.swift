@@ -8,7 +8,9 @@ import PROJKit
 public enum MapData {
   /// The polygons of `layer` in `path` with the values of `column`, in `crs`
   /// when given, else in the layer's CRS if projected, else in the UTM zone of
-  /// the layer's centre (WGS 84).
+  /// the layer's centre (WGS 84) for a layer narrower than 20° of longitude, a
+  /// Lambert azimuthal equal-area projection centred on it for a wider one, and
+  /// Equal Earth (EPSG:8857) for a layer spanning most of the world.
   /// - Throws: `MapError.columnNotFound`, `.notNumeric`, `GDALError`, `PROJError`.
   public static func load(
     path: String, layer name: String?, column: String, crs target: CRS? = nil,
@@ -89,8 +91,17 @@ public enum MapData {
       let toDegrees = try Transformer(from: source, to: CRS.wgs84)
       let centre = try toDegrees.transform(
         x: (extent.minX + extent.maxX) / 2, y: (extent.minY + extent.maxY) / 2)
-      let zone = Int(((centre.x + 180) / 6).rounded(.down)) + 1
-      crs = try CRS("EPSG:\(centre.y >= 0 ? 32600 + zone : 32700 + zone)")
+      let box = try toDegrees.transformBounds(extent)
+      // Past a UTM zone's reach, transverse Mercator fails or distorts badly.
+      if box.width > 120 || box.height > 90 {
+        crs = try CRS("EPSG:8857")
+      } else if box.width > 20 {
+        crs = try CRS(
+          "+proj=laea +lat_0=\(centre.y) +lon_0=\(centre.x) +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs")
+      } else {
+        let zone = Int(((centre.x + 180) / 6).rounded(.down)) + 1
+        crs = try CRS("EPSG:\(centre.y >= 0 ? 32600 + zone : 32700 + zone)")
+      }
     }
     return (crs.isEquivalent(to: source) ? nil : try Transformer(from: source, to: crs), crs)
   }

@@ -21,7 +21,8 @@ enum ShapefileHeaders {
     else { return nil }
     let held = (size - 100) / 8
     guard announced != held else { return nil }
-    return "\(path): the .dbf header of layer '\(layer)' announces \(announced) records but the .shp holds \(held); "
+    return
+      "\(path): the .dbf header of layer '\(layer)' announces \(announced) records but the .shp holds \(held); "
       + "the file was cut or edited by hand; \(min(announced, held)) records are read"
   }
 

@@ -45,7 +45,8 @@ struct ShapefileLosses {
     for (index, field) in fields.enumerated() {
       let name = "field '\(field.name)'"
       if field.name.count > 10 {
-        out.append("\(name): the name is longer than the 10 characters a Shapefile keeps; it is shortened")
+        out.append(
+          "\(name): the name is longer than the 10 characters a Shapefile keeps; it is shortened")
       }
       if longTexts[index] > 0 {
         out.append("\(name): \(longTexts[index]) texts longer than 254 bytes are cut to 254")

@@ -43,7 +43,9 @@ enum InfoText {
         lines.append("Layer '\(layer.name)'")
         lines.append(row("geometry", layer.geometryType))
         lines.append(
-          row("features", layer.featureCount.map(String.init) ?? "unknown (the format does not store it)"))
+          row(
+            "features",
+            layer.featureCount.map(String.init) ?? "unknown (the format does not store it)"))
         lines.append(row("CRS", crs(layer.crs)))
         lines.append(row("extent", extent(layer.extent)))
         lines.append(row("fields", layer.fields.isEmpty ? "none" : String(layer.fields.count)))

@@ -53,10 +53,13 @@ struct SiteCheckCommand: ParsableCommand {
           print("    total \(variable): \(String(format: "%.0f", total))")
         }
       }
-      if !report.scales.isEmpty { print("\n" + pad("grid scale", 16) + pad("cells", 14) + "memory") }
+      if !report.scales.isEmpty {
+        print("\n" + pad("grid scale", 16) + pad("cells", 14) + "memory")
+      }
       for scale in report.scales {
         print(
-          pad(scale.name, 16) + pad(SiteCheck.count(scale.cells), 14) + SiteCheck.bytes(scale.bytes))
+          pad(scale.name, 16) + pad(SiteCheck.count(scale.cells), 14) + SiteCheck.bytes(scale.bytes)
+        )
       }
       print(report.problems.isEmpty ? "\nNothing needs attention." : "\nNeeds attention:")
       for problem in report.problems {

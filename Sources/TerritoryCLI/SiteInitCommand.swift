@@ -61,7 +61,8 @@ struct SiteInitCommand: ParsableCommand {
     if outside { text += "\nallow-outside: true     # some files are outside the site folder\n" }
     if let unitsKey, let unitsFile {
       let extent = try SiteInitCommand.extent(of: unitsFile, in: working)
-      text += "\nscales:                    # guessed from the units' extent: the finest about 10^5-10^6 cells\n"
+      text +=
+        "\nscales:                    # guessed from the units' extent: the finest about 10^5-10^6 cells\n"
       for size in SiteProposal.ladder(for: extent) {
         let name = size >= 1000 ? "grid\(Int(size / 1000))km" : "grid\(Int(size))m"
         text += "  - {name: \(name), grid: \(Int(size))}\n"
@@ -80,7 +81,8 @@ struct SiteInitCommand: ParsableCommand {
   static func extent(of file: String, in working: CRS) throws -> Envelope {
     let layer = try VectorDataset(path: file).layer(at: 0)
     guard let box = layer.extent else { throw GDALError.emptyLayer(path: file, layer: layer.name) }
-    let degrees = abs(box.minX) <= 180 && abs(box.maxX) <= 180 && abs(box.minY) <= 90 && abs(box.maxY) <= 90
+    let degrees =
+      abs(box.minX) <= 180 && abs(box.maxX) <= 180 && abs(box.minY) <= 90 && abs(box.maxY) <= 90
     guard let crs = try layer.crs ?? (degrees ? CRS.wgs84 : nil) else { return box }
     return try Transformer.unlessEquivalent(from: crs, to: working)?.transformBounds(box) ?? box
   }

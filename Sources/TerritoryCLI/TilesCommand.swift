@@ -84,7 +84,8 @@ struct TilesCommand: ParsableCommand {
   @Flag(help: "Replace OUT if it exists.")
   var overwrite = false
 
-  @Option(name: .customLong("max-tiles"), help: "Raster tiles: refuse pyramids of more tiles than this.")
+  @Option(
+    name: .customLong("max-tiles"), help: "Raster tiles: refuse pyramids of more tiles than this.")
   var maxTiles = RasterTileJob.defaultMaximumTiles
 
   @OptionGroup var jobs: JobsOption

@@ -43,7 +43,7 @@ enum GeoJSONRounding {
     let scale = pow(10, Double(min(max(decimals, 0), 15)))
     var outcome = RoundingOutcome()
     let grid = shape.map { SIMD2(round($0.x, scale: scale), round($0.y, scale: scale)) }
-    let result = cleaned(grid, &outcome)
+    let result = cleaned(grid, scale: scale, &outcome)
     guard let result else {
       outcome.vanished = true
       return (nil, outcome)
@@ -63,12 +63,15 @@ enum GeoJSONRounding {
       return (nil, outcome)
     }
     let again = repaired.map { SIMD2(round($0.x, scale: scale), round($0.y, scale: scale)) }
-    return (cleaned(again, &outcome), outcome)
+    return (cleaned(again, scale: scale, &outcome), outcome)
   }
 
-  /// The shape without repeated positions and without degenerate rings;
-  /// `nil` when nothing is left.
-  private static func cleaned(_ shape: GeoShape, _ outcome: inout RoundingOutcome) -> GeoShape? {
+  /// The shape without repeated positions and without degenerate rings (fewer
+  /// than 4 positions, or less area than one square of the output's grid, whose
+  /// winding no reader can tell in floating point); `nil` when nothing is left.
+  private static func cleaned(_ shape: GeoShape, scale: Double, _ outcome: inout RoundingOutcome)
+    -> GeoShape?
+  {
     func line(_ points: [SIMD2<Double>]) -> [SIMD2<Double>]? {
       var out: [SIMD2<Double>] = []
       out.reserveCapacity(points.count)
@@ -78,7 +81,7 @@ enum GeoJSONRounding {
     func ring(_ points: [SIMD2<Double>]) -> [SIMD2<Double>]? {
       guard var out = line(points) else { return nil }
       if out.first != out.last { out.append(out[0]) }
-      guard out.count >= 4, RingArea.signed(out) != 0 else { return nil }
+      guard out.count >= 4, abs(doubledGridArea(out, scale: scale)) >= 2 else { return nil }
       return out
     }
     func polygon(_ rings: [[SIMD2<Double>]]) -> [[SIMD2<Double>]]? {
@@ -106,9 +109,23 @@ enum GeoJSONRounding {
       let kept = polygons.compactMap(polygon)
       return kept.isEmpty ? nil : .multiPolygon(kept)
     case .collection(let parts):
-      let kept = parts.compactMap { cleaned($0, &outcome) }
+      let kept = parts.compactMap { cleaned($0, scale: scale, &outcome) }
       return kept.isEmpty ? nil : .collection(kept)
     }
+  }
+
+  /// Twice the area of a closed ring on the grid, in grid squares, computed from
+  /// its first point (exact for rings of up to about 10 km at 7 decimals).
+  static func doubledGridArea(_ ring: [SIMD2<Double>], scale: Double) -> Double {
+    let origin = ring[0]
+    var sum = 0.0
+    var previous = SIMD2<Double>.zero
+    for point in ring.dropFirst() {
+      let here = ((point - origin) * scale).rounded(.toNearestOrAwayFromZero)
+      sum += previous.x * here.y - here.x * previous.y
+      previous = here
+    }
+    return sum
   }
 
   /// Whether the polygons, as written, form a valid (multi)polygon (GEOS).
@@ -155,11 +172,13 @@ public struct RoundingReport: Sendable, Equatable {
     var parts: [String] = []
     if droppedRings > 0 {
       parts.append(
-        "\(droppedRings) ring\(droppedRings == 1 ? "" : "s") with fewer than 4 positions or no area dropped")
+        "\(droppedRings) ring\(droppedRings == 1 ? "" : "s") with fewer than 4 positions or no area dropped"
+      )
     }
     if snapped > 0 {
       parts.append(
-        "\(snapped) polygon\(snapped == 1 ? "" : "s") that rounding made invalid snap-rounded to valid ones")
+        "\(snapped) polygon\(snapped == 1 ? "" : "s") that rounding made invalid snap-rounded to valid ones"
+      )
     }
     if vanished > 0 {
       parts.append("\(vanished) geometr\(vanished == 1 ? "y" : "ies") left empty (written as null)")

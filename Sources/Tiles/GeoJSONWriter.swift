@@ -85,7 +85,9 @@ public final class GeoJSONWriter {
   ) -> Encoded {
     var outcome = RoundingOutcome()
     var shape = shape
-    if let unrounded = shape { (shape, outcome) = GeoJSONRounding.rounded(unrounded, decimals: decimals, wasValid: wasValid) }
+    if let unrounded = shape {
+      (shape, outcome) = GeoJSONRounding.rounded(unrounded, decimals: decimals, wasValid: wasValid)
+    }
     var out: [UInt8] = []
     out.reserveCapacity(256)
     out.append(contentsOf: "{\"type\":\"Feature\",\"properties\":{".utf8)

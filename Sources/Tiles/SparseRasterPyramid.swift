@@ -118,7 +118,8 @@ extension RasterTileJob {
           guard let tile = tiles[parent &+ SIMD2(dx, dy)] else { continue }
           for line in 0..<256 {
             let start = ((dy + 1) * 256 + line) * 768 + (dx + 1) * 256
-            values.replaceSubrange(start..<(start + 256), with: tile[(line * 256)..<(line * 256 + 256)])
+            values.replaceSubrange(
+              start..<(start + 256), with: tile[(line * 256)..<(line * 256 + 256)])
           }
         }
       }

@@ -21,7 +21,8 @@ public enum TilesError: Error, Sendable, Equatable, CustomStringConvertible {
   /// A raster's tile pyramid would have more tiles than allowed.
   case tooManyTiles(path: String, count: Int, maximum: Int, zooms: ClosedRange<Int>)
   /// A feature has a coordinate off the globe once in longitude/latitude.
-  case outsideGlobe(path: String, layer: String, feature: Int64, longitude: Double, latitude: Double)
+  case outsideGlobe(
+    path: String, layer: String, feature: Int64, longitude: Double, latitude: Double)
 
   /// One line, for `error: ...`.
   public var description: String {
@@ -49,7 +50,8 @@ public enum TilesError: Error, Sendable, Equatable, CustomStringConvertible {
     case .badOption(let option, let value, let expected):
       return "\(option) '\(value)' is not usable: expected \(expected)"
     case .tooManyTiles(let path, let count, let maximum, let zooms):
-      return "\(path): zooms \(zooms.lowerBound)-\(zooms.upperBound) over its extent make \(count) tiles, "
+      return
+        "\(path): zooms \(zooms.lowerBound)-\(zooms.upperBound) over its extent make \(count) tiles, "
         + "more than the limit of \(maximum); lower the highest zoom (-z) or raise --max-tiles"
     case .outsideGlobe(let path, let layer, let feature, let longitude, let latitude):
       return "\(path): feature \(feature) of layer '\(layer)' has the coordinate "

@@ -212,7 +212,9 @@ struct InterpolationThreadSweepTests {
       let one = try ArealInterpolation.interpolate(
         units, onto: grid, extensiveNames: ["n"], intensiveNames: ["r"], categoricalNames: [],
         threads: 1)
-      #expect(one.balances.first.map { abs($0.totalIn - $0.totalOut) < 1e-9 * max(1, $0.totalIn) } ?? false)
+      #expect(
+        one.balances.first.map { abs($0.totalIn - $0.totalOut) < 1e-9 * max(1, $0.totalIn) }
+          ?? false)
       for threads in 2...64 {
         let many = try ArealInterpolation.interpolate(
           units, onto: grid, extensiveNames: ["n"], intensiveNames: ["r"], categoricalNames: [],
@@ -225,8 +227,10 @@ struct InterpolationThreadSweepTests {
   @Test func polygonTargetsForEveryCountAndThreadCount() throws {
     let targets = try (0..<4).map { index in
       let x = Double(index) * 3.5
-      return try Geometry(wkt: "POLYGON ((\(x) -1, \(x + 3.5) -1, \(x + 3.5) 30, \(x) 30, \(x) -1))")
-        .wkb
+      return try Geometry(
+        wkt: "POLYGON ((\(x) -1, \(x + 3.5) -1, \(x + 3.5) 30, \(x) 30, \(x) -1))"
+      )
+      .wkb
     }
     for count in stride(from: 0, through: 300, by: 1) where count <= 40 || count % 7 == 0 {
       let units = try sources(count)

@@ -212,9 +212,10 @@ struct SiteProposalTests {
   }
 
   @Test func identifiersAndCoordinatesAreNotVariables() {
-    for name in ["ID", "CD_GEOCODI", "COUNTY_ID", "FIPS", "GEOID10", "X", "y", "Latitude", "Longitud",
-      "AreaKey", "G_UTM_", "POLYID", "OBJECTID"]
-    {
+    for name in [
+      "ID", "CD_GEOCODI", "COUNTY_ID", "FIPS", "GEOID10", "X", "y", "Latitude", "Longitud",
+      "AreaKey", "G_UTM_", "POLYID", "OBJECTID",
+    ] {
       #expect(SiteProposal.guess(name: name, type: .integer) == .identifier, "\(name)")
     }
     #expect(SiteProposal.guess(name: "AREA", type: .real) == .measure)

@@ -143,3 +143,28 @@ struct MapMeasureTests {
     }
   }
 }
+
+/// A world layer was drawn in the UTM zone of its centre, which cannot hold
+/// Indonesia ("Point outside of projection domain"): wide layers get a
+/// projection that covers them.
+@Suite("Map projection for wide layers")
+struct MapProjectionTests {
+  func layer(_ longitudes: [Double]) throws -> String {
+    let folder = try Fixtures.scratch()
+    let features = longitudes.map { x in
+      #"{"type":"Feature","properties":{"v":1},"geometry":{"type":"Polygon","coordinates":[[[\#(x),0],[\#(x + 1),0],[\#(x + 1),1],[\#(x),0]]]}}"#
+    }
+    return try Fixtures.write(
+      #"{"type":"FeatureCollection","features":["# + features.joined(separator: ",") + "]}",
+      to: "wide.geojson", in: folder)
+  }
+
+  @Test(arguments: [([10.0, 12], "UTM"), ([-10, 30], "Lambert Azimuthal"), ([-170, 100.9], "Equal Earth")])
+  func theProjectionCoversTheLayer(longitudes: [Double], expected: String) throws {
+    let path = try layer(longitudes)
+    defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+    let (features, crs) = try MapData.load(path: path, layer: nil, column: "v")
+    #expect(features.count == longitudes.count)
+    #expect(crs.name.contains(expected) || crs.wkt.contains(expected), "\(crs.name)")
+  }
+}

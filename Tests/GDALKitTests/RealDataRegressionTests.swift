@@ -50,7 +50,8 @@ struct RealDataRegressionTests {
     #expect(warnings.first?.contains("announces \(announced) records") == true, "\(warnings)")
     #expect(warnings.first?.contains("holds 12") == true)
     // The header's count is never used to size anything: no large allocation, no wait.
-    #expect(usage.ru_maxrss - before < 64 * 1024, "peak memory grew by \(usage.ru_maxrss - before) KiB")
+    #expect(
+      usage.ru_maxrss - before < 64 * 1024, "peak memory grew by \(usage.ru_maxrss - before) KiB")
     #expect(Date().timeIntervalSince(start) < 5)
     let report = try convert(shp, folder.appendingPathComponent("out.gpkg").path)
     #expect(report.layers[0].warnings == warnings)
@@ -112,10 +113,12 @@ struct RealDataRegressionTests {
     let report = try convert(source, folder.appendingPathComponent("out.shp").path)
     let warnings = report.layers[0].warnings
     #expect(warnings.contains { $0.contains("'note'") && $0.contains("1 texts longer than 254") })
-    #expect(warnings.contains { $0.contains("'note'") && $0.contains("1 texts lose their leading") })
+    #expect(
+      warnings.contains { $0.contains("'note'") && $0.contains("1 texts lose their leading") })
     #expect(warnings.contains { $0.contains("'note'") && $0.contains("1 empty texts") })
     #expect(warnings.contains { $0.contains("'seen'") && $0.contains("12 date-times") })
-    #expect(warnings.contains { $0.contains("'a_rather_long_name'") && $0.contains("10 characters") })
+    #expect(
+      warnings.contains { $0.contains("'a_rather_long_name'") && $0.contains("10 characters") })
     // A GeoPackage holds all of it: no warning.
     let kept = try convert(source, folder.appendingPathComponent("out.gpkg").path)
     #expect(kept.layers[0].warnings.isEmpty)
@@ -134,6 +137,8 @@ struct RealDataRegressionTests {
       input: csv, output: folder.appendingPathComponent("back.gpkg").path, options: options)
     #expect(report.layers[0].geometryType == .polygon)
     let back = try VectorDataset(path: folder.appendingPathComponent("back.gpkg").path).layer(at: 0)
-    #expect(back.fields.map(\.name) == (try VectorDataset(path: Fixtures.tracts).layer(at: 0)).fields.map(\.name))
+    #expect(
+      back.fields.map(\.name)
+        == (try VectorDataset(path: Fixtures.tracts).layer(at: 0)).fields.map(\.name))
   }
 }

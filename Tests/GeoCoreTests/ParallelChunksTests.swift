@@ -39,7 +39,10 @@ struct ParallelChunksTests {
     for threads in [1, 2, 3] {
       let running = Mutex((now: 0, most: 0))
       _ = ParallelChunks.map(count: 64, threads: threads, rangesPerThread: 4) { range in
-        running.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+        running.withLock {
+          $0.now += 1
+          $0.most = max($0.most, $0.now)
+        }
         var sum = 0
         for value in 0..<20_000 { sum &+= value &* range.lowerBound }
         running.withLock { $0.now -= 1 }

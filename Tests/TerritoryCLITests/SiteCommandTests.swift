@@ -103,7 +103,8 @@ struct SiteCommandTests {
     try Data(far.utf8).write(to: folder.appendingPathComponent("cities.geojson"))
     let check = try Territory.runArray(["site", "check", folder.path])
     #expect(check.status == 0, "\(check.output)")
-    #expect(check.output.contains("cities: 1 feature cannot be placed in EPSG:31985"), "\(check.output)")
+    #expect(
+      check.output.contains("cities: 1 feature cannot be placed in EPSG:31985"), "\(check.output)")
     let output = folder.appendingPathComponent("out")
     let analyze = try Territory.runArray(["analyze", folder.path, "-o", output.path])
     #expect(analyze.status == 0, "\(analyze.error)")
@@ -131,7 +132,9 @@ struct SiteCommandTests {
       """.utf8
     ).write(to: state)
     let site = folder.appendingPathComponent("site")
-    let made = try Territory.runArray(["site", "init", site.path, "--crs", "EPSG:32617", "--from", state.path])
+    let made = try Territory.runArray([
+      "site", "init", site.path, "--crs", "EPSG:32617", "--from", state.path,
+    ])
     #expect(made.status == 0, "\(made.error)")
     let text = try String(contentsOf: site.appendingPathComponent("site.yaml"), encoding: .utf8)
     #expect(text.contains("grid: 500}") && !text.contains("grid: 200}"), "\(text)")
@@ -139,7 +142,8 @@ struct SiteCommandTests {
     #expect(text.contains("POP: {kind: extensive}") && text.contains("RATE: {kind: intensive}"))
     let check = try Territory.runArray(["site", "check", site.path])
     #expect(check.status == 0, "\(check.output)")
-    #expect(check.output.contains("grid500m") && check.output.contains("608,400"), "\(check.output)")
+    #expect(
+      check.output.contains("grid500m") && check.output.contains("608,400"), "\(check.output)")
   }
 
   @Test(arguments: bad)
@@ -253,7 +257,8 @@ struct SiteCommandTests {
       for key in ["V014", "ID", "V014_density", "stations_count"] {
         #expect(properties[key] != nil, "\(scale) has \(key)")
       }
-      #expect(properties.keys.contains { $0.hasPrefix("TIPO_") }, "\(scale) has the category shares")
+      #expect(
+        properties.keys.contains { $0.hasPrefix("TIPO_") }, "\(scale) has the category shares")
       #expect(properties.keys.contains { $0.hasPrefix("elevation") }, "\(scale) has the zonal mean")
     }
   }

@@ -90,8 +90,9 @@ public enum ArealInterpolation {
   ) throws -> [SourcePieces] {
     // Polygon targets: each range builds its own GEOS targets, so one per thread.
     let perThread = targets.isPolygons ? 1 : 8
-    return try ParallelChunks.map(count: sources.count, threads: threads, rangesPerThread: perThread)
-    { range throws(GEOSError) in
+    return try ParallelChunks.map(
+      count: sources.count, threads: threads, rangesPerThread: perThread
+    ) { range throws(GEOSError) in
       do {
         return try piecesOfChunk(sources[range], targets, overlapping: overlapping)
       } catch let error as GEOSError {

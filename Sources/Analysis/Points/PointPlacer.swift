@@ -36,7 +36,9 @@ struct PointPlacer {
   func place(_ point: SIMD2<Double>) -> SIMD2<Double>? {
     if let area {
       let degrees: (x: Double, y: Double)?
-      if let toDegrees { degrees = try? toDegrees.transform(x: point.x, y: point.y) } else {
+      if let toDegrees {
+        degrees = try? toDegrees.transform(x: point.x, y: point.y)
+      } else {
         degrees = (point.x, point.y)
       }
       guard let degrees, Self.contains(area, degrees.x, degrees.y) else { return nil }

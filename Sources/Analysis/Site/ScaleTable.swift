@@ -282,7 +282,8 @@ extension TargetLayer {
       let union = try Geometry.unionAll(members.map { try Geometry(wkb: geometries[$0]) })
       var polygons = try union.polygonalPart().polygonRings()
       for index in polygons.indices {
-        polygons[index] = [polygons[index][0]]
+        polygons[index] =
+          [polygons[index][0]]
           + polygons[index].dropFirst().filter { hole in
             let area = abs(RingArea.signed(hole))
             let perimeter = zip(hole, hole.dropFirst()).reduce(0.0) { sum, edge in

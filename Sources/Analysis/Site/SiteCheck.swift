@@ -151,7 +151,9 @@ public enum SiteCheck {
         var repairs = true
         // Every transformation analyze will run, run here: a feature it cannot
         // bring into the working CRS is found now, with its layer.
-        let transformer = try crs.flatMap { try Transformer.unlessEquivalent(from: $0, to: working) }
+        let transformer = try crs.flatMap {
+          try Transformer.unlessEquivalent(from: $0, to: working)
+        }
         let placer = try crs.map { try PointPlacer(from: $0, to: working) }
         var unplaceable = 0
         var firstUnplaceable: (id: Int64, error: String)?
@@ -187,12 +189,14 @@ public enum SiteCheck {
             problem(
               "warning", spec.key,
               "\(unplaceable) feature\(unplaceable == 1 ? "" : "s") cannot be placed in \(manifest.crs) "
-                + "(outside the area it is defined for; first: feature \(id)); they will fall in no zone")
+                + "(outside the area it is defined for; first: feature \(id)); they will fall in no zone"
+            )
           } else {
             problem(
               "error", spec.key,
               "\(unplaceable) feature\(unplaceable == 1 ? "" : "s") cannot be brought into \(manifest.crs) "
-                + "(first: feature \(id): \(error)); check the layer's CRS or choose a working CRS that covers it")
+                + "(first: feature \(id): \(error)); check the layer's CRS or choose a working CRS that covers it"
+            )
           }
         }
         entry.invalidGeometries = invalid
