@@ -97,7 +97,8 @@ public enum MapData {
         crs = try CRS("EPSG:8857")
       } else if box.width > 20 {
         crs = try CRS(
-          "+proj=laea +lat_0=\(centre.y) +lon_0=\(centre.x) +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs")
+          "+proj=laea +lat_0=\(centre.y) +lon_0=\(centre.x) +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
+        )
       } else {
         let zone = Int(((centre.x + 180) / 6).rounded(.down)) + 1
         crs = try CRS("EPSG:\(centre.y >= 0 ? 32600 + zone : 32700 + zone)")

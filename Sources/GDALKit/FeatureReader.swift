@@ -18,6 +18,10 @@ public final class FeatureReader {
   public private(set) var nullGeometryCount = 0
   /// GDAL's warnings while reading, without repeats.
   public private(set) var warnings: [String] = []
+  /// Polygon rings of fewer than 4 points dropped so that GEOS could read the
+  /// geometry (broken OpenStreetMap multipolygons have them); a polygon whose
+  /// exterior is such a ring is dropped with its holes.
+  public private(set) var droppedRings = 0
   /// The geometry types met so far (a layer that declares none, such as a CSV
   /// with a WKT column, is then described by what it holds).
   public private(set) var geometryTypes: Set<GeometryType> = []
@@ -99,12 +103,58 @@ public final class FeatureReader {
     do {
       geometry = try Geometry(wkb: bytes)
     } catch {
-      throw .unreadableGeometry(
-        path: layer.path, layer: layer.name, feature: id, detail: error.message)
+      guard let (mended, dropped) = Self.withoutShortRings(ogr) else {
+        throw .unreadableGeometry(
+          path: layer.path, layer: layer.name, feature: id, detail: error.message)
+      }
+      geometry = mended
+      droppedRings += dropped
     }
     guard geometry.hasFiniteCoordinates else {
       throw .nonFiniteCoordinates(path: layer.path, layer: layer.name, feature: id)
     }
     return geometry
+  }
+
+  /// A polygonal geometry without its rings of fewer than 4 points, read by GEOS,
+  /// and how many rings were dropped; `nil` when there were none or GEOS still
+  /// cannot read it.
+  private static func withoutShortRings(_ ogr: OGRGeometryH) -> (Geometry, Int)? {
+    let flat = OGR_GT_Flatten(OGR_G_GetGeometryType(ogr))
+    guard flat == wkbPolygon || flat == wkbMultiPolygon, let copy = OGR_G_Clone(ogr) else {
+      return nil
+    }
+    defer { OGR_G_DestroyGeometry(copy) }
+    var dropped = 0
+    func mend(_ polygon: OGRGeometryH) -> Bool {
+      let rings = OGR_G_GetGeometryCount(polygon)
+      for index in stride(from: rings - 1, through: 0, by: -1) {
+        guard let ring = OGR_G_GetGeometryRef(polygon, index), OGR_G_GetPointCount(ring) < 4 else {
+          continue
+        }
+        if index == 0 {
+          dropped += Int(rings)
+          return false
+        }
+        OGR_G_RemoveGeometry(polygon, index, 1)
+        dropped += 1
+      }
+      return true
+    }
+    if flat == wkbPolygon {
+      if !mend(copy) { OGR_G_Empty(copy) }
+    } else {
+      for index in stride(from: OGR_G_GetGeometryCount(copy) - 1, through: 0, by: -1) {
+        if let part = OGR_G_GetGeometryRef(copy, index), !mend(part) {
+          OGR_G_RemoveGeometry(copy, index, 1)
+        }
+      }
+    }
+    guard dropped > 0 else { return nil }
+    var bytes = [UInt8](repeating: 0, count: OGR_G_WkbSizeEx(copy))
+    guard OGR_G_ExportToIsoWkb(copy, wkbNDR, &bytes) == OGRERR_NONE,
+      let geometry = try? Geometry(wkb: bytes)
+    else { return nil }
+    return (geometry, dropped)
   }
 }

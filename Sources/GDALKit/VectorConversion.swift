@@ -197,10 +197,17 @@ private func copy(
     entry.written += 1
   }
   entry.warnings += losses?.warnings ?? []
+  if reader.droppedRings > 0 { entry.warnings.append(droppedRingsWarning(reader.droppedRings)) }
   if entry.geometryType == .unknown, let seen = reader.geometryTypes.first,
     reader.geometryTypes.count == 1
   {
     entry.geometryType = seen
   }
   return entry
+}
+
+/// The report line for polygon rings the reader dropped (fewer than 4 points).
+public func droppedRingsWarning(_ count: Int) -> String {
+  "\(count) polygon ring\(count == 1 ? "" : "s") of fewer than 4 points dropped while reading "
+    + "(a polygon whose exterior is one goes with its holes)"
 }

@@ -149,7 +149,8 @@ extension AnalyzeCommand {
         let names = table.fields.map(\.name)
         for (index, row) in table.rows.enumerated() {
           let wkb = table.geometries[index]
-          let geometry = try wkb.isEmpty ? nil : transformer.transform(Geometry(wkb: wkb))
+          let geometry =
+            try wkb.isEmpty ? nil : transformer.transformWithinDomain(Geometry(wkb: wkb))
           try writer.write(properties: zip(names, row).map { ($0, $1) }, geometry: geometry)
         }
         try writer.commit()

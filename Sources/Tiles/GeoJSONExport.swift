@@ -97,6 +97,7 @@ public enum GeoJSONExport {
       }
       try drain(&pending, writer, &entry, &rounding)
       if !rounding.isEmpty { entry.warnings.append(rounding.summary(decimals: decimals)) }
+      if reader.droppedRings > 0 { entry.warnings.append(droppedRingsWarning(reader.droppedRings)) }
       if entry.geometryType == .unknown, reader.geometryTypes.count == 1,
         let seen = reader.geometryTypes.first
       {

@@ -159,10 +159,14 @@ struct MapProjectionTests {
       to: "wide.geojson", in: folder)
   }
 
-  @Test(arguments: [([10.0, 12], "UTM"), ([-10, 30], "Lambert Azimuthal"), ([-170, 100.9], "Equal Earth")])
+  @Test(arguments: [
+    ([10.0, 12], "UTM"), ([-10, 30], "Lambert Azimuthal"), ([-170, 100.9], "Equal Earth"),
+  ])
   func theProjectionCoversTheLayer(longitudes: [Double], expected: String) throws {
     let path = try layer(longitudes)
-    defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+    defer {
+      try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
+    }
     let (features, crs) = try MapData.load(path: path, layer: nil, column: "v")
     #expect(features.count == longitudes.count)
     #expect(crs.name.contains(expected) || crs.wkt.contains(expected), "\(crs.name)")

@@ -1,5 +1,6 @@
 import Foundation
 import GDALKit
+import GEOSKit
 import GeoCore
 import PROJKit
 import TestFixtures
@@ -76,6 +77,42 @@ struct RealDataRegressionTests {
       #expect(report.layers[0].written == 2)
       #expect(report.layers[0].geometryType == .multiPolygon)
     }
+  }
+
+  /// Broken OpenStreetMap multipolygons carry rings of 2 points, which GEOS
+  /// refuses: the whole layer was refused for one of them.
+  @Test func ringsOfFewerThanFourPointsAreDroppedWhileReading() throws {
+    let folder = try Fixtures.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let source = try Fixtures.write(
+      #"{"type":"FeatureCollection","features":["#
+        + #"{"type":"Feature","id":7,"properties":{},"geometry":{"type":"MultiPolygon","coordinates":["#
+        + #"[[[0,0],[4,0],[4,4],[0,0]],[[1,1],[2,1]]],[[[5,5],[6,5]]]]}}]}"#,
+      to: "broken.geojson", in: folder)
+    let report = try convert(source, folder.appendingPathComponent("out.gpkg").path)
+    #expect(report.layers[0].written == 1)
+    #expect(
+      report.layers[0].warnings.contains { $0.contains("2 polygon rings of fewer than 4 points") })
+    var geometries: [Geometry?] = []
+    try VectorDataset(path: folder.appendingPathComponent("out.gpkg").path).layer(at: 0)
+      .forEachFeature { geometries.append($0.geometry) }
+    #expect(geometries.first??.polygonRings().map(\.count) == [1])
+  }
+
+  /// A world grid's edge cells reach past EPSG:6933's domain (±86°): analyze
+  /// could not write them to GeoJSON.
+  @Test func geometriesPastTheDomainAreTransformedWithinIt() throws {
+    let transformer = try Transformer(from: CRS("EPSG:6933"), to: CRS.wgs84)
+    let cell = try Geometry(
+      wkt:
+        "POLYGON ((-17400000 -7350000, -17300000 -7350000, -17300000 -7250000, -17400000 -7250000, -17400000 -7350000))"
+    )
+    #expect(throws: PROJError.self) { try transformer.transform(cell) }
+    let kept = try transformer.transformWithinDomain(cell)
+    var south = 0.0
+    kept.forEachCoordinate { _, y in south = min(south, y) }
+    #expect(south >= -86.0001 && south < -85, "\(south)")
+    #expect(!kept.isEmpty)
   }
 
   @Test func openStreetMapCountsAreUnknownNotZero() throws {
