@@ -1,4 +1,5 @@
 import GEOSKit
+import GeoCore
 import PROJKit
 
 extension Transformer {
@@ -25,10 +26,30 @@ extension Transformer {
     do {
       return try transform(geometry)
     } catch let error as PROJError {
-      guard let area = source.areaOfUse?.bounds,
-        let domain = try? Transformer(from: CRS.wgs84, to: source).transformBounds(area)
-      else { throw error }
+      guard let domain = sourceDomain else { throw error }
       return try transform(try geometry.clipped(to: domain))
     }
+  }
+
+  /// `box` transformed (`transformBounds`), or, when it reaches past the source
+  /// CRS's domain (a world raster in EPSG:6933), its part within the source
+  /// CRS's area of use, transformed.
+  /// - Throws: `PROJError` when even that part cannot be transformed.
+  public func transformBoundsWithinDomain(_ box: Envelope) throws(PROJError) -> Envelope {
+    do {
+      return try transformBounds(box)
+    } catch {
+      guard let domain = sourceDomain, domain.intersects(box) else { throw error }
+      return try transformBounds(
+        Envelope(
+          minX: max(box.minX, domain.minX), minY: max(box.minY, domain.minY),
+          maxX: min(box.maxX, domain.maxX), maxY: min(box.maxY, domain.maxY)))
+    }
+  }
+
+  /// The source CRS's area of use in its own coordinates, when it has one.
+  private var sourceDomain: Envelope? {
+    guard let area = source.areaOfUse?.bounds else { return nil }
+    return try? Transformer(from: CRS.wgs84, to: source).transformBounds(area)
   }
 }

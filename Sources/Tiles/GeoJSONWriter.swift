@@ -49,7 +49,10 @@ public final class GeoJSONWriter {
   /// The number of features written.
   public var featureCount: Int { count }
 
-  /// Writes one feature; `geometry` in longitude/latitude degrees.
+  /// Writes one feature; `geometry` in longitude/latitude degrees. A polygon
+  /// that is not valid as written (reprojection and rounding can fold a valid
+  /// one) is snap-rounded to a valid one on the output's grid, and counted in
+  /// `rounding`.
   /// - Throws: `GEOSError` when the geometry cannot be cut at the antimeridian,
   ///   `OutputError` when writing fails.
   public func write(properties: [(name: String, value: FieldValue)], geometry: Geometry?) throws {
@@ -63,7 +66,7 @@ public final class GeoJSONWriter {
     }
     let encoded = GeoJSONWriter.encode(
       properties: properties, shape: shape, decimals: decimals, boundingBox: writeBoundingBoxes,
-      wasValid: geometry?.isValid ?? true)
+      wasValid: true)
     rounding.add(encoded.rounding)
     try write(encoded: encoded.bytes, box: encoded.box)
   }

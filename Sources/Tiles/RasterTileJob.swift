@@ -53,7 +53,8 @@ public enum RasterTileJob {
     guard let crs = raster.crs ?? assumedCRS, let extent = raster.extent else {
       throw TilesError.missingCRS(path: input, layer: "band 1")
     }
-    let mercator = try Transformer(from: crs, to: CRS("EPSG:3857")).transformBounds(extent)
+    let mercator = try Transformer(from: crs, to: CRS("EPSG:3857")).transformBoundsWithinDomain(
+      extent)
     let half = 20_037_508.342_789_244
     let bounds = Envelope(
       minX: max(-half, mercator.minX), minY: max(-half, mercator.minY),
@@ -191,7 +192,7 @@ public enum RasterTileJob {
           try emit(zoom, tiles)
         }
       }
-      let lonLat = try Transformer(from: crs, to: CRS.wgs84).transformBounds(extent)
+      let lonLat = try Transformer(from: crs, to: CRS.wgs84).transformBoundsWithinDomain(extent)
       try sink.finish(
         TileSetMetadata(
           name: URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent,
