@@ -65,7 +65,7 @@ enum GeoShape {
         return SIMD2(min(180, max(-180, point.x)), min(90, max(-90, point.y)))
       }
       if let outside { throw OutsideGlobe(index: index, coordinate: outside) }
-      shapes[index] = onGlobe.crossesAntimeridian ? try Antimeridian.cut(onGlobe) : onGlobe
+      shapes[index] = try Antimeridian.cut(onGlobe)
     }
     return shapes
   }
@@ -102,19 +102,6 @@ enum GeoShape {
     _ = map { point in
       body(point)
       return point
-    }
-  }
-
-  /// Whether a line or ring crosses the antimeridian (`Antimeridian.crosses`).
-  var crossesAntimeridian: Bool {
-    switch self {
-    case .point, .multiPoint: return false
-    case .lineString(let line): return Antimeridian.crosses(line)
-    case .polygon(let rings): return rings.contains(where: Antimeridian.crosses)
-    case .multiLineString(let lines): return lines.contains(where: Antimeridian.crosses)
-    case .multiPolygon(let polygons):
-      return polygons.contains { $0.contains(where: Antimeridian.crosses) }
-    case .collection(let parts): return parts.contains { $0.crossesAntimeridian }
     }
   }
 

@@ -12,9 +12,6 @@ struct RoundingOutcome: Sendable, Equatable {
   var snapped = false
   /// Whether nothing of the geometry was left (written as null).
   var vanished = false
-
-  /// Whether rounding changed anything beyond moving coordinates.
-  var changed: Bool { droppedRings > 0 || snapped || vanished }
 }
 
 /// Coordinates rounded the way the GeoJSON text writes them, before they are

@@ -17,7 +17,12 @@ struct RealDataRegressionTests {
     let features = (0..<12).map { index in
       #"{"type":"Feature","properties":{\#(properties(index))},"geometry":{"type":"Point","coordinates":[\#(index),1]}}"#
     }
-    return #"{"type":"FeatureCollection","features":["# + features.joined(separator: ",") + "]}"
+    return collection(features)
+  }
+
+  /// A GeoJSON FeatureCollection of the given features' JSON.
+  func collection(_ features: [String]) -> String {
+    #"{"type":"FeatureCollection","features":["# + features.joined(separator: ",") + "]}"
   }
 
   func convert(_ input: String, _ output: String) throws -> ConversionReport {
@@ -65,10 +70,10 @@ struct RealDataRegressionTests {
     let folder = try Fixtures.scratch()
     defer { try? FileManager.default.removeItem(at: folder) }
     let source = try Fixtures.write(
-      #"{"type":"FeatureCollection","features":["#
-        + #"{"type":"Feature","properties":{"n":1},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}},"#
-        + #"{"type":"Feature","properties":{"n":2},"geometry":{"type":"MultiPolygon","coordinates":[[[[2,0],[3,0],[3,1],[2,0]]],[[[4,0],[5,0],[5,1],[4,0]]]]}}]}"#,
-      to: "in.geojson", in: folder)
+      collection([
+        #"{"type":"Feature","properties":{"n":1},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}"#,
+        #"{"type":"Feature","properties":{"n":2},"geometry":{"type":"MultiPolygon","coordinates":[[[[2,0],[3,0],[3,1],[2,0]]],[[[4,0],[5,0],[5,1],[4,0]]]]}}"#,
+      ]), to: "in.geojson", in: folder)
     let shp = folder.appendingPathComponent("parts.shp").path
     _ = try convert(source, shp)
     #expect(try VectorDataset(path: shp).layer(at: 0).geometryType == .polygon)
@@ -85,10 +90,10 @@ struct RealDataRegressionTests {
     let folder = try Fixtures.scratch()
     defer { try? FileManager.default.removeItem(at: folder) }
     let source = try Fixtures.write(
-      #"{"type":"FeatureCollection","features":["#
-        + #"{"type":"Feature","id":7,"properties":{},"geometry":{"type":"MultiPolygon","coordinates":["#
-        + #"[[[0,0],[4,0],[4,4],[0,0]],[[1,1],[2,1]]],[[[5,5],[6,5]]]]}}]}"#,
-      to: "broken.geojson", in: folder)
+      collection([
+        #"{"type":"Feature","id":7,"properties":{},"geometry":{"type":"MultiPolygon","coordinates":["#
+          + #"[[[0,0],[4,0],[4,4],[0,0]],[[1,1],[2,1]]],[[[5,5],[6,5]]]]}}"#
+      ]), to: "broken.geojson", in: folder)
     let report = try convert(source, folder.appendingPathComponent("out.gpkg").path)
     #expect(report.layers[0].written == 1)
     #expect(
