@@ -36,23 +36,27 @@ let package = Package(
         "GeoCore", "GEOSKit", "PROJKit", "GDALKit", .product(name: "Yams", package: "Yams"),
       ]),
 
+    // Palettes, classification and number formatting per language: no C library.
+    .target(name: "Style"),
+
     // Maps drawn with Cairo (shapes) and Pango (text): classification, palettes, layouts.
     .target(
       name: "Cartography",
-      dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit", "CCairo", "CPango"]),
+      dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit", "Style", "CCairo", "CPango"]),
 
     // Exports for the web: RFC 7946 GeoJSON, vector and raster tiles (PMTiles, MBTiles, XYZ).
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
     .target(name: "SQLiteKit", dependencies: ["CSQLite"]),
     .target(
       name: "Tiles",
-      dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit", "SQLiteKit", "Cartography"]),
+      dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit", "SQLiteKit", "Style"]),
 
     // The Swift API for notebooks and other Swift programs.
     .target(
       name: "TerritoryKit",
       dependencies: [
-        "GeoCore", "GEOSKit", "PROJKit", "GDALKit", "Analysis", "Cartography", "Tiles", "SQLiteKit",
+        "GeoCore", "GEOSKit", "PROJKit", "GDALKit", "Analysis", "Style", "Cartography", "Tiles",
+        "SQLiteKit",
       ]),
 
     // Commands, options, output and exit codes.
@@ -80,11 +84,12 @@ let package = Package(
     .testTarget(
       name: "TilesTests",
       dependencies: [
-        "Tiles", "GEOSKit", "GeoCore", "GDALKit", "PROJKit", "SQLiteKit", "TestFixtures",
+        "Tiles", "Style", "GEOSKit", "GeoCore", "GDALKit", "PROJKit", "SQLiteKit", "TestFixtures",
       ],
       exclude: ["Golden"]),
     .testTarget(
-      name: "CartographyTests", dependencies: ["Cartography", "GeoCore", "TestFixtures"]),
+      name: "CartographyTests",
+      dependencies: ["Cartography", "Style", "GeoCore", "PROJKit", "TestFixtures"]),
     .testTarget(
       name: "GDALKitTests",
       dependencies: ["GDALKit", "GEOSKit", "PROJKit", "GeoCore", "TestFixtures"]),

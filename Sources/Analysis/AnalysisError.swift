@@ -1,18 +1,12 @@
 /// Why an analysis cannot run as asked; each case names the file, layer, field or
 /// value and says what to do.
 public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
-  /// A declared field does not exist; the message lists those that do.
-  case fieldNotFound(path: String, layer: String, field: String, available: [String])
   /// A field declared as a count or rate holds text.
   case notNumeric(path: String, layer: String, field: String, type: String, kind: String)
   /// Source geometries are invalid and `--make-valid` was not given.
   case invalidGeometries(path: String, layer: String, count: Int, firstIDs: [Int64])
   /// The source layer has no polygon with a geometry.
   case emptySource(path: String, layer: String)
-  /// A layer that must hold polygons holds other geometries.
-  case notPolygons(path: String, layer: String, type: String)
-  /// A layer declares no CRS.
-  case missingCRS(path: String, layer: String)
   /// The working CRS is not projected in metres.
   case workingCRSNotProjected(crs: String)
   /// A cell size of zero or less.
@@ -27,22 +21,14 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
   /// One line naming what is wrong and what to do.
   public var description: String {
     switch self {
-    case .fieldNotFound(let path, let layer, let field, let available):
-      return
-        "layer '\(layer)' of \(path) has no field '\(field)'; its fields are: \(available.joined(separator: ", "))"
     case .notNumeric(let path, let layer, let field, let type, let kind):
       return
-        "field '\(field)' of layer '\(layer)' in \(path) is \(type), but \(kind) variables must be numbers; declare it --categorical or pick a numeric field"
+        "field '\(field)' of layer '\(layer)' in \(path) is \(type), but \(kind) variables must be numbers; declare it categorical or pick a numeric field"
     case .invalidGeometries(let path, let layer, let count, let ids):
       return
-        "layer '\(layer)' of \(path) has \(count) invalid geometr\(count == 1 ? "y" : "ies") (first ids: \(ids.map(String.init).joined(separator: ", "))); pass --make-valid to repair them"
+        "layer '\(layer)' of \(path) has \(count) invalid geometr\(count == 1 ? "y" : "ies") (first ids: \(ids.map(String.init).joined(separator: ", "))); repair them (make-valid) or fix them at the source"
     case .emptySource(let path, let layer):
       return "layer '\(layer)' of \(path) has no polygon with a geometry; nothing to interpolate"
-    case .notPolygons(let path, let layer, let type):
-      return "layer '\(layer)' of \(path) holds \(type) geometries; polygons are needed here"
-    case .missingCRS(let path, let layer):
-      return
-        "layer '\(layer)' of \(path) declares no CRS; say what it is with --source-crs (e.g. --source-crs EPSG:4326)"
     case .workingCRSNotProjected(let crs):
       return
         "\(crs) is not a projected CRS in metres; areas need one, e.g. EPSG:31985 (UTM 25S), EPSG:2154 (France), EPSG:3035 (Europe)"
@@ -50,9 +36,9 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
       return "the cell size must be a positive number of metres, not \(value)"
     case .tooManyCells(let count, let maximum):
       return
-        "that grid would have \(Int(count.rounded())) cells, more than the maximum of \(maximum); use larger cells, a smaller area, or raise --max-cells"
+        "that grid would have \(Int(count.rounded())) cells, more than the maximum of \(maximum); use larger cells, a smaller area, or raise the limit"
     case .noVariables:
-      return "no variable to interpolate; name some with --extensive, --intensive or --categorical"
+      return "no variable to interpolate; name some counts, rates or categories"
     case .bandNotFound(let path, let band, let count):
       return "\(path) has no band \(band); it has \(count) band\(count == 1 ? "" : "s")"
     }

@@ -1,6 +1,7 @@
-import CCairo
-import CPango
+internal import CCairo
+internal import CPango
 import Foundation
+import Style
 
 /// What a map is drawn into: a PDF, an SVG or a PNG page, in points (1/72 inch).
 public enum CanvasFormat: String, Sendable {

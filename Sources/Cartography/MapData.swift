@@ -17,8 +17,7 @@ public enum MapData {
     labels: String? = nil,
     sizes: String? = nil
   ) throws -> (features: [MapFeature], crs: CRS) {
-    let dataset = try VectorDataset(path: path)
-    let layer = try name.map(dataset.layer(named:)) ?? dataset.layer(at: 0)
+    let layer = try LayerSource(path: path, layer: name).open()
     let fields = layer.fields
     func find(_ name: String?, numeric: Bool) throws -> Int? {
       guard let name else { return nil }
@@ -33,13 +32,10 @@ public enum MapData {
     let index = try find(column, numeric: true)!
     let labelIndex = try find(labels, numeric: false)
     let sizeIndex = try find(sizes, numeric: true)
-    let (transformer, crs) = try projection(for: layer, target: target)
+    let crs = try target ?? drawingCRS(for: layer)
     var features: [MapFeature] = []
-    try layer.forEachFeature { feature in
+    try layer.forEachFeature(in: crs) { feature in
       guard var geometry = feature.geometry else { return }
-      if let transformer {
-        geometry = try transformer.transform(geometry)
-      }
       var drawn = MapFeature(
         polygons: geometry.polygonRings(), value: feature.attributes[index].doubleValue)
       if geometry.type.isPuntal {
@@ -63,31 +59,21 @@ public enum MapData {
   public static func outlines(path: String, layer name: String? = nil, crs: CRS) throws -> [[[SIMD2<
     Double
   >]]] {
-    let dataset = try VectorDataset(path: path)
-    let layer = try name.map(dataset.layer(named:)) ?? dataset.layer(at: 0)
-    let (transformer, _) = try projection(for: layer, target: crs)
+    let layer = try LayerSource(path: path, layer: name).open()
     var polygons: [[[SIMD2<Double>]]] = []
-    try layer.forEachFeature { feature in
-      guard var geometry = feature.geometry else { return }
-      if let transformer {
-        geometry = try transformer.transform(geometry)
-      }
+    try layer.forEachFeature(in: crs) { feature in
+      guard let geometry = feature.geometry else { return }
       polygons += geometry.polygonRings()
     }
     return polygons
   }
 
-  private static func projection(for layer: VectorLayer, target: CRS?) throws -> (Transformer?, CRS)
-  {
-    guard let source = layer.crs else {
-      throw MapError.cannotDraw(
-        path: layer.path,
-        reason:
-          "layer '\(layer.name)' declares no CRS; assign one first (territory convert --source-crs)"
-      )
-    }
-    var crs = target ?? source
-    if target == nil, !source.isProjected, let extent = layer.extent {
+  /// The layer's CRS when projected; else the UTM zone, Lambert azimuthal or
+  /// Equal Earth projection that suits its extent.
+  private static func drawingCRS(for layer: OpenedLayer) throws -> CRS {
+    let source = try layer.requireCRS()
+    var crs = source
+    if !source.isProjected, let extent = layer.layer.extent {
       let toDegrees = try Transformer(from: source, to: CRS.wgs84)
       let centre = try toDegrees.transform(
         x: (extent.minX + extent.maxX) / 2, y: (extent.minY + extent.maxY) / 2)
@@ -104,6 +90,6 @@ public enum MapData {
         crs = try CRS("EPSG:\(centre.y >= 0 ? 32600 + zone : 32700 + zone)")
       }
     }
-    return (crs.isEquivalent(to: source) ? nil : try Transformer(from: source, to: crs), crs)
+    return crs
   }
 }

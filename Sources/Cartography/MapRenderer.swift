@@ -1,6 +1,7 @@
 import Foundation
 import GeoCore
 import PROJKit
+import Style
 
 /// Draws a map page (one panel, or small multiples sharing one legend): title,
 /// subtitle, the choropleth, boundaries over it, legend, scale bar with a round

@@ -1,4 +1,5 @@
 import PROJKit
+import Style
 
 /// One polygon feature of a map: its polygons (each a list of rings) in the
 /// map's CRS, and its value (`nil`: no data).
@@ -39,26 +40,6 @@ public struct MapPanel: Sendable {
     self.features = features
     self.boundaries = boundaries
   }
-}
-
-/// The language of a map's fixed words (legend headings, units) and numbers.
-public enum MapLanguage: String, Sendable, CaseIterable {
-  /// French.
-  case fr
-  /// English.
-  case en
-  /// Arabic, written right to left.
-  case ar
-
-  var numbers: NumberStyle { NumberStyle(rawValue: rawValue)! }
-  var noData: String {
-    ["fr": "Pas de données", "en": "No data", "ar": "لا توجد بيانات"][rawValue]!
-  }
-  var metres: String { ["fr": "m", "en": "m", "ar": "م"][rawValue]! }
-  var kilometres: String { ["fr": "km", "en": "km", "ar": "كم"][rawValue]! }
-  var north: String { ["fr": "N", "en": "N", "ar": "ش"][rawValue]! }
-  var sourceHeading: String { ["fr": "Sources", "en": "Sources", "ar": "المصادر"][rawValue]! }
-  var rightToLeft: Bool { self == .ar }
 }
 
 /// Page sizes in points (1/72 inch), portrait.

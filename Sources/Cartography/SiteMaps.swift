@@ -2,6 +2,7 @@ import Foundation
 import GEOSKit
 import GeoCore
 import PROJKit
+import Style
 
 /// The maps of a site's analysis: for one indicator, a map per scale and a
 /// small-multiples poster of all scales with one shared classification and legend.

@@ -1,4 +1,4 @@
-import CGDAL
+internal import CGDAL
 import GeoCore
 
 /// Conversions between OGR's field types and values and GeoCore's `FieldType` / `FieldValue`.

@@ -1,4 +1,4 @@
-import CGDAL
+internal import CGDAL
 
 /// Registers GDAL's drivers once per process (thread-safe lazy global).
 let gdalRegistration: Void = {

@@ -14,6 +14,12 @@ public enum GDALError: Error, Sendable, Equatable, CustomStringConvertible {
   case layerNotFound(path: String, layer: String, available: [String])
   /// The dataset has no layers at all.
   case noLayers(path: String)
+  /// A layer declares no CRS and none was assumed.
+  case missingCRS(path: String, layer: String)
+  /// A layer that must hold polygons declares another geometry type.
+  case notPolygons(path: String, layer: String, type: String)
+  /// A layer has no field of that name.
+  case fieldNotFound(path: String, layer: String, field: String, available: [String])
   /// A layer holds no features where some are needed.
   case emptyLayer(path: String, layer: String)
   /// Reading a layer failed part-way.
@@ -54,6 +60,14 @@ public enum GDALError: Error, Sendable, Equatable, CustomStringConvertible {
         "\(path) has no layer '\(layer)'; its layers are: \(available.joined(separator: ", "))"
     case .noLayers(let path):
       return "\(path) holds no vector layer; it may be damaged or empty"
+    case .missingCRS(let path, let layer):
+      return
+        "layer '\(layer)' of \(path) declares no CRS; say which CRS it is in, for example EPSG:4326"
+    case .notPolygons(let path, let layer, let type):
+      return "layer '\(layer)' of \(path) holds \(type) geometries; polygons are needed here"
+    case .fieldNotFound(let path, let layer, let field, let available):
+      return
+        "layer '\(layer)' of \(path) has no field '\(field)'; its fields are: \(available.isEmpty ? "none" : available.joined(separator: ", "))"
     case .emptyLayer(let path, let layer):
       return "layer '\(layer)' of \(path) has no features; nothing to do"
     case .readFailed(let path, let layer, let detail):
@@ -75,7 +89,7 @@ public enum GDALError: Error, Sendable, Equatable, CustomStringConvertible {
         "cannot tell the output format of \(path) from its extension; use one of \(supported.joined(separator: ", "))"
     case .singleLayerFormat(let path, let format, let layers):
       return
-        "\(path): \(format) holds one layer but the input has \(layers.count) (\(layers.joined(separator: ", "))); pick one with --layer or write a .gpkg"
+        "\(path): \(format) holds one layer but the input has \(layers.count) (\(layers.joined(separator: ", "))); pick one layer, or write a .gpkg"
     case .writeFailed(let path, let detail):
       return "writing \(path) failed (GDAL: \(detail))"
     case .rasterAccess(let path, let detail):

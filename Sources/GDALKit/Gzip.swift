@@ -1,4 +1,4 @@
-import CGDAL
+internal import CGDAL
 
 /// gzip (RFC 1952) compression through GDAL's compressor registry
 /// (`CPLGetCompressor("gzip")`, zlib underneath), for tiles in PMTiles and MBTiles

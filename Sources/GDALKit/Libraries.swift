@@ -1,4 +1,4 @@
-import CGDAL
+internal import CGDAL
 
 /// Versions of the C libraries and settings that make GDAL outputs reproducible.
 public enum GDALLibrary {

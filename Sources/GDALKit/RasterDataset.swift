@@ -1,4 +1,4 @@
-import CGDAL
+internal import CGDAL
 import Foundation
 import GeoCore
 import PROJKit

@@ -1,4 +1,4 @@
-import CGDAL
+internal import CGDAL
 import PROJKit
 
 /// Conversions between GDAL's `OGRSpatialReferenceH` and PROJKit's `CRS`.

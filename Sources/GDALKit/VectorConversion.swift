@@ -74,18 +74,13 @@ public struct ConversionReport: Sendable {
 public enum ConversionError: Error, Sendable, Equatable, CustomStringConvertible {
   /// GeoJSON output was asked in a CRS other than WGS 84.
   case geoJSONNeedsWGS84(path: String, crs: String)
-  /// Reprojection was asked for a layer that declares no CRS.
-  case missingSourceCRS(path: String, layer: String)
 
   /// One line naming the file and what to do.
   public var description: String {
     switch self {
     case .geoJSONNeedsWGS84(let path, let crs):
       return
-        "\(path): GeoJSON (RFC 7946) is always WGS 84 longitude/latitude, not \(crs); drop --to-crs or write .gpkg, .fgb, .shp or .csv"
-    case .missingSourceCRS(let path, let layer):
-      return
-        "layer '\(layer)' of \(path) declares no CRS, so it cannot be reprojected; say what it is with --source-crs (e.g. --source-crs EPSG:4326)"
+        "\(path): GeoJSON (RFC 7946) is always WGS 84 longitude/latitude, not \(crs); write it in WGS 84, or write .gpkg, .fgb, .shp or .csv"
     }
   }
 }
@@ -107,7 +102,10 @@ public func convertVector(input: String, output: String, options: ConversionOpti
   }
   let dataset = try VectorDataset(path: input)
   let layers =
-    try options.layers.isEmpty ? dataset.layers : options.layers.map(dataset.layer(named:))
+    try (options.layers.isEmpty ? dataset.layers : options.layers.map(dataset.layer(named:))).map {
+      OpenedLayer(
+        source: LayerSource(path: input, layer: $0.name, assumedCRS: options.sourceCRS), layer: $0)
+    }
   if layers.count > 1 && !format.holdsManyLayers {
     throw GDALError.singleLayerFormat(
       path: output, format: format.rawValue, layers: layers.map(\.name))
@@ -120,7 +118,7 @@ public func convertVector(input: String, output: String, options: ConversionOpti
     }
     targetCRS = wgs84
   }
-  for layer in layers where layer.featureCount() == 0 {
+  for layer in layers where layer.layer.featureCount() == 0 {
     throw GDALError.emptyLayer(path: input, layer: layer.name)
   }
   let writer = try VectorWriter(path: output, policy: options.policy, decimals: options.decimals)
@@ -138,18 +136,14 @@ public func convertVector(input: String, output: String, options: ConversionOpti
 }
 
 private func copy(
-  _ layer: VectorLayer, to writer: VectorWriter, targetCRS: CRS?, options: ConversionOptions
+  _ opened: OpenedLayer, to writer: VectorWriter, targetCRS: CRS?, options: ConversionOptions
 ) throws -> ConversionReport.Layer {
+  let layer = opened.layer
   var entry = ConversionReport.Layer(name: layer.name)
   entry.warnings = layer.integrityWarnings
-  let sourceCRS = options.sourceCRS ?? layer.crs
-  var transformer: Transformer?
-  if let targetCRS, let sourceCRS, !sourceCRS.isEquivalent(to: targetCRS) {
-    transformer = try Transformer(from: sourceCRS, to: targetCRS)
-  } else if targetCRS != nil, sourceCRS == nil {
-    throw ConversionError.missingSourceCRS(path: layer.path, layer: layer.name)
-  }
-  entry.crs = targetCRS ?? sourceCRS
+  // Without reprojection a layer without CRS is copied as it is.
+  let transformer = try targetCRS.flatMap { try opened.transformer(to: $0) }
+  entry.crs = targetCRS ?? opened.crs
   let polygonal = layer.geometryType.isPolygonal
   // Repairs can split a polygon in parts, and a Shapefile declared Polygon or
   // LineString holds multi-part features too (GDAL reads them as MultiPolygon):

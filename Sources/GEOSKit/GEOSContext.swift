@@ -1,4 +1,4 @@
-import CGEOS
+internal import CGEOS
 import Synchronization
 
 #if canImport(Glibc)
@@ -63,6 +63,19 @@ final class GEOSContext {
   func error(_ operation: String) -> GEOSError {
     defer { messages.last = nil }
     return GEOSError(operation: operation, message: messages.last ?? "GEOS reported no message")
+  }
+
+  /// Runs a GEOS predicate, which returns 1 for true, 0 for false and 2 on
+  /// exception; an exception throws with GEOS's message.
+  func evaluate(
+    _ name: String, _ call: (GEOSContextHandle_t) -> CChar
+  ) throws(GEOSError) -> Bool {
+    resetMessage()
+    switch call(handle) {
+    case 1: return true
+    case 0: return false
+    default: throw error("evaluate \(name)")
+    }
   }
 
   var wkbReader: OpaquePointer {

@@ -1,4 +1,4 @@
-import CGEOS
+internal import CGEOS
 import GeoCore
 
 /// How the ends of buffered lines are drawn (GEOS `GEOSBufCapStyles`).

@@ -1,4 +1,4 @@
-import CGEOS
+internal import CGEOS
 
 extension Geometry {
   /// The area in squared CRS units; 0 for points and lines (`GEOSArea_r`).

@@ -1,4 +1,4 @@
-import CGEOS
+internal import CGEOS
 
 /// Set-theoretic overlay operations (OverlayNG in GEOS 3.9 and later). Each GEOS
 /// function returns NULL on exception, which throws with GEOS's message.

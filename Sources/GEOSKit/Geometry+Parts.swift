@@ -1,4 +1,4 @@
-import CGEOS
+internal import CGEOS
 
 /// Lines and points as plain arrays, and the precision grid: what a tiler needs
 /// to work on coordinates in Swift and to repair what rounding broke.

@@ -1,4 +1,4 @@
-import CGEOS
+internal import CGEOS
 
 /// Spatial predicates of the DE-9IM model. Each GEOS predicate returns 1 for true,
 /// 0 for false and 2 on exception; an exception throws with GEOS's message.
@@ -7,13 +7,7 @@ extension Geometry {
     _ name: String, _ other: Geometry,
     _ function: (GEOSContextHandle_t?, OpaquePointer?, OpaquePointer?) -> CChar
   ) throws(GEOSError) -> Bool {
-    let context = GEOSContext.current
-    context.resetMessage()
-    switch function(context.handle, handle, other.handle) {
-    case 1: return true
-    case 0: return false
-    default: throw context.error("evaluate \(name)")
-    }
+    try GEOSContext.current.evaluate(name) { context in function(context, handle, other.handle) }
   }
 
   /// Whether the geometries share at least one point (`GEOSIntersects_r`).

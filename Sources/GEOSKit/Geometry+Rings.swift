@@ -1,4 +1,4 @@
-import CGEOS
+internal import CGEOS
 
 /// Polygon coordinates as plain arrays, for algorithms written in Swift (exact
 /// coverage of grid cells, point-in-polygon tests) that would be slow through

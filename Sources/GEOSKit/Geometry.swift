@@ -1,4 +1,4 @@
-import CGEOS
+internal import CGEOS
 import GeoCore
 
 /// A planar geometry held in GEOS form: point, line, polygon, their multi-part

@@ -1,4 +1,4 @@
-import CGEOS
+internal import CGEOS
 
 /// A geometry indexed for many predicate tests against it (`GEOSPrepare_r`):
 /// testing thousands of points or cells against one polygon is then
@@ -34,13 +34,8 @@ public final class PreparedGeometry {
     _ name: String, _ other: Geometry,
     _ function: (GEOSContextHandle_t?, OpaquePointer?, OpaquePointer?) -> CChar
   ) throws(GEOSError) -> Bool {
-    let context = GEOSContext.current
-    context.resetMessage()
-    let result = withExtendedLifetime(geometry) { function(context.handle, handle, other.handle) }
-    switch result {
-    case 1: return true
-    case 0: return false
-    default: throw context.error("evaluate prepared \(name)")
+    try GEOSContext.current.evaluate("prepared \(name)") { context in
+      withExtendedLifetime(geometry) { function(context, handle, other.handle) }
     }
   }
 

@@ -1,4 +1,4 @@
-import CGEOS
+internal import CGEOS
 import GeoCore
 
 /// A static R-tree of envelopes (Sort-Tile-Recursive packing, `GEOSSTRtree_*_r`)

@@ -4,7 +4,7 @@ public enum RingArea {
   /// The shoelace area of a ring (open or closed), positive when counter-clockwise
   /// in a y-up frame. Computed relative to `origin` (the ring's first point by
   /// default) so that large projected coordinates lose no precision.
-  @inline(__always)
+  @inlinable
   public static func signed(_ ring: [SIMD2<Double>], origin: SIMD2<Double>? = nil) -> Double {
     guard ring.count >= 3 else { return 0 }
     let base = origin ?? ring[0]

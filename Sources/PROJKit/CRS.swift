@@ -1,4 +1,4 @@
-import CPROJ
+internal import CPROJ
 import GeoCore
 
 /// A coordinate reference system, parsed and described by PROJ.

@@ -1,4 +1,4 @@
-import CPROJ
+internal import CPROJ
 import GeoCore
 
 /// What `CRS` reads from a PROJ object: name, code, kind, unit, datum and area.

@@ -1,4 +1,4 @@
-import CPROJ
+internal import CPROJ
 
 #if canImport(Glibc)
   import Glibc

@@ -1,4 +1,4 @@
-import CPROJ
+internal import CPROJ
 import GeoCore
 
 /// Transforms coordinates from one CRS to another with PROJ.

@@ -1,4 +1,4 @@
-import CSQLite
+internal import CSQLite
 
 /// A failure reported by SQLite, with the statement or file it concerns.
 public struct SQLiteError: Error, Sendable, Equatable, CustomStringConvertible {

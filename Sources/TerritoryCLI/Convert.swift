@@ -28,12 +28,12 @@ struct Convert: ParsableCommand {
   @Option(
     name: .customLong("to-crs"),
     help: "Reproject to this CRS (EPSG:n, WKT, PROJJSON or PROJ string).")
-  var toCRS: String?
+  var toCRS: CRS?
 
   @Option(
     name: .customLong("source-crs"),
     help: "Assume the input is in this CRS (for files whose CRS is missing or wrong).")
-  var sourceCRS: String?
+  var sourceCRS: CRS?
 
   @Flag(
     name: .customLong("make-valid"),
@@ -46,8 +46,7 @@ struct Convert: ParsableCommand {
   @Flag(help: "Write a bbox for each feature and for the collection (GeoJSON).")
   var bbox = false
 
-  @Flag(help: "Replace OUTPUT if it exists.")
-  var overwrite = false
+  @OptionGroup var overwrite: OverwriteOption
 
   @OptionGroup var jobs: JobsOption
 
@@ -58,29 +57,16 @@ struct Convert: ParsableCommand {
   }
 
   func run() throws {
-    var options = ConversionOptions()
-    options.layers = layer
-    options.targetCRS = try toCRS.map { definition throws(PROJError) in try CRS(definition) }
-    options.sourceCRS = try sourceCRS.map { definition throws(PROJError) in try CRS(definition) }
-    options.makeValid = makeValid
-    options.policy = overwrite ? .overwrite : .refuse
-    options.decimals = precision
-    let report: ConversionReport
-    if VectorFormat(path: output)?.requiresWGS84 == true {
-      // RFC 7946 by construction (winding, antimeridian, JSON types): our own writer.
-      if let target = options.targetCRS, !target.isEquivalent(to: try CRS.wgs84) {
-        throw ConversionError.geoJSONNeedsWGS84(path: output, crs: target.description)
-      }
-      guard layer.count <= 1 else {
-        throw GDALError.singleLayerFormat(path: output, format: "GeoJSON", layers: layer)
-      }
-      report = try GeoJSONExport.run(
-        input: input, output: output, layer: layer.first, sourceCRS: options.sourceCRS,
-        makeValid: makeValid, decimals: precision, boundingBoxes: bbox, policy: options.policy,
-        threads: jobs.threads)
-    } else {
-      report = try convertVector(input: input, output: output, options: options)
-    }
+    var job = ConvertJob(input: input, output: output)
+    job.options.layers = layer
+    job.options.targetCRS = toCRS
+    job.options.sourceCRS = sourceCRS
+    job.options.makeValid = makeValid
+    job.options.policy = overwrite.policy
+    job.options.decimals = precision
+    job.boundingBoxes = bbox
+    job.threads = jobs.threads
+    let report = try Tools.convert(job)
     print("wrote \(report.path) (\(report.format.rawValue))")
     for layer in report.layers {
       let crs = layer.crs?.description ?? "no CRS"

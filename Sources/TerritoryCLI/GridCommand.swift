@@ -32,7 +32,7 @@ struct GridCommand: ParsableCommand {
   var onlyWhereData = false
 
   @Option(help: "The grid's CRS: projected, in metres (e.g. EPSG:31985, EPSG:2154, EPSG:3035).")
-  var crs: String
+  var crs: CRS
 
   @Option(help: "The cell size in metres (the distance between hexagon centres for --shape hex).")
   var cell: Double
@@ -41,13 +41,9 @@ struct GridCommand: ParsableCommand {
   var shape: ShapeOption = .square
 
   @Option(name: .customLong("max-cells"), help: "Refuse grids with more cells than this.")
-  var maxCells = 50_000_000
+  var maxCells = InterpolationJob.defaultMaximumCells
 
-  @Option(name: [.short, .long], help: "The output file (.gpkg, .fgb, .geojson, .csv, .shp).")
-  var output: String
-
-  @Flag(help: "Replace the output if it exists.")
-  var overwrite = false
+  @OptionGroup var output: OutputOptions
 
   func validate() throws {
     if (bbox == nil) == (extentOf == nil) {
@@ -59,22 +55,19 @@ struct GridCommand: ParsableCommand {
   }
 
   func run() throws {
-    let working = try CRS(crs)
-    let gridShape = try shape.make(cell: cell, crs: working)
-    let cells: [TargetKey]
+    let gridShape = try shape.make(cell: cell, crs: crs)
+    let area: GridArea
     if let bbox {
-      cells = try gridShape.cells(covering: parseBox(bbox), maximum: maxCells)
-    } else if let extentOf, onlyWhereData {
-      cells = try gridShape.cells(
-        whereDataIn: extentOf, layer: layer, workingCRS: working, maximum: maxCells)
+      area = .box(try parseBox(bbox))
     } else {
-      let extent = try LayerExtent.read(path: extentOf!, layer: layer, in: working)
-      cells = try gridShape.cells(covering: extent, maximum: maxCells)
+      let source = LayerSource(path: extentOf!, layer: layer)
+      area = onlyWhereData ? .dataIn(source) : .extent(of: source)
     }
-    try TableWriter.writeGrid(
-      cells: cells, shape: gridShape, crs: working, table: nil, path: output,
-      policy: overwrite ? .overwrite : .refuse)
-    print("wrote \(output): \(cells.count) cells (\(gridShape), \(working))")
+    var job = GridJob(shape: gridShape, crs: crs, area: area, output: output.output)
+    job.maximumCells = maxCells
+    job.policy = output.policy
+    let cells = try Tools.grid(job)
+    print("wrote \(output.output): \(cells) cells (\(gridShape), \(crs))")
   }
 }
 

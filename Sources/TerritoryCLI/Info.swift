@@ -19,7 +19,7 @@ struct Info: ParsableCommand {
   var json = false
 
   func run() throws {
-    let summary = try DatasetSummary(path: path)
+    let summary = try Tools.info(path: path)
     if json {
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -27,12 +27,12 @@ struct InterpolateCommand: ParsableCommand {
   var layer: String?
 
   @Option(name: .customLong("source-crs"), help: "Assume the source is in this CRS.")
-  var sourceCRS: String?
+  var sourceCRS: CRS?
 
   @Option(
     name: .customLong("to-crs"),
     help: "The working CRS, projected in metres, where areas are measured.")
-  var toCRS: String
+  var toCRS: CRS
 
   @OptionGroup var targets: TargetOptions
 
@@ -57,36 +57,32 @@ struct InterpolateCommand: ParsableCommand {
   var makeValid = false
 
   @Option(name: .customLong("max-cells"), help: "Refuse grids with more cells than this.")
-  var maxCells = 50_000_000
+  var maxCells = InterpolationJob.defaultMaximumCells
 
-  @Option(name: [.short, .long], help: "The output (.csv, .gpkg, .fgb, .geojson).")
-  var output: String
-
-  @Flag(help: "Replace the output if it exists.")
-  var overwrite = false
+  @OptionGroup var output: OutputOptions
 
   @OptionGroup var jobs: JobsOption
 
   func run() throws {
-    let working = try CRS(toCRS)
+    let working = toCRS
     var request = SourceRequest(path: source, layer: layer)
-    request.sourceCRS = try sourceCRS.map { definition throws(PROJError) in try CRS(definition) }
+    request.sourceCRS = sourceCRS
     request.extensive = parseList(extensive)
     request.intensive = parseList(intensive)
     request.categorical = parseList(categorical)
     request.makeValid = makeValid
     let targetChoice = try targets.resolve(crs: working)
     var job = InterpolationJob(
-      source: request, workingCRS: working, target: targetChoice, output: output)
+      source: request, workingCRS: working, target: targetChoice, output: output.output)
     job.mask = mask.map { ($0, nil) }
-    job.policy = overwrite ? .overwrite : .refuse
+    job.policy = output.policy
     job.maximumCells = maxCells
     job.threads = jobs.threads
-    let summary = try job.run()
+    let summary = try Tools.interpolate(job)
     let result = summary.result
     let kind = targets.isGrid ? "cells" : "targets"
     print(
-      "wrote \(output): \(result.targets.count) \(kind) from \(result.sourceCount) sources (\(working))"
+      "wrote \(output.output): \(result.targets.count) \(kind) from \(result.sourceCount) sources (\(working))"
     )
     if let from = summary.reprojectedTargetsFrom {
       print("  targets reprojected from \(from) to \(working)")
@@ -113,20 +109,4 @@ struct InterpolateCommand: ParsableCommand {
   }
 
   private func fixed(_ value: Double) -> String { String(format: "%.6f", value) }
-}
-
-/// The extent of a layer in another CRS (edges densified).
-enum LayerExtent {
-  static func read(path: String, layer: String?, in crs: CRS) throws -> Envelope {
-    let dataset = try VectorDataset(path: path)
-    let source = try layer.map(dataset.layer(named:)) ?? dataset.layer(at: 0)
-    guard let extent = source.extent else {
-      throw GDALError.emptyLayer(path: path, layer: source.name)
-    }
-    guard let layerCRS = source.crs else {
-      throw AnalysisError.missingCRS(path: path, layer: source.name)
-    }
-    if layerCRS.isEquivalent(to: crs) { return extent }
-    return try Transformer(from: layerCRS, to: crs).transformBounds(extent)
-  }
 }

@@ -30,7 +30,7 @@ struct MapCommand: ParsableCommand {
   var column: String
 
   @Option(help: "quantiles, equal-interval, natural-breaks, head-tail or manual.")
-  var scheme = "natural-breaks"
+  var scheme = ClassificationMethod.naturalBreaks
 
   @Option(help: "The number of classes.")
   var classes = 5
@@ -57,10 +57,10 @@ struct MapCommand: ParsableCommand {
   var legend: String?
 
   @Option(help: "fr, en or ar: legend words and number formatting (Arabic right to left).")
-  var lang = "en"
+  var lang = MapLanguage.en
 
   @Option(help: "A4, A3, A2 or 16:9.")
-  var page = "A4"
+  var page = PageSize.a4
 
   @Flag(help: "Portrait instead of landscape.")
   var portrait = false
@@ -75,7 +75,7 @@ struct MapCommand: ParsableCommand {
   var labels: String?
 
   @Option(help: "plain, or proportional: points as circles whose area follows --size-field.")
-  var symbol = "plain"
+  var symbol = SymbolOption.plain
 
   @Option(name: .customLong("size-field"), help: "The numeric field sizing proportional circles.")
   var sizeField: String?
@@ -86,16 +86,12 @@ struct MapCommand: ParsableCommand {
   @Option(
     name: .customLong("background-crs"),
     help: "The CRS of --background when its own is missing or vague.")
-  var backgroundCRS: String?
+  var backgroundCRS: CRS?
 
   @Flag(name: .customLong("small-multiples"), help: "One panel per layer, one shared legend.")
   var smallMultiples = false
 
-  @Option(name: [.short, .long], help: "The output: .pdf, .svg or .png.")
-  var output: String
-
-  @Flag(help: "Replace the output if it exists.")
-  var overwrite = false
+  @OptionGroup var output: OutputOptions
 
   func validate() throws {
     guard (1...12).contains(classes) else {
@@ -104,101 +100,42 @@ struct MapCommand: ParsableCommand {
     guard (36...1200).contains(dpi) else {
       throw ValidationError("--dpi must be between 36 and 1200")
     }
-    guard symbol == "plain" || symbol == "proportional" else {
-      throw ValidationError("--symbol must be plain or proportional")
-    }
-    if symbol == "proportional" && sizeField == nil {
+    if symbol == .proportional && sizeField == nil {
       throw ValidationError("--symbol proportional needs --size-field FIELD")
     }
   }
 
   func run() throws {
-    guard let language = MapLanguage(rawValue: lang) else {
-      throw CommandError(description: "--lang '\(lang)' is not fr, en or ar")
+    if !smallMultiples && layer.count > 1 {
+      throw CommandError(description: "several -l need --small-multiples")
     }
-    guard let pageSize = PageSize(rawValue: page.uppercased()) ?? PageSize(rawValue: page) else {
-      throw CommandError(description: "--page '\(page)' is not A4, A3, A2 or 16:9")
+    var job = MapJob(input: input, column: column, output: output.output)
+    job.layers = layer
+    job.smallMultiples = smallMultiples
+    job.scheme = try scheme.scheme(breaks: breaks)
+    job.classes = classes
+    job.palette = palette
+    job.reversed = reverse
+    job.title = title
+    job.subtitle = subtitle
+    job.source = source
+    job.legend = legend
+    job.language = lang
+    job.page = page
+    job.landscape = !portrait
+    job.dpi = dpi
+    job.boundaries = boundaries
+    job.labels = labels
+    job.sizeField = symbol == .proportional ? sizeField : nil
+    job.background = background
+    job.backgroundCRS = backgroundCRS
+    job.policy = output.policy
+    let result = try Tools.map(job)
+    for warning in result.warnings {
+      FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
     }
-    let colourScheme = try Palette(palette, reversed: reverse)
-    let layers: [String?]
-    if smallMultiples {
-      layers = layer.isEmpty ? try VectorDataset(path: input).layerNames : layer
-    } else {
-      guard layer.count <= 1 else {
-        throw CommandError(description: "several -l need --small-multiples")
-      }
-      layers = [layer.first]
-    }
-    var panels: [MapPanel] = []
-    var crs: CRS?
-    for name in layers {
-      let (features, layerCRS) = try MapData.load(
-        path: input, layer: name, column: column, crs: crs, labels: labels,
-        sizes: symbol == "proportional" ? sizeField : nil)
-      crs = crs ?? layerCRS
-      let outlines = try boundaries.map { try MapData.outlines(path: $0, crs: layerCRS) } ?? []
-      panels.append(MapPanel(caption: name ?? "", features: features, boundaries: outlines))
-    }
-    let values = panels.flatMap { $0.features.compactMap(\.value) }
-    guard !values.isEmpty else { throw MapError.noValues(path: input, column: column) }
-    let classScheme = try self.classScheme()
-    let distinct = Set(values).count
-    if classes > distinct {
-      FileHandle.standardError.write(
-        Data(
-          "warning: \(column) has only \(distinct) distinct values; using \(distinct) classes\n"
-            .utf8))
-    }
-    let classBreaks = Classification.breaks(values, scheme: classScheme, classes: classes)
-    var spec = MapSpec(
-      title: title ?? column, legendTitle: legend ?? column, breaks: classBreaks,
-      colours: try colourScheme.colours(classBreaks.count), crs: crs!, panels: panels)
-    spec.subtitle = subtitle
-    spec.source = source
-    spec.language = language
-    spec.page = pageSize
-    spec.landscape = !portrait
-    spec.dpi = dpi
-    if symbol == "proportional" { spec.proportionalSizeTitle = sizeField }
-    if let background {
-      let shade = try Hillshade(
-        path: background,
-        crs: try backgroundCRS.map { definition throws(PROJError) in try CRS(definition) })
-      guard shade.crs.isEquivalent(to: crs!) else {
-        throw CommandError(
-          description:
-            "--background \(background) is in \(shade.crs), the map in \(crs!); give --background-crs, or warp it to the map's CRS (gdalwarp)"
-        )
-      }
-      spec.background = shade
-    }
-    let warnings = try MapRenderer.render(
-      spec, to: output, policy: overwrite ? .overwrite : .refuse)
-    for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
     print(
-      "wrote \(output): \(panels.count) panel\(panels.count == 1 ? "" : "s"), \(classBreaks.count) classes (\(scheme)), \(colourScheme.name)"
+      "wrote \(output.output): \(result.panels) panel\(result.panels == 1 ? "" : "s"), \(result.classes) classes (\(scheme.rawValue)), \(result.palette)"
     )
-  }
-
-  private func classScheme() throws -> ClassificationScheme {
-    switch scheme {
-    case "quantiles": return .quantiles
-    case "equal-interval": return .equalInterval
-    case "natural-breaks": return .naturalBreaks
-    case "head-tail": return .headTail
-    case "manual":
-      let bounds = (breaks ?? "").split(separator: ",").map {
-        Double($0.trimmingCharacters(in: .whitespaces))
-      }
-      guard !bounds.isEmpty, bounds.allSatisfy({ $0 != nil }) else {
-        throw MapError.badBreaks("--scheme manual needs --breaks a,b,c (numbers)")
-      }
-      return .manual(bounds.map { $0! })
-    default:
-      throw CommandError(
-        description:
-          "--scheme '\(scheme)' is not quantiles, equal-interval, natural-breaks, head-tail or manual"
-      )
-    }
   }
 }

@@ -23,10 +23,10 @@ struct PointsCommand: ParsableCommand {
   var layer: String?
 
   @Option(name: .customLong("source-crs"), help: "Assume the points are in this CRS.")
-  var sourceCRS: String?
+  var sourceCRS: CRS?
 
   @Option(name: .customLong("to-crs"), help: "The working CRS, projected in metres.")
-  var toCRS: String
+  var toCRS: CRS
 
   @OptionGroup var targets: TargetOptions
 
@@ -36,27 +36,23 @@ struct PointsCommand: ParsableCommand {
   @Option(help: "Numeric fields to average per cell or zone (comma-separated).")
   var mean: [String] = []
 
-  @Option(name: [.short, .long], help: "The output (.csv, .gpkg, .fgb, .geojson).")
-  var output: String
-
-  @Flag(help: "Replace the output if it exists.")
-  var overwrite = false
+  @OptionGroup var output: OutputOptions
 
   @OptionGroup var jobs: JobsOption
 
   func run() throws {
-    let working = try CRS(toCRS)
+    let working = toCRS
     let choice = try targets.resolve(crs: working)
-    var job = PointJob(points: points, workingCRS: working, target: choice, output: output)
+    var job = PointJob(points: points, workingCRS: working, target: choice, output: output.output)
     job.layer = layer
-    job.sourceCRS = try sourceCRS.map { definition throws(PROJError) in try CRS(definition) }
+    job.sourceCRS = sourceCRS
     job.sum = parseList(sum)
     job.mean = parseList(mean)
-    job.policy = overwrite ? .overwrite : .refuse
+    job.policy = output.policy
     job.threads = jobs.threads
-    let summary = try job.run()
+    let summary = try Tools.points(job)
     print(
-      "wrote \(output): \(summary.points) points in \(summary.targets) \(targets.isGrid ? "cells" : "zones")"
+      "wrote \(output.output): \(summary.points) points in \(summary.targets) \(targets.isGrid ? "cells" : "zones")"
     )
     if summary.outside > 0 { print("  \(summary.outside) points fall in no zone") }
     if summary.outsideCRS > 0 {

@@ -32,8 +32,7 @@ struct SiteCheckCommand: ParsableCommand {
   var json = false
 
   func run() throws {
-    let manifest = try ManifestReader.read(site)
-    let report = SiteCheck.run(manifest)
+    let report = try Tools.siteCheck(site: site)
     if json {
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -79,9 +78,6 @@ struct SiteCheckCommand: ParsableCommand {
 }
 
 /// `territory analyze [SITE] [-o DIR] [--overwrite] [--quiet] [--jobs N]`.
-///
-/// Analysis and Cartography meet here: the analysis calls `drawMaps` with its
-/// scale tables before its output folder is put in place.
 struct AnalyzeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "analyze",
@@ -102,8 +98,7 @@ struct AnalyzeCommand: ParsableCommand {
   @Option(name: [.short, .long], help: "The output folder (default: out/<site name>).")
   var output: String?
 
-  @Flag(help: "Replace the output folder if it holds files.")
-  var overwrite = false
+  @OptionGroup var overwrite: OverwriteOption
 
   @Flag(help: "Print nothing on standard error.")
   var quiet = false
@@ -111,92 +106,22 @@ struct AnalyzeCommand: ParsableCommand {
   @OptionGroup var jobs: JobsOption
 
   func run() throws {
-    var analysis = SiteAnalysis(site: site)
-    analysis.threads = jobs.threads
-    analysis.output = output
-    analysis.policy = overwrite ? .overwrite : .refuse
+    var options = AnalyzeOptions()
+    options.output = output
+    options.policy = overwrite.policy
+    options.threads = jobs.threads
     if !quiet {
-      analysis.progress = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+      options.progress = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
     }
-    analysis.extraOutputs = { folder, tables, manifest in
-      try AnalyzeCommand.writeGeoJSON(folder: folder, tables: tables, manifest: manifest)
-        + AnalyzeCommand.drawMaps(folder: folder, tables: tables, manifest: manifest)
-    }
-    let summary = try analysis.run()
-    print("wrote \(summary.folder)/:")
-    for file in summary.files { print("  \(file)") }
-    for scale in summary.report.scales {
+    let result = try Tools.analyze(site: site, options: options)
+    print("wrote \(result.folder)/:")
+    for file in result.files { print("  \(file)") }
+    for scale in result.report.scales {
       for balance in scale.balances {
         print(
           "  \(scale.name): \(balance.variable) \(String(format: "%.3f", balance.totalOut)) of \(String(format: "%.3f", balance.totalIn))\(balance.isBalanced ? " (kept)" : "")"
         )
       }
     }
-  }
-}
-
-extension AnalyzeCommand {
-  /// Each scale as RFC 7946 GeoJSON (`<scale>.geojson`, WGS 84), for web maps.
-  static func writeGeoJSON(folder: URL, tables: [ScaleTable], manifest: SiteManifest) throws
-    -> [String]
-  {
-    let transformer = try Transformer(from: CRS(manifest.crs), to: CRS.wgs84)
-    return try tables.map { table in
-      let name = "\(table.name).geojson"
-      let writer = try GeoJSONWriter(
-        path: folder.appendingPathComponent(name).path, policy: .refuse)
-      do {
-        let names = table.fields.map(\.name)
-        for (index, row) in table.rows.enumerated() {
-          let wkb = table.geometries[index]
-          let geometry =
-            try wkb.isEmpty ? nil : transformer.transformWithinDomain(Geometry(wkb: wkb))
-          try writer.write(properties: zip(names, row).map { ($0, $1) }, geometry: geometry)
-        }
-        try writer.commit()
-      } catch {
-        writer.discard()
-        throw error
-      }
-      if !writer.rounding.isEmpty {
-        FileHandle.standardError.write(
-          Data("  \(name): \(writer.rounding.summary(decimals: 7))\n".utf8))
-      }
-      return name
-    }
-  }
-
-  /// Per indicator, a map per scale and a small-multiples poster in `maps/`,
-  /// titled in the site's first language.
-  static func drawMaps(folder: URL, tables: [ScaleTable], manifest: SiteManifest) throws -> [String]
-  {
-    guard let first = tables.first else { return [] }
-    let maps = folder.appendingPathComponent("maps")
-    try FileManager.default.createDirectory(at: maps, withIntermediateDirectories: true)
-    let language = manifest.languages.compactMap(MapLanguage.init(rawValue:)).first ?? .en
-    let crs = try CRS(manifest.crs)
-    let title = manifest.titles[language.rawValue] ?? manifest.name
-    var files: [String] = []
-    for (position, indicator) in first.indicators.enumerated() {
-      let scales = zip(manifest.scales, tables).map { scale, table in
-        SiteMaps.Scale(
-          name: scale.name, caption: scale.labels[language.rawValue] ?? scale.name,
-          geometries: table.geometries, values: table.indicators[position].values)
-      }
-      let palette: Palette =
-        indicator.name.hasSuffix("_density")
-        ? try Palette("YlOrRd")
-        : indicator.name.hasSuffix("_mean") ? try Palette("YlGnBu") : try Palette("Purples")
-      files += try SiteMaps.draw(
-        indicator: indicator.name,
-        title: indicator.labels[language.rawValue] ?? indicator.description,
-        subtitle: title,
-        source: manifest.layers.map { ($0.path as NSString).lastPathComponent }.joined(
-          separator: ", "),
-        scales: scales, crs: crs, language: language, palette: palette,
-        folder: maps
-      ).map { "maps/" + $0 }
-    }
-    return files
   }
 }

@@ -39,12 +39,17 @@ public enum TerritoryCommandLine {
   /// standard error.
   /// - Returns: the exit code (`success`, `failure` or `usage`).
   public static func run(_ arguments: [String]) -> Int32 {
+    var parsed: (any ParsableCommand)?
     do {
       var command = try Territory.parseAsRoot(arguments)
+      parsed = command
       try command.run()
       return success
     } catch {
-      if let message = describe(error) {
+      if var message = describe(error) {
+        if let parsed, let hint = ErrorHint.hint(for: error, in: parsed) {
+          message += " (\(hint))"
+        }
         printError(message)
         return failure
       }
@@ -76,6 +81,7 @@ public enum TerritoryCommandLine {
     case let error as SiteError: return error.description
     case let error as SiteCheckFailure: return error.description
     case let error as MapError: return error.description
+    case let error as StyleError: return error.description
     case let error as TilesError: return error.description
     case let error as SQLiteError: return error.description
     case let error as CocoaError: return error.localizedDescription
@@ -93,4 +99,11 @@ public enum TerritoryCommandLine {
 /// A problem with the command's arguments found after parsing.
 struct CommandError: Error, CustomStringConvertible {
   let description: String
+
+  init(description: String) { self.description = description }
+
+  /// An option whose value cannot be used.
+  init(option: String, value: String, expected: String) {
+    description = "\(option) '\(value)' is not usable: expected \(expected)"
+  }
 }

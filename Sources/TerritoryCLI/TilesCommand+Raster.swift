@@ -1,44 +1,38 @@
-import ArgumentParser
 import Foundation
 import TerritoryKit
 
 extension TilesCommand {
-  /// The raster input, when the inputs are one raster; `nil` for vector inputs.
-  /// - Throws: `TilesError.mixedInputs` for a raster among several inputs.
-  func rasterInput() throws -> String? {
-    for path in inputs where RasterDataset.opensAsRasterOnly(path) {
-      guard inputs.count == 1 else { throw TilesError.mixedInputs(path: path) }
-      return path
-    }
-    if colorRamp != nil || hillshade {
-      throw TilesError.badOption(
-        option: hillshade ? "--hillshade" : "--color-ramp", value: inputs.joined(separator: " "),
-        expected: "one raster input (an elevation model, a land-cover grid)")
-    }
-    return nil
+  /// One raster zoom's line.
+  static func rasterLine(_ report: ZoomReport) -> String {
+    "z\(report.zoom): \(report.tiles) tiles, \(size(report.bytes)) (largest \(size(report.largestTile)))"
   }
 
-  /// `territory tiles RASTER -o OUT`: PNG tiles.
-  func runRaster(_ path: String, policy: ExistingOutputPolicy) throws {
-    let style: RasterTileJob.Style? =
-      hillshade
-      ? .hillshade
-      : try colorRamp.map { name throws(TilesError) in .ramp(try ColourRamp(name: name)) }
-    let assumed = try assumeCRS.map { definition throws(PROJError) in try CRS(definition) }
-    let start = Date()
-    let reports = try RasterTileJob.run(
-      input: path, output: o, minZoom: minZoom, maxZoom: maxZoom ?? max(minZoom, 14), style: style,
-      assumedCRS: assumed, policy: policy, maximumTiles: maxTiles, threads: jobs.threads,
-      progress: { report in
-        print(
-          "z\(report.zoom): \(report.tiles) tiles, \(TilesCommand.size(report.bytes)) (largest \(TilesCommand.size(report.largestTile)))"
-        )
-      })
-    let tiles = reports.reduce(0) { $0 + $1.tiles }
-    let bytes = reports.reduce(0) { $0 + $1.bytes }
-    print(
-      "wrote \(o): \(tiles) PNG tiles, zooms \(reports.first?.zoom ?? minZoom)-\(reports.last?.zoom ?? minZoom), "
-        + "\(TilesCommand.size(bytes)); \(String(format: "%.2f", Date().timeIntervalSince(start))) s"
-    )
+  /// The last line: what was written, and how long it took.
+  static func summary(_ result: TilesResult, output: String, seconds: Double) -> String {
+    let time = String(format: "%.2f", seconds)
+    switch result {
+    case .raster(let reports):
+      let tiles = reports.reduce(0) { $0 + $1.tiles }
+      let bytes = reports.reduce(0) { $0 + $1.bytes }
+      let zooms = "\(reports.first?.zoom ?? 0)-\(reports.last?.zoom ?? 0)"
+      return "wrote \(output): \(tiles) PNG tiles, zooms \(zooms), \(size(bytes)); \(time) s"
+    case .vector(let summary):
+      var lines: [String] = []
+      for layer in summary.layers where layer.withoutGeometry > 0 {
+        lines.append(
+          "  \(layer.name): \(layer.withoutGeometry) features without geometry are in no tile")
+      }
+      let tiles = summary.zooms.reduce(0) { $0 + $1.tiles }
+      let bytes = summary.zooms.reduce(0) { $0 + $1.bytes }
+      let dropped = summary.zooms.reduce(0) { $0 + $1.droppedForLimits }
+      let small = summary.zooms.reduce(0) { $0 + $1.tooSmall }
+      let layers = summary.layers.map { "\($0.name) (\($0.features) features)" }.joined(
+        separator: ", ")
+      lines.append(
+        "wrote \(output): \(tiles) tiles, zooms \(summary.minZoom)-\(summary.maxZoom), "
+          + "\(size(bytes)), layers \(layers); \(small) pieces too small to draw, "
+          + "\(dropped) dropped for tile limits; \(time) s")
+      return lines.joined(separator: "\n")
+    }
   }
 }

@@ -27,8 +27,8 @@ struct TilesCommand: ParsableCommand {
   @Argument(help: "Vector files (one layer each), or one raster.")
   var inputs: [String]
 
-  @Option(name: .short, help: "The output: NAME.pmtiles, NAME.mbtiles or a folder.")
-  var o: String
+  @Option(name: [.short, .long], help: "The output: NAME.pmtiles, NAME.mbtiles or a folder.")
+  var output: String
 
   @Option(name: .customShort("Z"), help: "Lowest zoom (0 by default).")
   var minZoom = 0
@@ -55,7 +55,7 @@ struct TilesCommand: ParsableCommand {
   var x: [String] = []
 
   @Option(name: .customLong("assume-crs"), help: "The CRS of inputs that have none.")
-  var assumeCRS: String?
+  var assumeCRS: CRS?
 
   @Option(name: .customLong("max-tile-bytes"), help: "Largest tile as stored (default 512000).")
   var maxTileBytes = 500 * 1024
@@ -81,8 +81,7 @@ struct TilesCommand: ParsableCommand {
   @Flag(help: "Raster tiles: a hillshade of the elevation model.")
   var hillshade = false
 
-  @Flag(help: "Replace OUT if it exists.")
-  var overwrite = false
+  @OptionGroup var overwrite: OverwriteOption
 
   @Option(
     name: .customLong("max-tiles"), help: "Raster tiles: refuse pyramids of more tiles than this.")
@@ -99,68 +98,60 @@ struct TilesCommand: ParsableCommand {
   }
 
   func run() throws {
-    let policy: ExistingOutputPolicy = overwrite ? .overwrite : .refuse
-    if let raster = try rasterInput() {
-      try runRaster(raster, policy: policy)
-      return
-    }
-    guard l.isEmpty || l.count == inputs.count else {
-      throw TilesError.layerNames(names: l.count, inputs: inputs.count)
-    }
-    var options = VectorTileOptions()
-    options.minZoom = minZoom
-    options.maxZoom = maxZoom ?? max(14, minZoom)
-    options.simplification = simplify
-    options.threads = jobs.threads
-    guard simplify >= 0 && simplify.isFinite else {
-      throw TilesError.badOption(
-        option: "--simplify", value: "\(simplify)", expected: "0 or more pixels")
-    }
-    guard (0...2048).contains(buffer) else {
-      throw TilesError.badOption(
-        option: "--buffer", value: "\(buffer)", expected: "0 ... 2048 tile units")
-    }
-    options.buffer = buffer
-    guard maxTileBytes > 0, maxTileFeatures > 0 else {
-      throw TilesError.badOption(
-        option: "--max-tile-bytes/--max-tile-features",
-        value: "\(min(maxTileBytes, maxTileFeatures))",
-        expected: "a positive number")
-    }
-    options.limits = TileLimits(
-      maxBytes: maxTileBytes, maxFeatures: maxTileFeatures,
-      accumulate: try accumulate.map(parseAccumulate))
-    let assumed = try assumeCRS.map { definition throws(PROJError) in try CRS(definition) }
-    let fields: TileLayerLoader.FieldSelection =
-      !y.isEmpty ? .only(y) : !x.isEmpty ? .except(x) : .all
-    let jobInputs = inputs.enumerated().map { index, path in
-      VectorTileJob.Input(path: path, layer: sourceLayer, name: l.isEmpty ? nil : l[index])
+    var job = TilesJob(inputs: inputs, output: output)
+    job.sourceLayer = sourceLayer
+    job.names = l
+    job.vector.minZoom = minZoom
+    job.vector.maxZoom = maxZoom ?? max(14, minZoom)
+    job.vector.simplification = simplify
+    job.vector.buffer = buffer
+    job.vector.threads = jobs.threads
+    job.guessMaxZoom = guessZoom
+    job.fields = !y.isEmpty ? .only(y) : !x.isEmpty ? .except(x) : .all
+    job.assumedCRS = assumeCRS
+    job.policy = overwrite.policy
+    job.maximumTiles = maxTiles
+    let raster = try job.rasterInput()
+    if raster != nil {
+      job.rasterStyle =
+        hillshade ? .hillshade : try colorRamp.map { .ramp(try ColourRamp(name: $0)) }
+    } else {
+      try checkVectorOptions()
+      job.vector.limits = TileLimits(
+        maxBytes: maxTileBytes, maxFeatures: maxTileFeatures,
+        accumulate: try accumulate.map(parseAccumulate))
     }
     let start = Date()
-    let summary = try VectorTileJob.run(
-      inputs: jobInputs, output: o, options: options, fields: fields, assumedCRS: assumed,
-      guessMaxZoom: guessZoom, policy: policy,
-      progress: { report in print(TilesCommand.line(report, accumulated: accumulate)) })
-    let seconds = Date().timeIntervalSince(start)
-    for layer in summary.layers where layer.withoutGeometry > 0 {
-      print("  \(layer.name): \(layer.withoutGeometry) features without geometry are in no tile")
+    let result = try Tools.tiles(
+      job, vectorZoom: { print(TilesCommand.line($0, accumulated: accumulate)) },
+      rasterZoom: { print(TilesCommand.rasterLine($0)) })
+    print(TilesCommand.summary(result, output: output, seconds: Date().timeIntervalSince(start)))
+  }
+
+  /// The options that only vector tiles take, checked.
+  private func checkVectorOptions() throws {
+    if colorRamp != nil || hillshade {
+      throw CommandError(
+        option: hillshade ? "--hillshade" : "--color-ramp", value: inputs.joined(separator: " "),
+        expected: "one raster input (an elevation model, a land-cover grid)")
     }
-    let tiles = summary.zooms.reduce(0) { $0 + $1.tiles }
-    let bytes = summary.zooms.reduce(0) { $0 + $1.bytes }
-    let dropped = summary.zooms.reduce(0) { $0 + $1.droppedForLimits }
-    let small = summary.zooms.reduce(0) { $0 + $1.tooSmall }
-    let layers = summary.layers.map { "\($0.name) (\($0.features) features)" }.joined(
-      separator: ", ")
-    print(
-      "wrote \(o): \(tiles) tiles, zooms \(summary.minZoom)-\(summary.maxZoom), "
-        + "\(TilesCommand.size(bytes)), layers \(layers); \(small) pieces too small to draw, "
-        + "\(dropped) dropped for tile limits; \(String(format: "%.2f", seconds)) s")
+    guard simplify >= 0 && simplify.isFinite else {
+      throw CommandError(option: "--simplify", value: "\(simplify)", expected: "0 or more pixels")
+    }
+    guard (0...2048).contains(buffer) else {
+      throw CommandError(option: "--buffer", value: "\(buffer)", expected: "0 ... 2048 tile units")
+    }
+    guard maxTileBytes > 0, maxTileFeatures > 0 else {
+      throw CommandError(
+        option: "--max-tile-bytes/--max-tile-features",
+        value: "\(min(maxTileBytes, maxTileFeatures))", expected: "a positive number")
+    }
   }
 
   private func parseAccumulate(_ text: String) throws -> AccumulatedField {
     let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
     guard parts.count == 2, !parts[0].isEmpty, parts[1] == "sum" else {
-      throw TilesError.badOption(option: "--accumulate", value: text, expected: "FIELD:sum")
+      throw CommandError(option: "--accumulate", value: text, expected: "FIELD:sum")
     }
     return AccumulatedField(field: parts[0])
   }

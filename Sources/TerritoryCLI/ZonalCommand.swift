@@ -28,7 +28,7 @@ struct ZonalCommand: ParsableCommand {
   var layer: String?
 
   @Option(name: .customLong("zones-crs"), help: "Assume the zones are in this CRS.")
-  var zonesCRS: String?
+  var zonesCRS: CRS?
 
   @Option(help: "The raster band (1-based).")
   var band = 1
@@ -37,19 +37,15 @@ struct ZonalCommand: ParsableCommand {
   var stats = "count,min,max,mean,sum,std"
 
   @Option(help: "Which pixels belong to a zone: centre, all-touched or coverage.")
-  var rule = "centre"
+  var rule = PixelRule.centre
 
-  @Option(name: [.short, .long], help: "The output (.gpkg, .fgb, .geojson, .csv, .shp).")
-  var output: String
-
-  @Flag(help: "Replace the output if it exists.")
-  var overwrite = false
+  @OptionGroup var output: OutputOptions
 
   func run() throws {
-    var job = ZonalJob(raster: raster, zones: zones, output: output)
+    var job = ZonalJob(raster: raster, zones: zones, output: output.output)
     job.layer = layer
     job.band = band
-    job.zonesCRS = try zonesCRS.map { definition throws(PROJError) in try CRS(definition) }
+    job.zonesCRS = zonesCRS
     job.statistics = try parseList([stats]).map { name in
       guard let statistic = ZonalStatistic(rawValue: name) else {
         throw CommandError(
@@ -59,16 +55,12 @@ struct ZonalCommand: ParsableCommand {
       }
       return statistic
     }
-    guard let pixelRule = PixelRule(rawValue: rule) else {
-      throw CommandError(
-        description: "unknown --rule '\(rule)'; use centre, all-touched or coverage")
-    }
-    job.rule = pixelRule
-    job.policy = overwrite ? .overwrite : .refuse
-    let results = try job.run()
+    job.rule = rule
+    job.policy = output.policy
+    let results = try Tools.zonal(job)
     let empty = results.filter { $0.count == 0 }.count
     print(
-      "wrote \(output): \(results.count) zones, \(job.rule.rawValue) rule, band \(band) of \(raster)"
+      "wrote \(output.output): \(results.count) zones, \(job.rule.rawValue) rule, band \(band) of \(raster)"
     )
     if empty > 0 { print("  \(empty) zones cover no pixel with a value (count 0)") }
   }

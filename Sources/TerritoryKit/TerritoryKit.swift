@@ -6,4 +6,5 @@
 @_exported import GeoCore
 @_exported import PROJKit
 @_exported import SQLiteKit
+@_exported import Style
 @_exported import Tiles

@@ -28,25 +28,21 @@ public enum GeoJSONExport {
     decimals: Int,
     boundingBoxes: Bool, policy: ExistingOutputPolicy, threads: Int = ParallelChunks.defaultThreads
   ) throws -> ConversionReport {
-    let dataset = try VectorDataset(path: input)
-    if name == nil && dataset.layerCount > 1 {
-      throw GDALError.singleLayerFormat(path: output, format: "GeoJSON", layers: dataset.layerNames)
+    let opened = try LayerSource(path: input, layer: name, assumedCRS: sourceCRS).open()
+    if name == nil && opened.layerNames.count > 1 {
+      throw GDALError.singleLayerFormat(path: output, format: "GeoJSON", layers: opened.layerNames)
     }
-    let layer = try name.map(dataset.layer(named:)) ?? dataset.layer(at: 0)
+    let layer = opened.layer
     if layer.featureCount() == 0 {
       throw GDALError.emptyLayer(path: input, layer: layer.name)
     }
-    guard let crs = sourceCRS ?? layer.crs else {
-      throw ConversionError.missingSourceCRS(path: input, layer: layer.name)
-    }
-    let wgs84 = try CRS.wgs84
-    let transformer = try Transformer.unlessEquivalent(from: crs, to: wgs84)
+    let transformer = try opened.transformer(to: CRS.wgs84)
     let names = layer.fields.map(\.name)
     let writer = try GeoJSONWriter(
       path: output, decimals: decimals, boundingBoxes: boundingBoxes, policy: policy)
     var entry = ConversionReport.Layer(name: layer.name)
     entry.warnings = layer.integrityWarnings
-    entry.crs = wgs84
+    entry.crs = try CRS.wgs84
     entry.geometryType = layer.geometryType
     do {
       let reader = layer.makeReader()

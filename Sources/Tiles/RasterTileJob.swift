@@ -3,6 +3,7 @@ import Foundation
 import GDALKit
 import GeoCore
 import PROJKit
+import Style
 import Synchronization
 
 /// `territory tiles RASTER -o OUT`: a raster rendered to 256 x 256 PNG tiles in
@@ -18,7 +19,7 @@ import Synchronization
 /// transparent; tiles with no data at all are not written.
 public enum RasterTileJob {
   /// How pixels become colours.
-  public enum Style: Sendable {
+  public enum Colouring: Sendable {
     /// A colour ramp stretched over the band's range.
     case ramp(ColourRamp)
     /// A grey hillshade of an elevation model (GDAL's DEM processing).
@@ -40,7 +41,7 @@ public enum RasterTileJob {
   ///   - progress: called with each zoom's report as soon as the zoom is written.
   /// - Throws: `TilesError`, `GDALError`, `PROJError`, `OutputError`.
   public static func run(
-    input: String, output: String, minZoom: Int, maxZoom: Int, style: Style?, assumedCRS: CRS?,
+    input: String, output: String, minZoom: Int, maxZoom: Int, style: Colouring?, assumedCRS: CRS?,
     policy: ExistingOutputPolicy, maximumTiles: Int = defaultMaximumTiles,
     threads: Int = ParallelChunks.defaultThreads, progress: (ZoomReport) -> Void = { _ in }
   ) throws -> [ZoomReport] {
@@ -51,7 +52,7 @@ public enum RasterTileJob {
     // The assumed CRS is for rasters that declare none; a declared CRS wins.
     let assumedCRS = raster.crs == nil ? assumedCRS : nil
     guard let crs = raster.crs ?? assumedCRS, let extent = raster.extent else {
-      throw TilesError.missingCRS(path: input, layer: "band 1")
+      throw GDALError.missingCRS(path: input, layer: "band 1")
     }
     let mercator = try Transformer(from: crs, to: CRS("EPSG:3857")).transformBoundsWithinDomain(
       extent)
@@ -72,8 +73,7 @@ public enum RasterTileJob {
     let source =
       if case .hillshade = style { try raster.hillshade(crs: assumedCRS) } else { raster }
     if case .colourTable = style, table == nil {
-      throw TilesError.badOption(
-        option: "--color-ramp", value: "(none)", expected: "a ramp: \(input) has no colour table")
+      throw TilesError.noColourTable(path: input)
     }
     let categorical = if case .colourTable = style { true } else { false }
     // The band's range (GDAL reads every pixel for it), except for the sparse
@@ -411,7 +411,7 @@ public enum RasterTileJob {
 
   /// Value to RGBA for one style.
   struct Painter: Sendable {
-    let style: Style
+    let style: Colouring
     let range: ClosedRange<Double>
     let table: [SIMD4<UInt8>]
 

@@ -274,44 +274,11 @@ struct TileCutter {
   /// A concave ring may come back touching itself along the edge; the validity
   /// test then sends it to the GEOS repair.
   private func clipRing(_ ring: [SIMD2<Double>]) -> [SIMD2<Double>] {
-    var points = ring.last == ring.first ? Array(ring.dropLast()) : ring
+    let points = ring.last == ring.first ? Array(ring.dropLast()) : ring
     if points.allSatisfy({ $0.x >= low && $0.x <= high && $0.y >= low && $0.y <= high }) {
       return points
     }
-    for edge in 0..<4 {
-      guard !points.isEmpty else { break }
-      func inside(_ p: SIMD2<Double>) -> Bool {
-        switch edge {
-        case 0: return p.x >= low
-        case 1: return p.x <= high
-        case 2: return p.y >= low
-        default: return p.y <= high
-        }
-      }
-      func crossing(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> SIMD2<Double> {
-        let bound = edge == 0 || edge == 2 ? low : high
-        if edge < 2 {
-          let t = (bound - a.x) / (b.x - a.x)
-          return SIMD2(bound, a.y + t * (b.y - a.y))
-        }
-        let t = (bound - a.y) / (b.y - a.y)
-        return SIMD2(a.x + t * (b.x - a.x), bound)
-      }
-      var output: [SIMD2<Double>] = []
-      output.reserveCapacity(points.count + 4)
-      var previous = points[points.count - 1]
-      for current in points {
-        if inside(current) {
-          if !inside(previous) { output.append(crossing(previous, current)) }
-          output.append(current)
-        } else if inside(previous) {
-          output.append(crossing(previous, current))
-        }
-        previous = current
-      }
-      points = output
-    }
-    return points
+    return Clipping.clip(points, toSquare: low...high)
   }
 
   /// Liang–Barsky clipping of a line to the tile and its buffer, in pieces.

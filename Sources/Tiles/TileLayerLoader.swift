@@ -21,18 +21,14 @@ public enum TileLayerLoader {
   /// (the source layer's name when `nil`).
   /// Selected fields the layer does not have are ignored here: with several
   /// inputs, `VectorTileJob` refuses only names that no input has.
-  /// - Throws: `TilesError.missingCRS` without a CRS or `assumedCRS`,
+  /// - Throws: `GDALError.missingCRS` without a CRS or `assumedCRS`,
   ///   `GDALError` and `PROJError` from reading and projecting.
   public static func load(
     path: String, layer layerName: String? = nil, name: String? = nil,
     fields selection: FieldSelection = .all, assumedCRS: CRS? = nil
   ) throws -> TileLayer {
-    let dataset = try VectorDataset(path: path)
-    let layer = try layerName.map(dataset.layer(named:)) ?? dataset.layer(at: 0)
     // The assumed CRS is for layers that declare none; a declared CRS wins.
-    guard let crs = layer.crs ?? assumedCRS else {
-      throw TilesError.missingCRS(path: path, layer: layer.name)
-    }
+    let layer = try LayerSource(path: path, layer: layerName, fallbackCRS: assumedCRS).open()
     let all = layer.fields
     let names = all.map(\.name)
     let kept: [Int]
@@ -41,9 +37,9 @@ public enum TileLayerLoader {
     case .only(let list): kept = all.indices.filter { list.contains(names[$0]) }
     case .except(let list): kept = all.indices.filter { !list.contains(names[$0]) }
     }
-    let transformer = try Transformer.unlessEquivalent(from: crs, to: CRS.wgs84)
     var result = TileLayer(name: name ?? layer.name, fields: kept.map { all[$0] }, features: [])
     result.sourceFields = names
+    let transformer = try layer.transformer(to: CRS.wgs84)
     try layer.forEachFeature { feature in
       guard let geometry = feature.geometry, !geometry.isEmpty else {
         result.featuresWithoutGeometry += 1

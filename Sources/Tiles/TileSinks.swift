@@ -120,13 +120,13 @@ final class MBTilesSink: TileSink {
 /// An XYZ folder: `z/x/y.pbf` (or `.png`) files, uncompressed so that any static
 /// web server can serve them, and `metadata.json` with the TileJSON document.
 final class FolderSink: TileSink {
-  private let folder: StagedFolder
+  private let folder: StagedOutput
   private let fileExtension: String
   private var madeColumns = Set<SIMD2<Int>>()
   let compressesTiles = false
 
   init(path: String, format: TileSetMetadata.Format, policy: ExistingOutputPolicy) throws {
-    folder = try StagedFolder(path: path, policy: policy)
+    folder = try StagedOutput(folder: path, policy: policy)
     fileExtension = format.rawValue
   }
 
@@ -140,10 +140,10 @@ final class FolderSink: TileSink {
   func write(batch: [(TileAddress, [UInt8])]) throws {
     for (address, _) in batch where madeColumns.insert(SIMD2(address.z, address.x)).inserted {
       try FileManager.default.createDirectory(
-        at: folder.staging.appendingPathComponent("\(address.z)/\(address.x)"),
+        at: folder.stagingPath.appendingPathComponent("\(address.z)/\(address.x)"),
         withIntermediateDirectories: true)
     }
-    let root = folder.staging.path
+    let root = folder.stagingPath.path
     let suffix = fileExtension
     let failure = Mutex<OutputError?>(nil)
     DispatchQueue.concurrentPerform(iterations: 2) { half in
@@ -171,7 +171,7 @@ final class FolderSink: TileSink {
 
   func finish(_ metadata: TileSetMetadata) throws {
     let json = metadata.tileJSON(tiles: "{z}/{x}/{y}.\(fileExtension)")
-    try Data(json.utf8).write(to: folder.staging.appendingPathComponent("metadata.json"))
+    try Data(json.utf8).write(to: folder.stagingPath.appendingPathComponent("metadata.json"))
     try folder.commit()
   }
 

@@ -1,7 +1,5 @@
 /// A request the tiler refuses, each naming what to change.
 public enum TilesError: Error, Sendable, Equatable, CustomStringConvertible {
-  /// The input layer has no CRS and none was assumed.
-  case missingCRS(path: String, layer: String)
   /// A field given to `-y`/`-x` or `--accumulate` is not in the layer.
   case unknownField(path: String, layer: String, field: String, available: [String])
   /// `--accumulate` names a field that is not numeric.
@@ -16,8 +14,8 @@ public enum TilesError: Error, Sendable, Equatable, CustomStringConvertible {
   case duplicateLayer(name: String)
   /// The input is a raster where vector layers were expected, or the reverse.
   case mixedInputs(path: String)
-  /// An option value that cannot be used.
-  case badOption(option: String, value: String, expected: String)
+  /// Colours from the raster's colour table were asked for, and it has none.
+  case noColourTable(path: String)
   /// A raster's tile pyramid would have more tiles than allowed.
   case tooManyTiles(path: String, count: Int, maximum: Int, zooms: ClosedRange<Int>)
   /// A feature has a coordinate off the globe once in longitude/latitude.
@@ -27,9 +25,6 @@ public enum TilesError: Error, Sendable, Equatable, CustomStringConvertible {
   /// One line, for `error: ...`.
   public var description: String {
     switch self {
-    case .missingCRS(let path, let layer):
-      return
-        "\(path): layer '\(layer)' has no CRS; give it with --assume-crs (for example EPSG:4326)"
     case .unknownField(let path, let layer, let field, let available):
       return "\(path): layer '\(layer)' has no field '\(field)'; its fields are "
         + (available.isEmpty ? "none" : available.joined(separator: ", "))
@@ -37,26 +32,26 @@ public enum TilesError: Error, Sendable, Equatable, CustomStringConvertible {
       return "\(path): field '\(field)' of layer '\(layer)' is not numeric and cannot be summed"
     case .zoomRange(let minimum, let maximum):
       return "zoom range \(minimum)..\(maximum) is not within 0..24 with minimum <= maximum;"
-        + " give -Z and -z in that range"
+        + " give zooms in that range"
     case .unknownOutput(let path):
       return "\(path): a tileset is written to NAME.pmtiles, NAME.mbtiles or a folder name"
         + " without an extension"
     case .layerNames(let names, let inputs):
-      return "\(names) layer names (-l) for \(inputs) inputs; give one -l per input or none"
+      return "\(names) layer names for \(inputs) inputs; give one name per input or none"
     case .duplicateLayer(let name):
-      return "two inputs give the layer name '\(name)'; name them apart with one -l per input"
+      return "two inputs give the layer name '\(name)'; name each input's layer apart"
     case .mixedInputs(let path):
       return "\(path) is a raster; raster tiles are made from one raster input alone"
-    case .badOption(let option, let value, let expected):
-      return "\(option) '\(value)' is not usable: expected \(expected)"
+    case .noColourTable(let path):
+      return "\(path) has no colour table; colour it with a ramp (terrain, viridis, ...) instead"
     case .tooManyTiles(let path, let count, let maximum, let zooms):
       return
         "\(path): zooms \(zooms.lowerBound)-\(zooms.upperBound) over its extent make \(count) tiles, "
-        + "more than the limit of \(maximum); lower the highest zoom (-z) or raise --max-tiles"
+        + "more than the limit of \(maximum); lower the highest zoom or raise the limit"
     case .outsideGlobe(let path, let layer, let feature, let longitude, let latitude):
       return "\(path): feature \(feature) of layer '\(layer)' has the coordinate "
         + "(\(longitude), \(latitude)), off the globe (longitude -180..180, latitude -90..90);"
-        + " check the layer's CRS (give the right one with --source-crs or --assume-crs)"
+        + " check the layer's CRS and say the right one"
     }
   }
 }

@@ -167,7 +167,7 @@ struct ConversionTests {
     }
     // A layer without CRS cannot be reprojected.
     let noCRS = try Fixtures.write("WKT,id\n\"POINT (1 2)\",1\n", to: "points.csv", in: folder)
-    #expect(throws: ConversionError.missingSourceCRS(path: noCRS, layer: "points")) {
+    #expect(throws: GDALError.missingCRS(path: noCRS, layer: "points")) {
       try convertVector(
         input: noCRS, output: folder.appendingPathComponent("p.gpkg").path, options: options)
     }

@@ -35,10 +35,11 @@ struct BadInputCommandTests {
       name: "unknown layer", arguments: ["convert", "{tracts}", "{dir}/out.gpkg", "-l", "roads"],
       files: [:],
       mentions: ["roads", "olinda_tracts"]),
+    // CRS options are parsed by the command line: a CRS PROJ does not know is a usage error.
     Case(
       name: "unknown CRS",
       arguments: ["convert", "{tracts}", "{dir}/out.gpkg", "--to-crs", "EPSG:999999"],
-      files: [:], mentions: ["EPSG:999999"]),
+      files: [:], mentions: ["EPSG:999999", "--to-crs"], status: 64),
     Case(
       name: "output exists", arguments: ["convert", "{tracts}", "{dir}/taken.gpkg"],
       files: ["taken.gpkg": "keep me"], mentions: ["taken.gpkg", "--overwrite"]),

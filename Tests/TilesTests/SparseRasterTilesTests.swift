@@ -2,6 +2,7 @@ import Foundation
 import GDALKit
 import GeoCore
 import PROJKit
+import Style
 import TestFixtures
 import Testing
 

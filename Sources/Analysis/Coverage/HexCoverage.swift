@@ -1,3 +1,5 @@
+import GeoCore
+
 /// Exact area of a polygon in every pointy-top hexagon it touches.
 ///
 /// Each hexagon row is a horizontal band `[cy - R, cy + R]`; inside a band,

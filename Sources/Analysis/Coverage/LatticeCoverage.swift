@@ -1,3 +1,5 @@
+import GeoCore
+
 /// A lattice of equal rectangles: cell (column, row) covers
 /// `[originX + column·width, originX + (column+1)·width) × [originY + row·height, ...)`.
 /// Square grids use origin (0, 0) so that cells of different sizes nest; a

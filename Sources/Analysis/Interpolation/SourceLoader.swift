@@ -47,83 +47,107 @@ public enum SourceLoader {
   /// Loads the sources of `request` in `workingCRS`.
   /// - Parameter mask: polygons (in `workingCRS`) where the values really are
   ///   (built-up areas): only the part of each source inside the mask receives its values.
-  /// - Throws: `AnalysisError` (unknown or non-numeric field, invalid geometries
-  ///   without `makeValid`, no polygons, no CRS), `GDALError`, `PROJError`, `GEOSError`.
+  /// - Throws: `AnalysisError` (non-numeric field, invalid geometries without
+  ///   `makeValid`, no polygons), `GDALError` (unknown field, no CRS, not polygons),
+  ///   `PROJError`, `GEOSError`.
   public static func load(
     _ request: SourceRequest, workingCRS: CRS, mask: PolygonMask? = nil
   ) throws -> (units: [SourceUnit], report: SourceLoadReport) {
-    let dataset = try VectorDataset(path: request.path)
-    let layer = try request.layer.map(dataset.layer(named:)) ?? dataset.layer(at: 0)
-    let fields = layer.fields
+    let opened = try LayerSource(
+      path: request.path, layer: request.layer, assumedCRS: request.sourceCRS
+    ).open()
+    var builder = try SourceBuilder(
+      request, fields: opened.fields, layer: opened.name, makeValid: request.makeValid, mask: mask)
+    try opened.requirePolygons()
+    builder.report.warnings = opened.layer.integrityWarnings
+    builder.report.sourceCRS = try opened.requireCRS()
+    try opened.forEachFeature(in: workingCRS) { try builder.add($0) }
+    return try builder.finish()
+  }
+}
+
+/// Turns features, their geometry already in the working CRS, into source units
+/// one at a time: the one place where a feature becomes a unit, for
+/// `SourceLoader` and for a site's units read by its check.
+struct SourceBuilder {
+  private let path: String
+  private let layer: String
+  private let extensive: [Int]
+  private let intensive: [Int]
+  private let categorical: [Int]
+  private let makeValid: Bool
+  private let mask: PolygonMask?
+  private(set) var units: [SourceUnit] = []
+  var report = SourceLoadReport()
+  private var invalidIDs: [Int64] = []
+  private var invalidCount = 0
+
+  /// Finds the variables of `request` among `fields`.
+  /// - Throws: `GDALError.fieldNotFound`, `AnalysisError.notNumeric`.
+  init(
+    _ request: SourceRequest, fields: [Field], layer: String, makeValid: Bool, mask: PolygonMask?
+  ) throws {
     func index(_ name: String, numeric kind: String?) throws -> Int {
       guard let found = fields.firstIndex(where: { $0.name == name }) else {
-        throw AnalysisError.fieldNotFound(
-          path: request.path, layer: layer.name, field: name, available: fields.map(\.name))
+        throw GDALError.fieldNotFound(
+          path: request.path, layer: layer, field: name, available: fields.map(\.name))
       }
       if let kind, !fields[found].type.isNumeric {
         throw AnalysisError.notNumeric(
-          path: request.path, layer: layer.name, field: name, type: fields[found].type.rawValue,
+          path: request.path, layer: layer, field: name, type: fields[found].type.rawValue,
           kind: kind)
       }
       return found
     }
-    let extensive = try request.extensive.map { try index($0, numeric: "extensive") }
-    let intensive = try request.intensive.map { try index($0, numeric: "intensive") }
-    let categorical = try request.categorical.map { try index($0, numeric: nil) }
-    let type = layer.geometryType
-    if !(type.isPolygonal || type == .unknown || type == .geometryCollection) {
-      throw AnalysisError.notPolygons(path: request.path, layer: layer.name, type: type.rawValue)
-    }
-    var report = SourceLoadReport()
-    report.warnings = layer.integrityWarnings
-    report.sourceCRS = request.sourceCRS ?? layer.crs
-    guard let sourceCRS = report.sourceCRS else {
-      throw AnalysisError.missingCRS(path: request.path, layer: layer.name)
-    }
-    let transformer =
-      sourceCRS.isEquivalent(to: workingCRS)
-      ? nil : try Transformer(from: sourceCRS, to: workingCRS)
-    var units: [SourceUnit] = []
-    var invalidIDs: [Int64] = []
-    var invalidCount = 0
-    try layer.forEachFeature { feature in
-      report.read += 1
-      let values = (
-        extensive.map { feature.attributes[$0].doubleValue },
-        intensive.map { feature.attributes[$0].doubleValue },
-        categorical.map { feature.attributes[$0].isNull ? nil : feature.attributes[$0].description }
-      )
-      guard var geometry = feature.geometry, !geometry.isEmpty else {
-        report.withoutGeometry += 1
-        units.append(
-          SourceUnit(
-            id: feature.id, polygons: [], wkb: [], extensive: values.0, intensive: values.1,
-            categories: values.2))
-        return
-      }
-      if let transformer {
-        geometry = try transformer.transform(geometry)
-      }
-      if !geometry.isValid {
-        invalidCount += 1
-        if invalidIDs.count < 5 { invalidIDs.append(feature.id) }
-        guard request.makeValid else { return }
-        geometry = try geometry.makeValid()
-        report.repaired += 1
-      }
-      geometry = try geometry.polygonalPart()
-      if let mask { geometry = try mask.clip(geometry) }
+    path = request.path
+    self.layer = layer
+    extensive = try request.extensive.map { try index($0, numeric: "extensive") }
+    intensive = try request.intensive.map { try index($0, numeric: "intensive") }
+    categorical = try request.categorical.map { try index($0, numeric: nil) }
+    self.makeValid = makeValid
+    self.mask = mask
+  }
+
+  /// Adds one feature (geometry in the working CRS).
+  mutating func add(_ feature: Feature) throws {
+    report.read += 1
+    let values = (
+      extensive.map { feature.attributes[$0].doubleValue },
+      intensive.map { feature.attributes[$0].doubleValue },
+      categorical.map { feature.attributes[$0].isNull ? nil : feature.attributes[$0].description }
+    )
+    guard var geometry = feature.geometry, !geometry.isEmpty else {
+      report.withoutGeometry += 1
       units.append(
         SourceUnit(
-          id: feature.id, polygons: geometry.polygonRings().map(PolygonRings.init(rings:)),
-          wkb: geometry.wkb, extensive: values.0, intensive: values.1, categories: values.2))
+          id: feature.id, polygons: [], wkb: [], extensive: values.0, intensive: values.1,
+          categories: values.2))
+      return
     }
-    if invalidCount > 0 && !request.makeValid {
+    if !geometry.isValid {
+      invalidCount += 1
+      if invalidIDs.count < 5 { invalidIDs.append(feature.id) }
+      guard makeValid else { return }
+      geometry = try geometry.makeValid()
+      report.repaired += 1
+    }
+    geometry = try geometry.polygonalPart()
+    if let mask { geometry = try mask.clip(geometry) }
+    units.append(
+      SourceUnit(
+        id: feature.id, polygons: geometry.polygonRings().map(PolygonRings.init(rings:)),
+        wkb: geometry.wkb, extensive: values.0, intensive: values.1, categories: values.2))
+  }
+
+  /// The units and the report.
+  /// - Throws: `AnalysisError.invalidGeometries` (without `makeValid`), `.emptySource`.
+  func finish() throws -> (units: [SourceUnit], report: SourceLoadReport) {
+    if invalidCount > 0 && !makeValid {
       throw AnalysisError.invalidGeometries(
-        path: request.path, layer: layer.name, count: invalidCount, firstIDs: invalidIDs)
+        path: path, layer: layer, count: invalidCount, firstIDs: invalidIDs)
     }
     if units.allSatisfy({ $0.polygons.isEmpty }) && mask == nil {
-      throw AnalysisError.emptySource(path: request.path, layer: layer.name)
+      throw AnalysisError.emptySource(path: path, layer: layer)
     }
     return (units, report)
   }
@@ -138,30 +162,26 @@ public final class PolygonMask {
   /// Reads the mask from `path` in `workingCRS`: the polygons of a vector layer
   /// (first layer unless `layer`), or, for a raster, the pixels of its first band
   /// whose value is not 0 (nor nodata), turned into polygons.
-  /// - Throws: `GDALError`, `PROJError`, `GEOSError`, `AnalysisError.missingCRS`.
+  /// - Throws: `GDALError`, `PROJError`, `GEOSError`, `GDALError.missingCRS`.
   public init(path: String, layer: String? = nil, workingCRS: CRS) throws {
     var found: [Geometry] = []
     var declaredCRS: CRS?
     do {
-      let dataset = try VectorDataset(path: path)
-      let source = try layer.map(dataset.layer(named:)) ?? dataset.layer(at: 0)
-      guard let declared = source.crs else {
-        throw AnalysisError.missingCRS(path: path, layer: source.name)
-      }
-      declaredCRS = declared
+      let source = try LayerSource(path: path, layer: layer).open()
+      declaredCRS = try source.requireCRS()
       try source.forEachFeature { feature in
         if let geometry = feature.geometry, !geometry.isEmpty { found.append(geometry) }
       }
     } catch GDALError.notVector {
       let raster = try RasterDataset(path: path)
       guard let declared = raster.crs else {
-        throw AnalysisError.missingCRS(path: path, layer: "band 1")
+        throw GDALError.missingCRS(path: path, layer: "band 1")
       }
       declaredCRS = declared
       found = try raster.polygonize(band: 1).filter { $0.value != 0 }.map(\.polygon)
     }
     guard let crs = declaredCRS else {
-      throw AnalysisError.missingCRS(path: path, layer: layer ?? "")
+      throw GDALError.missingCRS(path: path, layer: layer ?? "")
     }
     let transformer =
       try Transformer.unlessEquivalent(from: crs, to: workingCRS)

@@ -51,19 +51,10 @@ public enum GridShape: Sendable, Hashable {
   public func cells(whereDataIn path: String, layer: String?, workingCRS: CRS, maximum: Int) throws
     -> [TargetKey]
   {
-    let dataset = try VectorDataset(path: path)
-    let source = try layer.map(dataset.layer(named:)) ?? dataset.layer(at: 0)
-    guard let crs = source.crs else {
-      throw AnalysisError.missingCRS(path: path, layer: source.name)
-    }
-    let transformer =
-      try Transformer.unlessEquivalent(from: crs, to: workingCRS)
+    let source = try LayerSource(path: path, layer: layer).open()
     var keys = Set<TargetKey>()
-    try source.forEachFeature { feature in
-      guard var geometry = feature.geometry, !geometry.isEmpty else { return }
-      if let transformer {
-        geometry = try transformer.transform(geometry)
-      }
+    try source.forEachFeature(in: workingCRS) { feature in
+      guard let geometry = feature.geometry, !geometry.isEmpty else { return }
       for rings in geometry.polygonRings() {
         let polygon = PolygonRings(rings: rings)
         switch self {

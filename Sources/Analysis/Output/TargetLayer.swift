@@ -33,39 +33,32 @@ public struct TargetLayer: Sendable {
 
   /// Reads the targets of `path` (first layer unless `layer`) in `workingCRS`,
   /// assuming `assumedCRS` instead of the file's CRS when given.
-  /// - Throws: `AnalysisError.missingCRS`, `.notPolygons`, `.emptySource`,
+  /// - Throws: `GDALError.missingCRS`, `.notPolygons`, `AnalysisError.emptySource`,
   ///   `GDALError`, `PROJError`, `GEOSError`.
   public static func load(
     path: String, layer: String?, workingCRS: CRS, assumedCRS: CRS? = nil
   ) throws -> TargetLayer {
-    let dataset = try VectorDataset(path: path)
-    let source = try layer.map(dataset.layer(named:)) ?? dataset.layer(at: 0)
-    guard let crs = assumedCRS ?? source.crs else {
-      throw AnalysisError.missingCRS(path: path, layer: source.name)
-    }
-    let type = source.geometryType
-    if !(type.isPolygonal || type == .unknown || type == .geometryCollection) {
-      throw AnalysisError.notPolygons(path: path, layer: source.name, type: type.rawValue)
-    }
-    let transformer =
-      try Transformer.unlessEquivalent(from: crs, to: workingCRS)
+    let source = try LayerSource(path: path, layer: layer, assumedCRS: assumedCRS).open()
+    let crs = try source.requireCRS()
+    try source.requirePolygons()
     var targets = TargetLayer(
       name: source.name, fields: source.fields, attributes: [], geometries: [], sourceCRS: crs)
-    try source.forEachFeature { feature in
-      targets.attributes.append(feature.attributes)
-      guard var geometry = feature.geometry, !geometry.isEmpty else {
-        targets.geometries.append([])
-        return
-      }
-      if let transformer {
-        geometry = try transformer.transform(geometry)
-      }
-      if !geometry.isValid { geometry = try geometry.makeValid() }
-      targets.geometries.append(try geometry.polygonalPart().wkb)
-    }
+    try source.forEachFeature(in: workingCRS) { try targets.append($0) }
     if targets.attributes.isEmpty {
       throw AnalysisError.emptySource(path: path, layer: source.name)
     }
     return targets
+  }
+
+  /// Adds a feature whose geometry is in the working CRS: its attributes, and its
+  /// polygonal part, repaired when invalid.
+  mutating func append(_ feature: Feature) throws {
+    attributes.append(feature.attributes)
+    guard var geometry = feature.geometry, !geometry.isEmpty else {
+      geometries.append([])
+      return
+    }
+    if !geometry.isValid { geometry = try geometry.makeValid() }
+    geometries.append(try geometry.polygonalPart().wkb)
   }
 }

@@ -59,14 +59,10 @@ public struct PointJob: Sendable {
     guard workingCRS.isProjected, workingCRS.axisUnit.hasPrefix("met") else {
       throw AnalysisError.workingCRSNotProjected(crs: workingCRS.description)
     }
-    let dataset = try VectorDataset(path: points)
-    let source = try layer.map(dataset.layer(named:)) ?? dataset.layer(at: 0)
+    let source = try LayerSource(path: points, layer: layer, assumedCRS: sourceCRS).open()
     let fields = source.fields
     func index(_ name: String, _ kind: String) throws -> Int {
-      guard let found = fields.firstIndex(where: { $0.name == name }) else {
-        throw AnalysisError.fieldNotFound(
-          path: points, layer: source.name, field: name, available: fields.map(\.name))
-      }
+      let found = try source.fieldIndex(name)
       guard fields[found].type.isNumeric else {
         throw AnalysisError.notNumeric(
           path: points, layer: source.name, field: name, type: fields[found].type.rawValue,
@@ -76,10 +72,7 @@ public struct PointJob: Sendable {
     }
     let sumIndexes = try sum.map { try index($0, "summed") }
     let meanIndexes = try mean.map { try index($0, "averaged") }
-    guard let crs = sourceCRS ?? source.crs else {
-      throw AnalysisError.missingCRS(path: points, layer: source.name)
-    }
-    let placer = try PointPlacer(from: crs, to: workingCRS)
+    let placer = try PointPlacer(from: try source.requireCRS(), to: workingCRS)
     let locator = try PointLocator(target, workingCRS: workingCRS)
     var summary = Summary()
     var tallies: [TargetKey: Tally] = [:]
@@ -170,8 +163,7 @@ final class PointLocator {
   }
 
   let kind: Kind
-  private var geometries: [PreparedGeometry] = []
-  private var tree: STRTree?
+  private var zones: PolygonLocator?
   private var overlapping = false
 
   init(_ target: InterpolationJob.Target, workingCRS: CRS) throws {
@@ -180,15 +172,7 @@ final class PointLocator {
     case .layer(let path, let layer):
       let zones = try TargetLayer.load(path: path, layer: layer, workingCRS: workingCRS)
       kind = .zones(zones)
-      let built = try zones.geometries.map {
-        try $0.isEmpty ? Geometry(wkt: "POLYGON EMPTY") : Geometry(wkb: $0)
-      }
-      geometries = try built.map { try PreparedGeometry($0) }
-      tree = STRTree(
-        envelopes: built.map {
-          $0.envelope
-            ?? Envelope(minX: .infinity, minY: .infinity, maxX: .infinity, maxY: .infinity)
-        })
+      self.zones = try PolygonLocator(zones.geometries)
       overlapping = try ArealInterpolation.targetsOverlap(.polygons(zones.geometries))
     }
   }
@@ -204,15 +188,8 @@ final class PointLocator {
     case .grid(let shape):
       return shape.cell(containing: point).map { [$0] } ?? []
     case .zones:
-      guard let tree else { return [] }
-      let probe = Geometry.point(x: point.x, y: point.y)
-      var found: [TargetKey] = []
-      for index in tree.query(Envelope(minX: point.x, minY: point.y, maxX: point.x, maxY: point.y))
-      where try geometries[index].covers(probe) {
-        found.append(TargetKey(column: 0, row: index))
-        if !overlapping { break }
-      }
-      return found
+      guard let zones else { return [] }
+      return try zones.covering(point, all: overlapping).map { TargetKey(column: 0, row: $0) }
     }
   }
 }

@@ -1,3 +1,4 @@
+import GDALKit
 import GEOSKit
 import GeoCore
 
@@ -6,10 +7,7 @@ extension LoadedSite {
   /// the counts of the units interpolated onto them (they overlap, so counts are
   /// split by the share of each unit's own area).
   public func catchments(_ spec: CatchmentSpec) throws -> ScaleTable? {
-    guard let layer = manifest.layer(spec.points) else { return nil }
-    let (locations, _) = try LoadedSite.naming(layer, manifest) {
-      try LoadedSite.readPoints(layer, manifest: manifest, crs: crs)
-    }
+    guard let locations = placedPoints[spec.points] else { return nil }
     var polygons: [[UInt8]] = []
     var ids: [[FieldValue]] = []
     for radius in spec.radii.sorted() {
@@ -36,7 +34,7 @@ extension LoadedSite {
   /// the number of units each spans.
   public func footprint(_ spec: FootprintSpec) throws -> ScaleTable? {
     guard let column = unitsTargets.fields.firstIndex(where: { $0.name == spec.field }) else {
-      throw AnalysisError.fieldNotFound(
+      throw GDALError.fieldNotFound(
         path: unitsSpec.path, layer: unitsSpec.key, field: spec.field,
         available: unitsTargets.fields.map(\.name))
     }

@@ -25,6 +25,10 @@ public final class LoadedSite {
   public let repairedUnits: Int
   let rasters: [(spec: LayerSpec, path: String, crs: CRS)]
   let points: [(spec: LayerSpec, locations: [SIMD2<Double>])]
+  /// The polygons of the other layers the scales use (`units` and `zones` scales), by key.
+  let scaleTargets: [String: TargetLayer]
+  /// Every point layer placed in the working CRS, by key (for catchments).
+  let placedPoints: [String: [SIMD2<Double>]]
   /// What loading changed or could not use, one line each (points that cannot
   /// be placed in the working CRS), for the job's report.
   public private(set) var notes: [String] = []
@@ -50,9 +54,20 @@ public final class LoadedSite {
       ? layer.path : (manifest.folder as NSString).appendingPathComponent(layer.path)
   }
 
-  /// Reads every layer the analyses need.
-  /// - Throws: `SiteError` (no units layer), `AnalysisError`, `GDALError`, `PROJError`, `GEOSError`.
-  public init(_ manifest: SiteManifest) throws {
+  /// Checks the site and reads every layer the analyses need.
+  /// - Throws: `SiteCheckFailure` when the check finds errors, and what
+  ///   `init(_:layers:)` throws.
+  public convenience init(_ manifest: SiteManifest) throws {
+    let (report, layers) = SiteCheck.read(manifest)
+    guard report.usable else { throw SiteCheckFailure(report: report) }
+    try self.init(manifest, layers: layers)
+  }
+
+  /// Loads the site from the layers its check read (`SiteCheck.read`), without
+  /// reading them again.
+  /// - Throws: `SiteError` (no units layer, or a layer the check could not read),
+  ///   `AnalysisError`, `GDALError`, `PROJError`, `GEOSError`.
+  public init(_ manifest: SiteManifest, layers: SiteLayers) throws {
     self.manifest = manifest
     crs = try CRS(manifest.crs)
     guard crs.isProjected, crs.axisUnit.hasPrefix("met") else {
@@ -64,32 +79,76 @@ public final class LoadedSite {
         message: "the site has no layer with role 'units'; declare one")
     }
     self.unitsSpec = unitsSpec
-    let unitsPath = Self.path(of: unitsSpec, in: manifest)
-    let assumed = try unitsSpec.crs.map { try CRS($0) }
-    var request = SourceRequest(path: unitsPath, layer: unitsSpec.layer)
-    request.sourceCRS = assumed
+    func read(_ spec: LayerSpec) throws -> SiteLayers.Layer {
+      guard let layer = layers[spec.key] else {
+        throw SiteError(
+          path: Self.path(of: spec, in: manifest),
+          message: "layer '\(spec.key)' was not read by the site check; run 'territory site check'")
+      }
+      return layer
+    }
+    let unitsLayer = try read(unitsSpec)
+    var request = SourceRequest(
+      path: Self.path(of: unitsSpec, in: manifest), layer: unitsSpec.layer)
     request.extensive = unitsSpec.variables.filter { $0.kind == .extensive }.map(\.name)
     request.intensive = unitsSpec.variables.filter { $0.kind == .intensive }.map(\.name)
     request.categorical = unitsSpec.variables.filter { $0.kind == .categorical }.map(\.name)
-    request.makeValid = true
-    let working = crs
-    let (loaded, targets) = try Self.naming(unitsSpec, manifest) {
-      (
-        try SourceLoader.load(request, workingCRS: working),
-        try TargetLayer.load(
-          path: unitsPath, layer: unitsSpec.layer, workingCRS: working, assumedCRS: assumed)
-      )
+    let loaded = try Self.naming(unitsSpec, manifest) {
+      var builder = try SourceBuilder(
+        request, fields: unitsLayer.fields, layer: unitsLayer.name, makeValid: true, mask: nil)
+      for feature in unitsLayer.features { try builder.add(feature) }
+      return try builder.finish()
     }
     units = loaded.units
     repairedUnits = loaded.report.repaired
-    unitsTargets = targets
+    // The units as targets: the same repaired polygons, with every attribute.
+    unitsTargets = TargetLayer(
+      name: unitsLayer.name, fields: unitsLayer.fields,
+      attributes: unitsLayer.features.map(\.attributes), geometries: loaded.units.map(\.wkb),
+      sourceCRS: unitsLayer.crs)
+    var scaleTargets: [String: TargetLayer] = [:]
+    for scale in manifest.scales {
+      switch scale.kind {
+      case .units(let key) where key != unitsSpec.key, .zones(let key):
+        guard let spec = manifest.layer(key) else {
+          throw SiteError(path: manifest.folder, message: "no layer '\(key)'")
+        }
+        let layer = try read(spec)
+        scaleTargets[key] = try Self.naming(spec, manifest) {
+          var targets = TargetLayer(
+            name: layer.name, fields: layer.fields, attributes: [], geometries: [],
+            sourceCRS: layer.crs)
+          for feature in layer.features { try targets.append(feature) }
+          if targets.attributes.isEmpty {
+            throw AnalysisError.emptySource(
+              path: Self.path(of: spec, in: manifest), layer: layer.name)
+          }
+          return targets
+        }
+      default: break
+      }
+    }
+    self.scaleTargets = scaleTargets
+    var placed = layers.layers.filter { key, _ in manifest.layer(key)?.role == .points }
+      .mapValues(\.points)
+    // Catchments around the vertices of a layer of another role.
+    if let key = manifest.analyses.catchments?.points, placed[key] == nil,
+      let spec = manifest.layer(key)
+    {
+      var vertices: [SIMD2<Double>] = []
+      for feature in try read(spec).features {
+        feature.geometry?.forEachCoordinate { x, y in vertices.append(SIMD2(x, y)) }
+      }
+      placed[key] = vertices
+    }
+    placedPoints = placed
     let zonal = manifest.analyses.zonal ?? manifest.layers.filter { $0.role == .raster }.map(\.key)
     rasters = try zonal.compactMap { key in
       guard let spec = manifest.layer(key) else { return nil }
       let path = Self.path(of: spec, in: manifest)
       let raster = try RasterDataset(path: path)
       guard let rasterCRS = try spec.crs.map({ try CRS($0) }) ?? raster.crs else {
-        throw AnalysisError.missingCRS(path: path, layer: "band 1")
+        throw GDALError.missingCRS(path: path, layer: "band 1")
       }
       return (spec, path, rasterCRS)
     }
@@ -98,9 +157,8 @@ public final class LoadedSite {
     var notes: [String] = []
     points = try pointKeys.compactMap { key in
       guard let spec = manifest.layer(key) else { return nil }
-      let (locations, unplaceable) = try Self.naming(spec, manifest) {
-        try LoadedSite.readPoints(spec, manifest: manifest, crs: working)
-      }
+      let layer = try read(spec)
+      let (locations, unplaceable) = (layer.points, layer.unplaceable)
       if unplaceable > 0 {
         notes.append(
           "\(key): \(unplaceable) point\(unplaceable == 1 ? "" : "s") cannot be placed in "
@@ -124,30 +182,6 @@ public final class LoadedSite {
         path: path(of: spec, in: manifest),
         message: "layer '\(spec.key)': \(SiteCheck.describe(error))")
     }
-  }
-
-  /// The points of a layer in the working CRS (each part of a MultiPoint), and
-  /// how many could not be transformed there (outside the CRS's area of use).
-  static func readPoints(_ spec: LayerSpec, manifest: SiteManifest, crs: CRS) throws -> (
-    [SIMD2<Double>], unplaceable: Int
-  ) {
-    let path = path(of: spec, in: manifest)
-    let dataset = try VectorDataset(path: path)
-    let layer = try spec.layer.map(dataset.layer(named:)) ?? dataset.layer(at: 0)
-    guard let layerCRS = try spec.crs.map({ try CRS($0) }) ?? layer.crs else {
-      throw AnalysisError.missingCRS(path: path, layer: layer.name)
-    }
-    let placer = try PointPlacer(from: layerCRS, to: crs)
-    var points: [SIMD2<Double>] = []
-    var unplaceable = 0
-    try layer.forEachFeature { feature in
-      var raw: [SIMD2<Double>] = []
-      feature.geometry?.forEachCoordinate { x, y in raw.append(SIMD2(x, y)) }
-      for point in raw {
-        if let placed = placer.place(point) { points.append(placed) } else { unplaceable += 1 }
-      }
-    }
-    return (points, unplaceable)
   }
 
   /// The extent of the units in the working CRS.

@@ -160,12 +160,10 @@ extension LoadedSite {
       guard let keep else { return unitsTargets.only(fields: []) }
       return unitsTargets.only(fields: [keep])
     case .units(let key), .zones(let key):
-      guard let spec = manifest.layer(key) else {
+      guard let targets = scaleTargets[key] else {
         throw SiteError(path: manifest.folder, message: "no layer '\(key)'")
       }
-      return try TargetLayer.load(
-        path: Self.path(of: spec, in: manifest), layer: spec.layer, workingCRS: crs,
-        assumedCRS: try spec.crs.map { try CRS($0) })
+      return targets
     case .dissolve(_, let field):
       return try unitsTargets.dissolved(by: field)
     case .grid:
@@ -222,22 +220,9 @@ extension LoadedSite {
       }
       return counts
     }
-    let shapes = try geometries.map {
-      try $0.isEmpty ? Geometry(wkt: "POLYGON EMPTY") : Geometry(wkb: $0)
-    }
-    let prepared = try shapes.map { try PreparedGeometry($0) }
-    let tree = STRTree(
-      envelopes: shapes.map {
-        $0.envelope ?? Envelope(minX: .infinity, minY: .infinity, maxX: .infinity, maxY: .infinity)
-      })
+    let locator = try PolygonLocator(geometries)
     for point in locations {
-      let probe = Geometry.point(x: point.x, y: point.y)
-      for position in tree.query(
-        Envelope(minX: point.x, minY: point.y, maxX: point.x, maxY: point.y))
-      where try prepared[position].covers(probe) {
-        counts[position] += 1
-        break
-      }
+      for position in try locator.covering(point, all: false) { counts[position] += 1 }
     }
     return counts
   }
@@ -264,7 +249,7 @@ extension TargetLayer {
   func dissolved(by field: String?) throws -> TargetLayer {
     let column = field.flatMap { name in fields.firstIndex { $0.name == name } }
     if let field, column == nil {
-      throw AnalysisError.fieldNotFound(
+      throw GDALError.fieldNotFound(
         path: name, layer: name, field: field, available: fields.map(\.name))
     }
     var groups: [String: [Int]] = [:]

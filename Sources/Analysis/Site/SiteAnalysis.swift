@@ -4,110 +4,55 @@ import GEOSKit
 import GeoCore
 import PROJKit
 
-/// `territory analyze`: checks a site, builds every scale of its ladder, computes
-/// the indicators, the scale report, catchments and footprint, and writes
-/// `analysis.gpkg`, `<scale>.geojson`, `report.md`, `report.json` and
-/// `manifest.lock.json` into an output folder that replaces the previous one only
-/// when everything is written.
-public struct SiteAnalysis {
-  /// The site folder (holding `site.yaml`).
-  public var site: String
-  /// The output folder (default `out/<site name>`).
-  public var output: String?
-  /// Whether an existing output folder may be replaced.
-  public var policy = ExistingOutputPolicy.refuse
-  /// Worker threads (default: every core).
-  public var threads = ProcessInfo.processInfo.activeProcessorCount
-  /// Called with one line per step.
-  public var progress: (String) -> Void = { _ in }
-  /// Called before the output folder is put in place, with the staging folder,
-  /// the scale tables and the manifest, to add files (the command line writes
-  /// there the `<scale>.geojson` files with Tiles and the maps with
-  /// Cartography); returns the names of the files it wrote.
-  public var extraOutputs: ((URL, [ScaleTable], SiteManifest) throws -> [String])?
-
-  /// Creates an analysis of the site in `site`.
-  public init(site: String) { self.site = site }
-
-  /// What was written.
-  public struct Summary: Sendable {
-    /// The output folder.
-    public var folder: String
-    /// The files written, relative to it.
-    public var files: [String]
+/// The analysis stage of `territory analyze`: every scale of the site's ladder
+/// with its indicators, the shifted placements of square grids, catchments,
+/// footprint and the scale report, computed from a loaded site. It writes
+/// nothing; `SiteOutputs` writes what it found, and the `analyze` tool of
+/// TerritoryKit runs the whole job (check, load, analyse, export).
+public enum SiteAnalysis {
+  /// What the analysis found.
+  public struct Results {
+    /// One table per scale, in the manifest's order.
+    public var tables: [ScaleTable]
+    /// Catchments and footprint, when the manifest asks for them.
+    public var extras: [ScaleTable]
     /// The scale report.
     public var report: ScaleReport
   }
 
-  /// Runs the analysis.
-  /// - Throws: `SiteError` (manifest), `SiteCheckFailure` (the check found errors),
-  ///   `AnalysisError`, `GDALError`, `PROJError`, `GEOSError`, `OutputError`.
-  ///   Nothing is written on failure and the previous output folder is kept.
-  public func run() throws -> Summary {
-    let manifest = try ManifestReader.read(site)
-    progress("checking \(manifest.layers.count) layers of site '\(manifest.name)'")
-    let check = SiteCheck.run(manifest)
-    guard check.usable else { throw SiteCheckFailure(report: check) }
-    let folderPath = output ?? "out/\(manifest.name)"
-    let parent = (folderPath as NSString).deletingLastPathComponent
-    if !parent.isEmpty {
-      try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-    }
-    let folder = try StagedFolder(path: folderPath, policy: policy)
-    GDALLibrary.useFixedTimestamps()
-    do {
-      progress("loading layers in \(manifest.crs)")
-      let loaded = try LoadedSite(manifest)
-      loaded.threads = max(1, threads)
-      for note in loaded.notes { progress("  \(note)") }
-      let gpkg = try VectorWriter(
-        path: folder.staging.appendingPathComponent("analysis.gpkg").path, policy: .refuse)
-      var report = ScaleReport(
-        manifest: manifest, check: check, repairedUnits: loaded.repairedUnits)
-      var files = ["analysis.gpkg"]
-      var tables: [ScaleTable] = []
-      for (index, scale) in manifest.scales.enumerated() {
-        let table = try loaded.table(for: scale)
-        tables.append(table)
-        progress(
-          "[\(index + 1)/\(manifest.scales.count)] \(scale.name): \(table.rows.count) targets")
-        for note in table.notes { progress("  \(scale.name): \(note)") }
-        try SiteOutputs.add(table, to: gpkg, crs: loaded.crs)
-        var placements: [ScaleTable] = []
-        if case .grid(false, let cell) = scale.kind {
-          for shift in [SIMD2(cell / 2, 0), SIMD2(0, cell / 2), SIMD2(cell / 2, cell / 2)] {
-            placements.append(try loaded.table(for: scale, shift: shift))
-          }
+  /// Analyses `site`, whose check found `check`; `progress` gets one line per step.
+  /// - Throws: `AnalysisError`, `SiteError`, `GDALError`, `PROJError`, `GEOSError`.
+  public static func analyse(
+    _ site: LoadedSite, check: SiteCheckReport, progress: (String) -> Void = { _ in }
+  ) throws -> Results {
+    let manifest = site.manifest
+    var report = ScaleReport(manifest: manifest, check: check, repairedUnits: site.repairedUnits)
+    var tables: [ScaleTable] = []
+    for (index, scale) in manifest.scales.enumerated() {
+      let table = try site.table(for: scale)
+      tables.append(table)
+      progress("[\(index + 1)/\(manifest.scales.count)] \(scale.name): \(table.rows.count) targets")
+      for note in table.notes { progress("  \(scale.name): \(note)") }
+      var placements: [ScaleTable] = []
+      if case .grid(false, let cell) = scale.kind {
+        for shift in [SIMD2(cell / 2, 0), SIMD2(0, cell / 2), SIMD2(cell / 2, cell / 2)] {
+          placements.append(try site.table(for: scale, shift: shift))
         }
-        report.add(scale: scale, table: table, shifted: placements)
       }
-      if let spec = manifest.analyses.catchments, let table = try loaded.catchments(spec) {
-        progress("catchments: \(table.rows.count) buffers")
-        try SiteOutputs.add(table, to: gpkg, crs: loaded.crs)
-        report.addExtra(name: "catchments", table: table)
-      }
-      if let spec = manifest.analyses.footprint, let table = try loaded.footprint(spec) {
-        progress("urban footprint: \(table.rows.count) pieces")
-        try SiteOutputs.add(table, to: gpkg, crs: loaded.crs)
-        report.addExtra(name: "footprint", table: table)
-      }
-      try gpkg.commit()
-      try report.markdown().write(
-        to: folder.staging.appendingPathComponent("report.md"), atomically: false, encoding: .utf8)
-      try report.json().write(to: folder.staging.appendingPathComponent("report.json"))
-      try SiteOutputs.lock(manifest: manifest).write(
-        to: folder.staging.appendingPathComponent("manifest.lock.json"))
-      files += ["report.md", "report.json", "manifest.lock.json"]
-      if let extraOutputs {
-        progress("drawing maps")
-        files += try extraOutputs(folder.staging, tables, manifest)
-      }
-      try folder.commit()
-      return Summary(folder: folder.target.path, files: files, report: report)
-    } catch {
-      folder.discard()
-      throw error
+      report.add(scale: scale, table: table, shifted: placements)
     }
+    var extras: [ScaleTable] = []
+    if let spec = manifest.analyses.catchments, let table = try site.catchments(spec) {
+      progress("catchments: \(table.rows.count) buffers")
+      extras.append(table)
+      report.addExtra(name: "catchments", table: table)
+    }
+    if let spec = manifest.analyses.footprint, let table = try site.footprint(spec) {
+      progress("urban footprint: \(table.rows.count) pieces")
+      extras.append(table)
+      report.addExtra(name: "footprint", table: table)
+    }
+    return Results(tables: tables, extras: extras, report: report)
   }
 }
 
@@ -115,6 +60,9 @@ public struct SiteAnalysis {
 public struct SiteCheckFailure: Error, Sendable, CustomStringConvertible {
   /// What the check found.
   public var report: SiteCheckReport
+
+  /// The failure of a check that found `report`.
+  public init(report: SiteCheckReport) { self.report = report }
   public var description: String {
     let errors = report.problems.filter { $0.severity == "error" }
     let first =
@@ -124,8 +72,32 @@ public struct SiteCheckFailure: Error, Sendable, CustomStringConvertible {
   }
 }
 
-/// Writing scale tables and the lock file.
-enum SiteOutputs {
+/// What the analysis writes into its output folder: `analysis.gpkg` (one layer
+/// per scale, then catchments and footprint), `report.md`, `report.json` and
+/// `manifest.lock.json`.
+public enum SiteOutputs {
+  /// Writes the results of `manifest`'s analysis into `folder` (in `crs`).
+  /// - Returns: the names of the files written.
+  /// - Throws: `GDALError`, `OutputError`, and errors writing the reports.
+  public static func write(
+    _ results: SiteAnalysis.Results, manifest: SiteManifest, crs: CRS, to folder: URL
+  ) throws -> [String] {
+    let gpkg = try VectorWriter(
+      path: folder.appendingPathComponent("analysis.gpkg").path, policy: .refuse)
+    do {
+      for table in results.tables + results.extras { try add(table, to: gpkg, crs: crs) }
+      try gpkg.commit()
+    } catch {
+      gpkg.discard()
+      throw error
+    }
+    try results.report.markdown().write(
+      to: folder.appendingPathComponent("report.md"), atomically: false, encoding: .utf8)
+    try results.report.json().write(to: folder.appendingPathComponent("report.json"))
+    try lock(manifest: manifest).write(to: folder.appendingPathComponent("manifest.lock.json"))
+    return ["analysis.gpkg", "report.md", "report.json", "manifest.lock.json"]
+  }
+
   static func add(_ table: ScaleTable, to writer: VectorWriter, crs: CRS) throws {
     let layer = try writer.addLayer(
       name: table.name, geometryType: .unknown, crs: crs, fields: table.fields)

@@ -63,6 +63,14 @@ public struct SiteCheckReport: Sendable, Codable {
 public enum SiteCheck {
   /// Checks `manifest`'s layers.
   public static func run(_ manifest: SiteManifest) -> SiteCheckReport {
+    read(manifest).report
+  }
+
+  /// Checks `manifest`'s layers and keeps what it read of those the analysis
+  /// uses (`SiteLayers`), so that `analyze` reads each layer once.
+  public static func read(_ manifest: SiteManifest) -> (report: SiteCheckReport, layers: SiteLayers)
+  {
+    let layers = SiteLayers()
     var report = SiteCheckReport(site: manifest.name, crs: manifest.crs, layers: [], problems: [])
     func problem(_ severity: String, _ layer: String, _ message: String) {
       report.problems.append(.init(severity: severity, layer: layer, message: message))
@@ -75,7 +83,7 @@ public enum SiteCheck {
       }
     } catch {
       problem("error", "", "crs: \(error)")
-      return report
+      return (report, layers)
     }
     var siteExtent: Envelope?
     var unitsArea = 0.0
@@ -123,7 +131,7 @@ public enum SiteCheck {
           guard let field = fields.first(where: { $0.name == variable.name }) else {
             problem(
               "error", spec.key,
-              AnalysisError.fieldNotFound(
+              GDALError.fieldNotFound(
                 path: spec.path, layer: layer.name, field: variable.name,
                 available: fields.map(\.name)
               ).description)
@@ -158,6 +166,11 @@ public enum SiteCheck {
         var unplaceable = 0
         var firstUnplaceable: (id: Int64, error: String)?
         let isUnits = spec.key == manifest.layers.first { $0.role == .units }?.key
+        let kept = crs.flatMap { crs in
+          SiteLayers.keeps(spec, in: manifest)
+            ? SiteLayers.Layer(
+              name: layer.name, fields: fields, crs: crs, warnings: layer.integrityWarnings) : nil
+        }
         try layer.forEachFeature { feature in
           for (position, index) in extensive.enumerated() {
             totals[position] += feature.attributes[index].doubleValue ?? 0
@@ -165,7 +178,16 @@ public enum SiteCheck {
           if spec.role == .points, let geometry = feature.geometry, let placer {
             var points: [SIMD2<Double>] = []
             geometry.forEachCoordinate { x, y in points.append(SIMD2(x, y)) }
-            if points.contains(where: { placer.place($0) == nil }) {
+            var missing = false
+            for point in points {
+              if let placed = placer.place(point) {
+                kept?.points.append(placed)
+              } else {
+                missing = true
+                kept?.unplaceable += 1
+              }
+            }
+            if missing {
               unplaceable += 1
               if firstUnplaceable == nil { firstUnplaceable = (feature.id, "") }
             }
@@ -173,11 +195,14 @@ public enum SiteCheck {
             do {
               let moved = try transformer.map { try $0.transform(geometry) } ?? geometry
               if isUnits { unitsArea += moved.area }
+              kept?.features.append(
+                Feature(id: feature.id, attributes: feature.attributes, geometry: moved))
             } catch {
               unplaceable += 1
               if firstUnplaceable == nil { firstUnplaceable = (feature.id, describe(error)) }
             }
           }
+          if feature.geometry == nil { kept?.features.append(feature) }
           guard let geometry = feature.geometry, !geometry.isValid else { return }
           invalid += 1
           if firstIDs.count < 5 { firstIDs.append(feature.id) }
@@ -199,6 +224,7 @@ public enum SiteCheck {
             )
           }
         }
+        if let kept { layers.layers[spec.key] = kept }
         entry.invalidGeometries = invalid
         entry.firstInvalidIDs = firstIDs
         entry.makeValidRepairs = invalid > 0 ? repairs : nil
@@ -227,7 +253,7 @@ public enum SiteCheck {
       problem("error", "", "no layer has role 'units'; the scales need one")
     }
     report.scales = estimates(manifest, unitsArea: unitsArea, problem: problem)
-    return report
+    return (report, layers)
   }
 
   private static func checkCRS(

@@ -42,17 +42,9 @@ public struct ZonalJob: Sendable {
     if band < 1 || band > rasterDataset.bandCount {
       throw AnalysisError.bandNotFound(path: raster, band: band, count: rasterDataset.bandCount)
     }
-    let dataset = try VectorDataset(path: zones)
-    let source = try layer.map(dataset.layer(named:)) ?? dataset.layer(at: 0)
-    guard let crs = zonesCRS ?? source.crs else {
-      throw AnalysisError.missingCRS(path: zones, layer: source.name)
-    }
-    let type = source.geometryType
-    if !(type.isPolygonal || type == .unknown || type == .geometryCollection) {
-      throw AnalysisError.notPolygons(path: zones, layer: source.name, type: type.rawValue)
-    }
-    let transformer =
-      try Transformer.unlessEquivalent(from: crs, to: rasterCRS)
+    let source = try LayerSource(path: zones, layer: layer, assumedCRS: zonesCRS).open()
+    try source.requirePolygons()
+    let transformer = try source.transformer(to: rasterCRS)
     var attributes: [[FieldValue]] = []
     var geometries: [Geometry?] = []
     var polygons: [[PolygonRings]] = []
@@ -73,7 +65,8 @@ public struct ZonalJob: Sendable {
     let results = try ZonalStatistics.compute(
       raster: rasterDataset, band: band, zones: polygons, rule: rule)
     try write(
-      source: source, crs: crs, attributes: attributes, geometries: geometries, results: results)
+      source: source.layer, crs: try source.requireCRS(), attributes: attributes,
+      geometries: geometries, results: results)
     return results
   }
 

@@ -53,8 +53,8 @@ public struct Palette: Sendable, Hashable {
   public let reversed: Bool
 
   /// The scheme called `name` (case-insensitive).
-  /// - Throws: `MapError.unknownPalette` listing the names that look close.
-  public init(_ name: String, reversed: Bool = false) throws(MapError) {
+  /// - Throws: `StyleError.unknownPalette` listing the names that look close.
+  public init(_ name: String, reversed: Bool = false) throws(StyleError) {
     guard let key = Self.table.keys.first(where: { $0.lowercased() == name.lowercased() }),
       let entry = Self.table[key]
     else {
@@ -98,8 +98,8 @@ public struct Palette: Sendable, Hashable {
 
   /// The colours for `count` classes. Fewer than 3 classes take the ends of the
   /// 3-class scheme; more than the scheme offers is an error.
-  /// - Throws: `MapError.tooManyClasses`.
-  public func colours(_ count: Int) throws(MapError) -> [Colour] {
+  /// - Throws: `StyleError.tooManyClasses`.
+  public func colours(_ count: Int) throws(StyleError) -> [Colour] {
     let available = classCounts
     guard count <= available.upperBound else {
       throw .tooManyClasses(palette: name, requested: count, maximum: available.upperBound)
@@ -113,5 +113,17 @@ public struct Palette: Sendable, Hashable {
     }
     if reversed { values.reverse() }
     return values.map(Colour.init(hex:))
+  }
+}
+
+extension Palette {
+  /// The palette of an analysis indicator, chosen by its name: densities
+  /// (`_density`) yellow to red, means of a raster (`_mean`) yellow to blue,
+  /// anything else (counts, shares) purples.
+  public static func forIndicator(named name: String) -> Palette {
+    let scheme =
+      name.hasSuffix("_density") ? "YlOrRd" : name.hasSuffix("_mean") ? "YlGnBu" : "Purples"
+    // The three names are in the ColorBrewer table.
+    return try! Palette(scheme)
   }
 }

@@ -1,7 +1,7 @@
 """The areal-interpolation benchmark: `territory interpolate` (whole process) against
 tobler's `area_interpolate` (the function call alone), on the same inputs and cells.
 
-Usage: bench_interpolation.py TERRITORY WORKDIR RUNS TRACTS.gpkg SYNTHETIC.gpkg RESULTS.md
+Usage: Scripts/bench/interpolation.py TERRITORY WORKDIR RUNS TRACTS.gpkg SYNTHETIC.gpkg RESULTS.md
 Prints a Markdown table (median wall time of RUNS runs, cells per second, peak
 memory, the ratio to tobler and the largest difference from tobler) and appends
 it, with the date and the machine, to RESULTS.md. tobler runs once per case on
@@ -25,8 +25,8 @@ from tobler.area_weighted import area_interpolate
 
 def run_territory(territory, arguments, runs):
     """Median wall time and peak resident memory (MiB) of whole `territory` processes,
-    measured by a small separate process (see bench_measure.py)."""
-    helper = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench_measure.py")
+    measured by a small separate process (see measure.py)."""
+    helper = os.path.join(os.path.dirname(os.path.abspath(__file__)), "measure.py")
     result = subprocess.run(["/usr/bin/python3", helper, str(runs), territory] + arguments,
                             capture_output=True, text=True, check=True)
     figures = json.loads(result.stdout)
@@ -79,7 +79,7 @@ def main():
         print(lines[-1], flush=True)
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
     header = (f"\n## `territory interpolate` against tobler {__import__('tobler').__version__} `area_interpolate`\n\n"
-              f"`Scripts/bench interpolate {runs}`, {datetime.date.today()}, {platform.platform()}, {os.cpu_count()} cores "
+              f"`Scripts/bench/run interpolate {runs}`, {datetime.date.today()}, {platform.platform()}, {os.cpu_count()} cores "
               f"({cpu}), median of {runs} runs (tobler: one run on the million-cell case). territory: the whole "
               f"process (read, project, interpolate, write CSV); tobler: the function call alone. The last column "
               f"is the largest relative difference of the extensive variable between the two (tobler keeps its "

@@ -1,6 +1,6 @@
 """Run one command RUNS times; print the median wall time (s) and peak memory (MiB) as JSON.
 
-Usage: bench_measure.py RUNS COMMAND...
+Usage: Scripts/bench/measure.py RUNS COMMAND...
 Standard library only and started fresh, so that the peak resident memory of the
 measured command is not inflated by a large parent (after fork, a child's peak
 counts the pages it shared with its parent, even across exec).

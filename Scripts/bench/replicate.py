@@ -1,6 +1,6 @@
 """Write COPIES shifted copies of a GeoJSON sequence (one feature per line) as a bigger one.
 
-Usage: python3 bench_replicate.py IN.geojsonl OUT.geojsonl COPIES
+Usage: python3 Scripts/bench/replicate.py IN.geojsonl OUT.geojsonl COPIES
 Copies are laid out on a grid of 0.1 degree steps, so that they do not overlap.
 """
 import json

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How values are split into classes.
 public enum ClassificationScheme: Sendable, Equatable {
   /// Classes holding equal numbers of values (breaks at the k-quantiles, linear
@@ -128,5 +130,39 @@ public enum Classification {
       if value <= breaks[middle] { high = middle } else { low = middle + 1 }
     }
     return low
+  }
+}
+
+/// The names of the classification schemes, as a user writes them.
+public enum ClassificationMethod: String, Sendable, CaseIterable {
+  /// `quantiles`.
+  case quantiles
+  /// `equal-interval`.
+  case equalInterval = "equal-interval"
+  /// `natural-breaks` (Fisher–Jenks).
+  case naturalBreaks = "natural-breaks"
+  /// `head-tail`.
+  case headTail = "head-tail"
+  /// `manual`: upper bounds given by the user.
+  case manual
+
+  /// The scheme; `manual` takes `breaks`, comma-separated upper bounds.
+  /// - Throws: `StyleError.badBreaks` when a manual scheme has no breaks or one is not a number.
+  public func scheme(breaks: String?) throws(StyleError) -> ClassificationScheme {
+    switch self {
+    case .quantiles: return .quantiles
+    case .equalInterval: return .equalInterval
+    case .naturalBreaks: return .naturalBreaks
+    case .headTail: return .headTail
+    case .manual:
+      let text = breaks ?? ""
+      let bounds = text.split(separator: ",").map {
+        Double($0.trimmingCharacters(in: .whitespaces))
+      }
+      guard !bounds.isEmpty, bounds.allSatisfy({ $0 != nil }) else {
+        throw .badBreaks(text)
+      }
+      return .manual(bounds.map { $0! })
+    }
   }
 }

@@ -1,8 +1,15 @@
-/// Sutherland-Hodgman clipping of open rings against half-planes.
-enum Clipping {
+/// Sutherland–Hodgman clipping of open rings against half-planes: the one
+/// polygon clipper of the toolkit, used by exact coverage (grid cells, hexagons)
+/// and by the tile cutter.
+///
+/// Written here rather than taken from GEOS because the callers clip millions of
+/// small rings against straight lines, where a GEOS intersection per piece costs
+/// an allocation and a topology build each time.
+public enum Clipping {
   /// Keeps the part of `ring` where the coordinate `axis` (0 = x, 1 = y) is
   /// `>= value` (when `keepAbove`) or `<= value`.
-  static func clip(
+  @inlinable
+  public static func clip(
     _ ring: [SIMD2<Double>], axis: Int, value: Double, keepAbove: Bool
   ) -> [SIMD2<Double>] {
     guard let last = ring.last else { return [] }
@@ -29,7 +36,8 @@ enum Clipping {
   }
 
   /// Clips every ring of `rings`, dropping those that vanish.
-  static func clip(
+  @inlinable
+  public static func clip(
     _ rings: [[SIMD2<Double>]], axis: Int, value: Double, keepAbove: Bool
   ) -> [[SIMD2<Double>]] {
     var result: [[SIMD2<Double>]] = []
@@ -43,7 +51,8 @@ enum Clipping {
 
   /// Keeps the part of `ring` on the left of the directed line from `a` to `b`
   /// (the inside of a counter-clockwise convex polygon whose edge it is).
-  static func clip(_ ring: [SIMD2<Double>], leftOf a: SIMD2<Double>, _ b: SIMD2<Double>)
+  @inlinable
+  public static func clip(_ ring: [SIMD2<Double>], leftOf a: SIMD2<Double>, _ b: SIMD2<Double>)
     -> [SIMD2<Double>]
   {
     guard let last = ring.last else { return [] }
@@ -69,7 +78,8 @@ enum Clipping {
   }
 
   /// The area of `rings` inside the convex polygon `window` (counter-clockwise, open).
-  static func area(of rings: [[SIMD2<Double>]], inside window: [SIMD2<Double>]) -> Double {
+  @inlinable
+  public static func area(of rings: [[SIMD2<Double>]], inside window: [SIMD2<Double>]) -> Double {
     var total = 0.0
     for ring in rings {
       var piece = ring
@@ -79,13 +89,15 @@ enum Clipping {
         if piece.isEmpty { break }
         previous = vertex
       }
-      total += signedArea(piece, origin: window[0])
+      total += RingArea.signed(piece, origin: window[0])
     }
     return total
   }
 
   /// The bounds of all points of `rings`, or `nil` when there are none.
-  static func bounds(_ rings: [[SIMD2<Double>]]) -> (min: SIMD2<Double>, max: SIMD2<Double>)? {
+  @inlinable
+  public static func bounds(_ rings: [[SIMD2<Double>]]) -> (min: SIMD2<Double>, max: SIMD2<Double>)?
+  {
     guard let first = rings.first?.first else { return nil }
     var low = first
     var high = first
@@ -96,5 +108,17 @@ enum Clipping {
       }
     }
     return (low, high)
+  }
+
+  /// Keeps the part of `ring` inside the square `range` × `range` (the four
+  /// half-planes in turn: x low, x high, y low, y high).
+  @inlinable
+  public static func clip(_ ring: [SIMD2<Double>], toSquare range: ClosedRange<Double>)
+    -> [SIMD2<Double>]
+  {
+    var points = clip(ring, axis: 0, value: range.lowerBound, keepAbove: true)
+    points = clip(points, axis: 0, value: range.upperBound, keepAbove: false)
+    points = clip(points, axis: 1, value: range.lowerBound, keepAbove: true)
+    return clip(points, axis: 1, value: range.upperBound, keepAbove: false)
   }
 }

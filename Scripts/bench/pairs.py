@@ -1,6 +1,6 @@
 """Time pairs of commands, alternated, and print a Markdown table of medians.
 
-Usage: python3 bench_run.py RUNS WORKDIR "NAME|TERRITORY COMMAND|OTHER COMMAND" ...
+Usage: python3 Scripts/bench/pairs.py RUNS WORKDIR "NAME|TERRITORY COMMAND|OTHER COMMAND" ...
 `{out}` in a command becomes a per-tool output path in WORKDIR. Wall time and
 peak resident memory (ru_maxrss of the child) are measured for every run.
 """

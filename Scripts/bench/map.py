@@ -2,7 +2,7 @@
 `plot` (classes by mapclassify's FisherJenksSampled, YlOrRd) and saved by
 matplotlib's `savefig` on an A3 landscape page, as PDF or as a 300 dpi PNG.
 
-Usage: bench_map.py INPUT.gpkg COLUMN OUTPUT.(pdf|png)
+Usage: Scripts/bench/map.py INPUT.gpkg COLUMN OUTPUT.(pdf|png)
 """
 import sys
 

@@ -2,7 +2,7 @@
 irregular polygons (Voronoi cells of random points, clipped to a 10 km square
 near Olinda in EPSG:31985), each with an integer `pop` and a real `rate`.
 
-Usage: bench_synthetic.py OUT.gpkg [COUNT]
+Usage: Scripts/bench/synthetic.py OUT.gpkg [COUNT]
 The random seed is fixed, so every run writes the same layer.
 """
 import sys

@@ -1,5 +1,3 @@
-import Cartography
-
 /// A continuous colour ramp for raster tiles: colours at evenly spaced stops,
 /// interpolated in between, stretched over the band's range.
 public struct ColourRamp: Sendable {
@@ -14,8 +12,8 @@ public struct ColourRamp: Sendable {
   ]
 
   /// `terrain`, or any ColorBrewer sequential or diverging palette by name (`YlGn`, `Blues`, `RdYlBu`).
-  /// - Throws: `TilesError.badOption` naming the ramps that exist.
-  public init(name: String) throws(TilesError) {
+  /// - Throws: `StyleError.unknownRamp` naming the ramps that exist.
+  public init(name: String) throws(StyleError) {
     if name.lowercased() == "terrain" {
       self.name = "terrain"
       stops = ColourRamp.terrain.map(ColourRamp.rgb)
@@ -25,8 +23,7 @@ public struct ColourRamp: Sendable {
       let colours = try? palette.colours(palette.classCounts.upperBound)
     else {
       let names = ["terrain"] + Palette.names.filter { (try? Palette($0))?.kind != .qualitative }
-      throw TilesError.badOption(
-        option: "--color-ramp", value: name, expected: names.joined(separator: ", "))
+      throw .unknownRamp(name: name, known: names)
     }
     self.name = palette.name
     stops = colours.map { SIMD3($0.red, $0.green, $0.blue) }

@@ -1,0 +1,49 @@
+import ArgumentParser
+import TerritoryKit
+
+/// `-o/--output FILE` and `--overwrite`, for the commands that write one output.
+struct OutputOptions: ParsableArguments {
+  @Option(name: [.short, .long], help: "The output; its extension picks the format.")
+  var output: String
+
+  @Flag(help: "Replace the output if it exists.")
+  var overwrite = false
+
+  /// What to do with an existing output.
+  var policy: ExistingOutputPolicy { overwrite ? .overwrite : .refuse }
+}
+
+/// `--overwrite` alone, for the commands whose output is named otherwise.
+struct OverwriteOption: ParsableArguments {
+  @Flag(help: "Replace the output if it exists.")
+  var overwrite = false
+
+  /// What to do with an existing output.
+  var policy: ExistingOutputPolicy { overwrite ? .overwrite : .refuse }
+}
+
+// A CRS on the command line: EPSG:n, WKT, PROJJSON or a PROJ string; one PROJ
+// does not know is refused by the parser, with the option's help.
+extension CRS: ExpressibleByArgument {
+  public init?(argument: String) {
+    guard let crs = try? CRS(argument) else { return nil }
+    self = crs
+  }
+}
+
+extension MapLanguage: ExpressibleByArgument {}
+extension ClassificationMethod: ExpressibleByArgument {}
+extension PixelRule: ExpressibleByArgument {}
+
+extension PageSize: ExpressibleByArgument {
+  public init?(argument: String) {
+    guard let page = PageSize(rawValue: argument.uppercased()) ?? PageSize(rawValue: argument)
+    else { return nil }
+    self = page
+  }
+}
+
+/// `--symbol plain|proportional`.
+enum SymbolOption: String, ExpressibleByArgument, CaseIterable {
+  case plain, proportional
+}

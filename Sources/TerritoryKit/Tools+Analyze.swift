@@ -1,0 +1,67 @@
+import Foundation
+
+/// How `Tools.analyze(site:options:)` runs.
+public struct AnalyzeOptions {
+  /// The output folder (default `out/<site name>`).
+  public var output: String?
+  /// Whether an existing output folder may be replaced.
+  public var policy = ExistingOutputPolicy.refuse
+  /// Worker threads (default: every core); the results do not depend on it.
+  public var threads = ParallelChunks.defaultThreads
+  /// Called with one line per step.
+  public var progress: (String) -> Void = { _ in }
+
+  /// The defaults: `out/<site name>`, refuse to replace, every core, silent.
+  public init() {}
+}
+
+/// What `Tools.analyze(site:options:)` wrote.
+public struct AnalyzeResult: Sendable {
+  /// The output folder.
+  public var folder: String
+  /// The files written, relative to it.
+  public var files: [String]
+  /// The scale report (with the mass balance of every scale).
+  public var report: ScaleReport
+}
+
+extension Tools {
+  /// `territory analyze`: the main job, straight through. The site is checked
+  /// (each layer read once, there), loaded from what the check read, analysed at
+  /// every scale, and exported: `analysis.gpkg`, `<scale>.geojson`, `report.md`,
+  /// `report.json`, `manifest.lock.json` and the maps, into a folder that
+  /// replaces the previous one only when everything is written.
+  /// - Throws: `SiteError` (manifest), `SiteCheckFailure` (the check found
+  ///   errors), `AnalysisError`, `GDALError`, `PROJError`, `GEOSError`,
+  ///   `OutputError`, `MapError`. Nothing is written on failure and the previous
+  ///   output folder is kept.
+  public static func analyze(site: String, options: AnalyzeOptions = AnalyzeOptions()) throws
+    -> AnalyzeResult
+  {
+    let progress = options.progress
+    let manifest = try ManifestReader.read(site)
+    progress("checking \(manifest.layers.count) layers of site '\(manifest.name)'")
+    let (check, layers) = SiteCheck.read(manifest)
+    guard check.usable else { throw SiteCheckFailure(report: check) }
+    let folderPath = options.output ?? "out/\(manifest.name)"
+    let parent = (folderPath as NSString).deletingLastPathComponent
+    if !parent.isEmpty {
+      try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+    }
+    let folder = try StagedOutput(folder: folderPath, policy: options.policy)
+    GDALLibrary.useFixedTimestamps()
+    progress("loading layers in \(manifest.crs)")
+    let site = try LoadedSite(manifest, layers: layers)
+    site.threads = max(1, options.threads)
+    for note in site.notes { progress("  \(note)") }
+    let results = try SiteAnalysis.analyse(site, check: check, progress: progress)
+    var files = try SiteOutputs.write(
+      results, manifest: manifest, crs: site.crs, to: folder.stagingPath)
+    files += try SiteExports.geoJSON(
+      results.tables, manifest: manifest, folder: folder.stagingPath, progress: progress)
+    progress("drawing maps")
+    files += try SiteExports.maps(results.tables, manifest: manifest, folder: folder.stagingPath)
+    try folder.commit()
+    return AnalyzeResult(folder: folder.target.path, files: files, report: results.report)
+  }
+}

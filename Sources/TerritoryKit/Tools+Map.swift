@@ -1,0 +1,127 @@
+import Foundation
+
+/// What `Tools.map(_:)` is to draw: a choropleth of one column, on one panel or
+/// as small multiples of several layers sharing one classification and legend.
+public struct MapJob: Sendable {
+  /// The vector file.
+  public var input: String
+  /// The layers to draw: one panel each (none: the first layer; for small
+  /// multiples, none means every layer of the file).
+  public var layers: [String] = []
+  /// Whether every layer of `layers` (or of the file) gets its own panel.
+  public var smallMultiples = false
+  /// The numeric column mapped.
+  public var column: String
+  /// How values are split into classes.
+  public var scheme = ClassificationScheme.naturalBreaks
+  /// The number of classes (fewer when the column has fewer distinct values).
+  public var classes = 5
+  /// The ColorBrewer palette's name.
+  public var palette = "YlOrRd"
+  /// Whether the palette runs the other way.
+  public var reversed = false
+  /// The title (default: the column's name).
+  public var title: String?
+  /// The subtitle.
+  public var subtitle = ""
+  /// The credits line.
+  public var source = ""
+  /// The legend's heading (default: the column's name).
+  public var legend: String?
+  /// The language of the map's words and numbers.
+  public var language = MapLanguage.en
+  /// The page size.
+  public var page = PageSize.a4
+  /// Landscape (or portrait) page.
+  public var landscape = true
+  /// The resolution of PNG output.
+  public var dpi = 300.0
+  /// Polygons drawn as thin outlines over the data (administrative boundaries).
+  public var boundaries: String?
+  /// A field whose values label the features.
+  public var labels: String?
+  /// A numeric field: points drawn as circles whose area follows it.
+  public var sizeField: String?
+  /// An elevation raster shaded under the data.
+  public var background: String?
+  /// The CRS of `background` when its own is missing or vague.
+  public var backgroundCRS: CRS?
+  /// The output: `.pdf`, `.svg` or `.png`.
+  public var output: String
+  /// Whether an existing output may be replaced.
+  public var policy = ExistingOutputPolicy.refuse
+
+  /// A map of `column` of `input`, written to `output`.
+  public init(input: String, column: String, output: String) {
+    self.input = input
+    self.column = column
+    self.output = output
+  }
+}
+
+/// What `Tools.map(_:)` drew.
+public struct MapResult: Sendable {
+  /// The number of panels.
+  public var panels: Int
+  /// The number of classes.
+  public var classes: Int
+  /// The palette's name.
+  public var palette: String
+  /// What the reader of the map should know (fewer classes than asked, labels left out).
+  public var warnings: [String]
+}
+
+extension Tools {
+  /// `territory map`: a print-quality choropleth with legend, scale bar and north arrow.
+  /// - Throws: `StyleError`, `MapError` (no column or value, a background in
+  ///   another CRS), `GDALError`, `PROJError`, `OutputError`.
+  public static func map(_ job: MapJob) throws -> MapResult {
+    let palette = try Palette(job.palette, reversed: job.reversed)
+    let layers: [String?] =
+      job.smallMultiples
+      ? (job.layers.isEmpty ? try VectorDataset(path: job.input).layerNames : job.layers)
+      : [job.layers.first]
+    var panels: [MapPanel] = []
+    var crs: CRS?
+    for name in layers {
+      let (features, layerCRS) = try MapData.load(
+        path: job.input, layer: name, column: job.column, crs: crs, labels: job.labels,
+        sizes: job.sizeField)
+      crs = crs ?? layerCRS
+      let outlines = try job.boundaries.map { try MapData.outlines(path: $0, crs: layerCRS) } ?? []
+      panels.append(MapPanel(caption: name ?? "", features: features, boundaries: outlines))
+    }
+    let values = panels.flatMap { $0.features.compactMap(\.value) }
+    guard let crs, !values.isEmpty else {
+      throw MapError.noValues(path: job.input, column: job.column)
+    }
+    var warnings: [String] = []
+    let distinct = Set(values).count
+    if job.classes > distinct {
+      warnings.append(
+        "\(job.column) has only \(distinct) distinct values; using \(distinct) classes")
+    }
+    let breaks = Classification.breaks(values, scheme: job.scheme, classes: job.classes)
+    var spec = MapSpec(
+      title: job.title ?? job.column, legendTitle: job.legend ?? job.column, breaks: breaks,
+      colours: try palette.colours(breaks.count), crs: crs, panels: panels)
+    spec.subtitle = job.subtitle
+    spec.source = job.source
+    spec.language = job.language
+    spec.page = job.page
+    spec.landscape = job.landscape
+    spec.dpi = job.dpi
+    spec.proportionalSizeTitle = job.sizeField
+    if let background = job.background {
+      let shade = try Hillshade(path: background, crs: job.backgroundCRS)
+      guard shade.crs.isEquivalent(to: crs) else {
+        throw MapError.backgroundCRS(
+          path: background, crs: shade.crs.description, map: crs.description)
+      }
+      spec.background = shade
+    }
+    warnings += try MapRenderer.render(spec, to: job.output, policy: job.policy)
+    return MapResult(
+      panels: panels.count, classes: breaks.count, palette: palette.name, warnings: warnings)
+  }
+}
