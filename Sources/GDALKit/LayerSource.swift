@@ -65,6 +65,8 @@ public final class OpenedLayer {
   public var name: String { layer.name }
   /// The layer's fields.
   public var fields: [Field] { layer.fields }
+  /// GDAL's short name of the file's driver (`GPKG`, `ESRI Shapefile`, ...).
+  public var driverName: String { layer.dataset.driverName }
   /// The names of every layer of the file, in order.
   public var layerNames: [String] { layer.dataset.layerNames }
 

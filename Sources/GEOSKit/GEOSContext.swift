@@ -67,14 +67,16 @@ final class GEOSContext {
 
   /// Runs a GEOS predicate, which returns 1 for true, 0 for false and 2 on
   /// exception; an exception throws with GEOS's message.
+  /// The name is built only on failure: predicates run millions of times.
+  @inline(__always)
   func evaluate(
-    _ name: String, _ call: (GEOSContextHandle_t) -> CChar
+    _ name: @autoclosure () -> String, _ call: (GEOSContextHandle_t) -> CChar
   ) throws(GEOSError) -> Bool {
     resetMessage()
     switch call(handle) {
     case 1: return true
     case 0: return false
-    default: throw error("evaluate \(name)")
+    default: throw error("evaluate \(name())")
     }
   }
 

@@ -78,7 +78,11 @@ struct InterpolateCommand: ParsableCommand {
     job.policy = output.policy
     job.maximumCells = maxCells
     job.threads = jobs.threads
-    let summary = try Tools.interpolate(job)
+    printReport(try Tools.interpolate(job), working: working)
+  }
+
+  /// What was written, the repairs and warnings, and the mass balance of every count.
+  private func printReport(_ summary: InterpolationJob.Summary, working: CRS) {
     let result = summary.result
     let kind = targets.isGrid ? "cells" : "targets"
     print(

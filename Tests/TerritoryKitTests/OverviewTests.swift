@@ -28,10 +28,43 @@ struct OverviewTests {
     #expect(abs(gini["neighbourhoods"]! - 0.22) < 0.005)
   }
 
+  @Test func theToolsFromSwift() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "territorykit-tools-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var request = SourceRequest(
+      path: Self.root.appendingPathComponent("Data/sites/olinda/olinda_tracts.gpkg").path)
+    request.sourceCRS = try CRS("EPSG:4674")
+    request.extensive = ["V014"]
+    let working = try CRS("EPSG:31985")
+    let output = folder.appendingPathComponent("olinda_200m.csv").path
+    let job = InterpolationJob(
+      source: request, workingCRS: working,
+      target: .grid(.square(SquareGrid(cellSize: 200))), output: output)
+    let summary = try Tools.interpolate(job)
+    #expect(summary.result.targets.count == 1_161)
+    #expect(summary.result.balances[0].totalIn == 377_779 && summary.result.balances[0].isBalanced)
+    #expect(FileManager.default.fileExists(atPath: output))
+    // The same job again is refused: the output exists and may not be replaced.
+    #expect(throws: OutputError.exists(path: output)) { try Tools.interpolate(job) }
+
+    var options = AnalyzeOptions()
+    options.output = folder.appendingPathComponent("olinda").path
+    var lines: [String] = []
+    options.progress = { lines.append($0) }
+    let analysis = try Tools.analyze(
+      site: Self.root.appendingPathComponent("Data/sites/olinda").path, options: options)
+    #expect(analysis.files.contains("analysis.gpkg") && analysis.files.contains("report.md"))
+    #expect(analysis.files.contains { $0.hasPrefix("maps/") })
+    #expect(analysis.report.scales.allSatisfy { $0.balances.allSatisfy(\.isBalanced) })
+    #expect(lines.first?.hasPrefix("checking") == true)
+  }
+
   @Test func thePiecesOneByOne() throws {
-    let tracts = try VectorDataset(
+    let tracts = try LayerSource(
       path: Self.root.appendingPathComponent("Data/sites/olinda/olinda_tracts.gpkg").path
-    ).layer(at: 0)
+    ).open()
     var request = SourceRequest(path: tracts.path)
     request.sourceCRS = try CRS("EPSG:4674")
     request.extensive = ["V014"]

@@ -118,11 +118,11 @@ public enum SiteCheck {
           }
           continue
         }
-        let dataset = try VectorDataset(path: path)
-        let layer = try spec.layer.map(dataset.layer(named:)) ?? dataset.layer(at: 0)
-        entry.driver = dataset.driverName
+        let opened = try LayerSource(path: path, layer: spec.layer, assumedCRS: declared).open()
+        let layer = opened.layer
+        entry.driver = opened.driverName
         entry.features = layer.featureCount()
-        let crs = declared ?? layer.crs
+        let crs = opened.crs
         entry.crs = crs?.description
         try checkCRS(
           crs, declared: declared != nil, extent: layer.extent, spec: spec, problem: problem)
