@@ -32,6 +32,7 @@ public final class FeatureReader {
     self.fields = layer.fields
     self.announced = layer.featureCount(force: false)
     OGR_L_ResetReading(layer.handle)
+    LayerReads.record(path: layer.path, layer: layer.name)
   }
 
   /// The next feature, or `nil` after the last one.

@@ -76,14 +76,7 @@ enum ShapeOption: String, ExpressibleByArgument, CaseIterable {
   case square, hex
 
   func make(cell: Double, crs: CRS) throws -> GridShape {
-    guard cell > 0, cell.isFinite else { throw AnalysisError.cellSizeNotPositive(value: cell) }
-    guard crs.isProjected, crs.axisUnit.hasPrefix("met") else {
-      throw AnalysisError.workingCRSNotProjected(crs: crs.description)
-    }
-    switch self {
-    case .square: return .square(SquareGrid(cellSize: cell, inspire: crs.epsgCode == 3035))
-    case .hex: return .hexagon(HexGrid(spacing: cell))
-    }
+    try GridShape(hexagonal: self == .hex, cell: cell, crs: crs)
   }
 }
 

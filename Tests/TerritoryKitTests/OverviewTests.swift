@@ -46,15 +46,25 @@ struct OverviewTests {
     #expect(summary.result.targets.count == 1_161)
     #expect(summary.result.balances[0].totalIn == 377_779 && summary.result.balances[0].isBalanced)
     #expect(FileManager.default.fileExists(atPath: output))
-    // The same job again is refused: the output exists and may not be replaced.
-    #expect(throws: OutputError.exists(path: output)) { try Tools.interpolate(job) }
+    // The same job again is refused: its outputs exist and may not be replaced.
+    let refused = #expect(throws: OutputError.self) { try Tools.interpolate(job) }
+    guard case .exists(let path)? = refused else {
+      Issue.record("expected OutputError.exists, got \(String(describing: refused))")
+      return
+    }
+    #expect(path.hasPrefix(output))
 
     var options = AnalyzeOptions()
     options.output = folder.appendingPathComponent("olinda").path
     var lines: [String] = []
     options.progress = { lines.append($0) }
-    let analysis = try Tools.analyze(
-      site: Self.root.appendingPathComponent("Data/sites/olinda").path, options: options)
+    let (analysis, reads) = try LayerReads.counting {
+      try Tools.analyze(
+        site: Self.root.appendingPathComponent("Data/sites/olinda").path, options: options)
+    }
+    // Each vector layer of the site (the tracts, the stations) is read once.
+    #expect(reads.count == 2, "\(reads)")
+    #expect(reads.values.allSatisfy { $0 == 1 }, "\(reads)")
     #expect(analysis.files.contains("analysis.gpkg") && analysis.files.contains("report.md"))
     #expect(analysis.files.contains { $0.hasPrefix("maps/") })
     #expect(analysis.report.scales.allSatisfy { $0.balances.allSatisfy(\.isBalanced) })

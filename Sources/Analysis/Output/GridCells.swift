@@ -10,6 +10,20 @@ public enum GridShape: Sendable, Hashable {
   /// Pointy-top hexagons.
   case hexagon(HexGrid)
 
+  /// Cells of `cell` metres (hexagons `cell` apart) in `crs`; squares in
+  /// EPSG:3035 carry their INSPIRE identifiers.
+  /// - Throws: `AnalysisError.cellSizeNotPositive`, `.workingCRSNotProjected`.
+  public init(hexagonal: Bool, cell: Double, crs: CRS) throws(AnalysisError) {
+    guard cell > 0, cell.isFinite else { throw .cellSizeNotPositive(value: cell) }
+    guard crs.isProjected, crs.axisUnit.hasPrefix("met") else {
+      throw .workingCRSNotProjected(crs: crs.description)
+    }
+    self =
+      hexagonal
+      ? .hexagon(HexGrid(spacing: cell))
+      : .square(SquareGrid(cellSize: cell, inspire: crs.epsgCode == 3035))
+  }
+
   /// The area of one cell.
   public var cellArea: Double {
     switch self {

@@ -121,7 +121,8 @@ public enum SiteCheck {
         let opened = try LayerSource(path: path, layer: spec.layer, assumedCRS: declared).open()
         let layer = opened.layer
         entry.driver = opened.driverName
-        entry.features = layer.featureCount()
+        // The count the format stores; a count by reading comes with the reading below.
+        entry.features = layer.featureCount(force: false)
         let crs = opened.crs
         entry.crs = crs?.description
         try checkCRS(
@@ -171,7 +172,9 @@ public enum SiteCheck {
             ? SiteLayers.Layer(
               name: layer.name, fields: fields, crs: crs, warnings: layer.integrityWarnings) : nil
         }
+        var read = 0
         try layer.forEachFeature { feature in
+          read += 1
           for (position, index) in extensive.enumerated() {
             totals[position] += feature.attributes[index].doubleValue ?? 0
           }
@@ -224,6 +227,7 @@ public enum SiteCheck {
             )
           }
         }
+        entry.features = read
         if let kept { layers.layers[spec.key] = kept }
         entry.invalidGeometries = invalid
         entry.firstInvalidIDs = firstIDs
