@@ -35,7 +35,7 @@ public enum MapData {
     let crs = try target ?? drawingCRS(for: layer)
     var features: [MapFeature] = []
     try layer.forEachFeature(in: crs) { feature in
-      guard var geometry = feature.geometry else { return }
+      guard let geometry = feature.geometry else { return }
       var drawn = MapFeature(
         polygons: geometry.polygonRings(), value: feature.attributes[index].doubleValue)
       if geometry.type.isPuntal {

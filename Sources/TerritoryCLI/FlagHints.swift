@@ -9,10 +9,6 @@ protocol FlagHints {
   static var crsFlag: String? { get }
 }
 
-extension FlagHints {
-  static var crsFlag: String? { nil }
-}
-
 enum ErrorHint {
   /// The hint for `error` raised by `command`, or `nil`.
   static func hint(for error: any Error, in command: any ParsableCommand) -> String? {
@@ -45,5 +41,3 @@ extension InterpolateCommand: FlagHints { static let crsFlag: String? = "--sourc
 extension PointsCommand: FlagHints { static let crsFlag: String? = "--source-crs" }
 extension ZonalCommand: FlagHints { static let crsFlag: String? = "--zones-crs" }
 extension TilesCommand: FlagHints { static let crsFlag: String? = "--assume-crs" }
-extension GridCommand: FlagHints {}
-extension MapCommand: FlagHints {}

@@ -158,7 +158,7 @@ struct TilesCommand: ParsableCommand {
 
   /// One zoom's line: tiles, features, bytes and every drop.
   static func line(_ report: ZoomReport, accumulated: [String]) -> String {
-    var text =
+    let text =
       "z\(report.zoom): \(report.tiles) tiles, \(report.features) features, "
       + "\(size(report.bytes)) (largest \(size(report.largestTile)))"
     var notes: [String] = []
