@@ -13,13 +13,15 @@ public enum SiteMaps {
     public var name: String
     /// For panel captions (`Carreaux de 100 m`).
     public var caption: String
-    /// Geometries as WKB in `crs`.
-    public var geometries: [[UInt8]]
+    /// Each row's polygons in `crs` (`nil`: no geometry).
+    public var geometries: [PolygonalShape?]
     /// One value per geometry (`nil`: no data).
     public var values: [Double?]
 
     /// Creates a scale.
-    public init(name: String, caption: String, geometries: [[UInt8]], values: [Double?]) {
+    public init(
+      name: String, caption: String, geometries: [PolygonalShape?], values: [Double?]
+    ) {
       self.name = name
       self.caption = caption
       self.geometries = geometries
@@ -38,9 +40,8 @@ public enum SiteMaps {
     let panels = try scales.map { scale in
       MapPanel(
         caption: scale.caption,
-        features: try zip(scale.geometries, scale.values).map { wkb, value in
-          MapFeature(
-            polygons: wkb.isEmpty ? [] : try Geometry(wkb: wkb).polygonRings(), value: value)
+        features: zip(scale.geometries, scale.values).map { shape, value in
+          MapFeature(polygons: shape?.polygons ?? [], value: value)
         })
     }
     let values = scales.flatMap { $0.values.compactMap { $0 } }

@@ -50,7 +50,7 @@ extension Geometry {
   /// A polygon from closed rings of (x, y) points, exterior first
   /// (`GEOSGeom_createPolygon_r`). A ring whose last point differs from its
   /// first is closed.
-  /// - Throws: `GEOSError` when a ring has fewer than 4 points once closed.
+  /// - Throws: `GEOSError` when a ring has fewer than 3 points once closed.
   public static func polygon(rings: [[SIMD2<Double>]]) throws(GEOSError) -> Geometry {
     let context = GEOSContext.current
     context.resetMessage()

@@ -6,7 +6,8 @@ import GeoCore
 ///
 /// Geometries are immutable: every operation returns a new geometry. A geometry
 /// may be used from any thread but not from two threads at once (the type is not
-/// `Sendable`); pass WKB between threads and rebuild there when needed.
+/// `Sendable`); pass a `PolygonalShape` (or WKB) between threads and rebuild
+/// there when needed.
 /// GEOS's C API is reached through the calling thread's own context.
 public final class Geometry {
   let handle: OpaquePointer

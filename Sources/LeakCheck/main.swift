@@ -16,7 +16,7 @@ for round in 0..<rounds {
   let square = try Geometry(wkt: "POLYGON((0 0, 10 0, 10 10, 0 10, 0 0))")
   let other = try Geometry(
     wkb: Geometry.rectangle(Envelope(minX: 5, minY: 5, maxX: 15, maxY: 15)).wkb)
-  _ = try square.intersection(with: other).area
+  _ = try square.intersection(with: Geometry.polygonal(other.polygonalShape)).area
   _ = try square.buffer(1, quadrantSegments: 4).simplifiedPreservingTopology(tolerance: 0.5)
   _ = try Geometry.unionAll([square, other]).convexHull()
   _ = try Geometry(wkt: "POLYGON((0 0, 10 10, 10 0, 0 10, 0 0))").makeValid().polygonalPart()

@@ -15,9 +15,8 @@ enum SiteExports {
       do {
         let names = table.fields.map(\.name)
         for (index, row) in table.rows.enumerated() {
-          let wkb = table.geometries[index]
-          let geometry =
-            try wkb.isEmpty ? nil : transformer.transformWithinDomain(Geometry(wkb: wkb))
+          let geometry = try table.geometries.geometry(at: index).map(
+            transformer.transformWithinDomain)
           try writer.write(properties: zip(names, row).map { ($0, $1) }, geometry: geometry)
         }
         try writer.commit()
@@ -43,10 +42,10 @@ enum SiteExports {
     let title = manifest.titles[language.rawValue] ?? manifest.name
     var files: [String] = []
     for (position, indicator) in first.indicators.enumerated() {
-      let scales = zip(manifest.scales, tables).map { scale, table in
+      let scales = try zip(manifest.scales, tables).map { scale, table in
         SiteMaps.Scale(
           name: scale.name, caption: scale.labels[language.rawValue] ?? scale.name,
-          geometries: table.geometries, values: table.indicators[position].values)
+          geometries: try table.geometries.shapes(), values: table.indicators[position].values)
       }
       files += try SiteMaps.draw(
         indicator: indicator.name,

@@ -13,7 +13,8 @@ struct InterpolationTests {
   ) throws -> SourceUnit {
     let geometry = try Geometry(wkt: wkt)
     return SourceUnit(
-      id: 0, polygons: geometry.polygonRings().map(PolygonRings.init(rings:)), wkb: geometry.wkb,
+      id: 0, polygons: geometry.polygonRings().map(PolygonRings.init(rings:)),
+      shape: geometry.polygonalShape,
       extensive: extensive, intensive: intensive, categories: categories)
   }
 
@@ -105,7 +106,7 @@ struct InterpolationTests {
     let targets = try [
       "POLYGON ((0 0, 2 0, 2 1, 0 1, 0 0))", "POLYGON ((1 0, 3 0, 3 1, 1 1, 1 0))",
     ]
-    .map { try Geometry(wkt: $0).wkb }
+    .map { try Geometry(wkt: $0).polygonalShape }
     let result = try run([source], .polygons(targets), extensive: ["n"])
     #expect(result.rule == .sourceAreaShare)
     #expect(result.targets.map(\.extensive) == [[4], [4]])
@@ -118,7 +119,7 @@ struct InterpolationTests {
       "POLYGON ((0 0, 1 0, 1 1, 0 1, 0 0))", "POLYGON ((1 0, 3 0, 3 1, 1 1, 1 0))",
       "POLYGON ((9 9, 10 9, 10 10, 9 9))",
     ]
-    .map { try Geometry(wkt: $0).wkb }
+    .map { try Geometry(wkt: $0).polygonalShape }
     let result = try run([source], .polygons(targets), extensive: ["n"])
     #expect(result.rule == .coveredAreaShare)
     // The whole 8 goes to the 3 units that targets cover: 1 unit in the first, 2 in the second.
@@ -133,16 +134,27 @@ struct InterpolationTests {
     let source = try unit("POLYGON ((0 0, 4 0, 4 1, 0 1, 0 0))", extensive: [8])
     let targets = try [
       "POLYGON ((0 0, 2.0000001 0, 2.0000001 1, 0 1, 0 0))", "POLYGON ((2 0, 4 0, 4 1, 2 1, 2 0))",
-    ].map { try Geometry(wkt: $0).wkb }
+    ].map { try Geometry(wkt: $0).polygonalShape }
     let result = try run([source], .polygons(targets), extensive: ["n"])
     #expect(result.rule == .coveredAreaShare)
     #expect(abs(result.balances[0].totalOut - 8) < 1e-12)
   }
 
+  @Test func aTargetWithoutGeometryKeepsItsRowAndGetsNothing() throws {
+    // A zones layer with a feature that has no geometry: its row is produced,
+    // empty, and the whole 6 goes to the other target.
+    let source = try unit("POLYGON ((0 0, 2 0, 2 1, 0 1, 0 0))", extensive: [6])
+    let target = try Geometry(wkt: "POLYGON ((0 0, 3 0, 3 3, 0 3, 0 0))").polygonalShape
+    let result = try run([source], .polygons([nil, target]), extensive: ["n"])
+    #expect(result.targets.map(\.key.row) == [0, 1])
+    #expect(result.targets.map(\.extensive) == [[0], [6]])
+    #expect(result.targets[0].coveredArea == 0)
+  }
+
   @Test func sourcesOutsideEveryTargetAreReported() throws {
     let inside = try unit("POLYGON ((0 0, 1 0, 1 1, 0 1, 0 0))", extensive: [5])
     let away = try unit("POLYGON ((50 50, 51 50, 51 51, 50 51, 50 50))", extensive: [7])
-    let target = try Geometry(wkt: "POLYGON ((0 0, 2 0, 2 2, 0 2, 0 0))").wkb
+    let target = try Geometry(wkt: "POLYGON ((0 0, 2 0, 2 2, 0 2, 0 0))").polygonalShape
     let result = try run([inside, away], .polygons([target]), extensive: ["n"])
     #expect(result.balances[0] == MassBalance(variable: "n", totalIn: 12, totalOut: 5, outside: 7))
     #expect(result.balances[0].isBalanced)
@@ -193,7 +205,8 @@ struct InterpolationThreadSweepTests {
         wkt: "POLYGON ((\(x) \(y), \(x + 1) \(y), \(x + 1) \(y + 1), \(x) \(y + 1), \(x) \(y)))")
       return SourceUnit(
         id: Int64(index), polygons: geometry.polygonRings().map(PolygonRings.init(rings:)),
-        wkb: geometry.wkb, extensive: [Double(index + 1)], intensive: [Double(index % 5)],
+        shape: geometry.polygonalShape, extensive: [Double(index + 1)],
+        intensive: [Double(index % 5)],
         categories: [])
     }
   }
@@ -230,7 +243,7 @@ struct InterpolationThreadSweepTests {
       return try Geometry(
         wkt: "POLYGON ((\(x) -1, \(x + 3.5) -1, \(x + 3.5) 30, \(x) 30, \(x) -1))"
       )
-      .wkb
+      .polygonalShape
     }
     for count in stride(from: 0, through: 300, by: 1) where count <= 40 || count % 7 == 0 {
       let units = try sources(count)

@@ -128,13 +128,13 @@ public enum ArealInterpolation {
         }
         return SourcePieces(pieces: pieces, mayRepeat: unit.polygons.count > 1)
       }
-    case .polygons(let wkbs):
-      let geometries = try wkbs.map { try Geometry(wkb: $0) }
+    case .polygons(let shapes):
+      let geometries = try shapes.map(Geometry.polygonalOrEmpty)
       let tree = STRTree(
         envelopes: geometries.map { $0.envelope ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0) })
       return try sources.map { unit in
-        guard !unit.wkb.isEmpty else { return SourcePieces(pieces: [], coveredOnce: 0) }
-        let source = try Geometry(wkb: unit.wkb)
+        guard let shape = unit.shape else { return SourcePieces(pieces: [], coveredOnce: 0) }
+        let source = try Geometry.polygonal(shape)
         guard let envelope = source.envelope else {
           return SourcePieces(pieces: [], coveredOnce: 0)
         }
@@ -187,8 +187,8 @@ public enum ArealInterpolation {
   /// Whether two target polygons share some area beyond digitising slivers
   /// (grids never do).
   static func targetsOverlap(_ targets: InterpolationTargets) throws -> Bool {
-    guard case .polygons(let wkbs) = targets else { return false }
-    let geometries = try wkbs.map { try Geometry(wkb: $0) }
+    guard case .polygons(let shapes) = targets else { return false }
+    let geometries = try shapes.map(Geometry.polygonalOrEmpty)
     let tree = STRTree(
       envelopes: geometries.map { $0.envelope ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0) })
     for (index, geometry) in geometries.enumerated() {

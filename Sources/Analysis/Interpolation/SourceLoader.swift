@@ -120,7 +120,7 @@ struct SourceBuilder {
       report.withoutGeometry += 1
       units.append(
         SourceUnit(
-          id: feature.id, polygons: [], wkb: [], extensive: values.0, intensive: values.1,
+          id: feature.id, polygons: [], shape: nil, extensive: values.0, intensive: values.1,
           categories: values.2))
       return
     }
@@ -133,10 +133,11 @@ struct SourceBuilder {
     }
     geometry = try geometry.polygonalPart()
     if let mask { geometry = try mask.clip(geometry) }
+    let shape = geometry.polygonalShape
     units.append(
       SourceUnit(
-        id: feature.id, polygons: geometry.polygonRings().map(PolygonRings.init(rings:)),
-        wkb: geometry.wkb, extensive: values.0, intensive: values.1, categories: values.2))
+        id: feature.id, polygons: shape.polygons.map(PolygonRings.init(rings:)), shape: shape,
+        extensive: values.0, intensive: values.1, categories: values.2))
   }
 
   /// The units and the report.

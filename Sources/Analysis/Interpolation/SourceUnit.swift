@@ -1,3 +1,5 @@
+import GeoCore
+
 /// One source polygon ready for interpolation: its rings in the working CRS
 /// (already repaired and masked) and its values.
 public struct SourceUnit: Sendable {
@@ -5,8 +7,9 @@ public struct SourceUnit: Sendable {
   public var id: Int64
   /// The polygons of the unit (a MultiPolygon gives several), as rings.
   public var polygons: [PolygonRings]
-  /// The unit as WKB, for the general (GEOS) path against arbitrary target polygons.
-  public var wkb: [UInt8]
+  /// The unit's geometry as it was repaired and masked, for the general (GEOS)
+  /// path against arbitrary target polygons; `nil` when the unit has none.
+  public var shape: PolygonalShape?
   /// One value per extensive variable, `nil` when missing.
   public var extensive: [Double?]
   /// One value per intensive variable, `nil` when missing.
@@ -16,12 +19,13 @@ public struct SourceUnit: Sendable {
 
   /// Creates a source unit.
   public init(
-    id: Int64, polygons: [PolygonRings], wkb: [UInt8], extensive: [Double?], intensive: [Double?],
+    id: Int64, polygons: [PolygonRings], shape: PolygonalShape?, extensive: [Double?],
+    intensive: [Double?],
     categories: [String?]
   ) {
     self.id = id
     self.polygons = polygons
-    self.wkb = wkb
+    self.shape = shape
     self.extensive = extensive
     self.intensive = intensive
     self.categories = categories

@@ -7,8 +7,9 @@ public enum InterpolationTargets: Sendable {
   /// Pointy-top hexagons; only touched cells are produced.
   case hexGrid(HexGrid)
   /// Any polygons (zones drawn by the team, catchments, another administrative
-  /// level), as WKB in the working CRS; every target is produced, touched or not.
-  case polygons([[UInt8]])
+  /// level) in the working CRS, `nil` for a target without geometry (it covers
+  /// nothing); every target is produced, touched or not.
+  case polygons([PolygonalShape?])
 }
 
 /// How extensive values (counts) were split between targets.

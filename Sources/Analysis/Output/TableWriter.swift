@@ -73,8 +73,7 @@ public enum TableWriter {
       fields: targets.fields + valueFields, metadata: metadata, count: rows.count,
       threads: threads, attributes: { targets.attributes[rows[$0].key.row] + rows[$0].values },
       geometry: { index in
-        let wkb = targets.geometries[rows[index].key.row]
-        return wkb.isEmpty ? nil : try Geometry(wkb: wkb)
+        try targets.geometries[rows[index].key.row].map(Geometry.polygonal)
       })
   }
 

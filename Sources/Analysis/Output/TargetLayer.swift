@@ -12,8 +12,8 @@ public struct TargetLayer: Sendable {
   public var fields: [Field]
   /// Each target's attributes.
   public var attributes: [[FieldValue]]
-  /// Each target's geometry as WKB in the working CRS (empty for no geometry).
-  public var geometries: [[UInt8]]
+  /// Each target's polygons in the working CRS (`nil`: no geometry).
+  public var geometries: [PolygonalShape?]
   /// The CRS the layer was read in (it is reprojected when it differs from the working CRS).
   public var sourceCRS: CRS
   /// What was changed in building the layer, one line each (sliver holes a
@@ -22,7 +22,8 @@ public struct TargetLayer: Sendable {
 
   /// Creates a target layer from its parts.
   public init(
-    name: String, fields: [Field], attributes: [[FieldValue]], geometries: [[UInt8]], sourceCRS: CRS
+    name: String, fields: [Field], attributes: [[FieldValue]], geometries: [PolygonalShape?],
+    sourceCRS: CRS
   ) {
     self.name = name
     self.fields = fields
@@ -55,10 +56,10 @@ public struct TargetLayer: Sendable {
   mutating func append(_ feature: Feature) throws {
     attributes.append(feature.attributes)
     guard var geometry = feature.geometry, !geometry.isEmpty else {
-      geometries.append([])
+      geometries.append(nil)
       return
     }
     if !geometry.isValid { geometry = try geometry.makeValid() }
-    geometries.append(try geometry.polygonalPart().wkb)
+    geometries.append(try geometry.polygonalPart().polygonalShape)
   }
 }

@@ -9,11 +9,9 @@ final class PolygonLocator {
   private let prepared: [PreparedGeometry]
   private let tree: STRTree
 
-  /// Indexes `polygons` (WKB; an empty entry is a target without geometry, covering nothing).
-  init(_ polygons: [[UInt8]]) throws {
-    let shapes = try polygons.map {
-      try $0.isEmpty ? Geometry(wkt: "POLYGON EMPTY") : Geometry(wkb: $0)
-    }
+  /// Indexes `polygons` (`nil` is a target without geometry, covering nothing).
+  init(_ polygons: [PolygonalShape?]) throws {
+    let shapes = try polygons.map(Geometry.polygonalOrEmpty)
     prepared = try shapes.map { try PreparedGeometry($0) }
     tree = STRTree(
       envelopes: shapes.map {

@@ -8,12 +8,13 @@ extension LoadedSite {
   /// split by the share of each unit's own area).
   public func catchments(_ spec: CatchmentSpec) throws -> ScaleTable? {
     guard let locations = placedPoints[spec.points] else { return nil }
-    var polygons: [[UInt8]] = []
+    var polygons: [PolygonalShape?] = []
     var ids: [[FieldValue]] = []
     for radius in spec.radii.sorted() {
       for (index, point) in locations.enumerated() {
         polygons.append(
-          try Geometry.point(x: point.x, y: point.y).buffer(radius, quadrantSegments: 16).wkb)
+          try Geometry.point(x: point.x, y: point.y).buffer(radius, quadrantSegments: 16)
+            .polygonalShape)
         ids.append([.integer(Int64(index + 1)), .real(radius)])
       }
     }
@@ -25,7 +26,8 @@ extension LoadedSite {
       name: "catchments",
       fields: [Field(name: "point", type: .integer), Field(name: "radius", type: .real)]
         + values.fields,
-      rows: zip(ids, values.rows).map { $0 + $1.values }, geometries: polygons, indicators: [],
+      rows: zip(ids, values.rows).map { $0 + $1.values }, geometries: .polygons(polygons),
+      indicators: [],
       neighbours: [], balances: result.balances, rule: result.rule)
   }
 
@@ -40,21 +42,21 @@ extension LoadedSite {
     }
     let selected = unitsTargets.attributes.indices.filter {
       unitsTargets.attributes[$0][column].description == spec.value
-        && !unitsTargets.geometries[$0].isEmpty
+        && unitsTargets.geometries[$0] != nil
     }
     guard !selected.isEmpty else { return nil }
-    let shapes = try selected.map { try Geometry(wkb: unitsTargets.geometries[$0]) }
+    let shapes = try selected.compactMap { try unitsTargets.geometries[$0].map(Geometry.polygonal) }
     var union = try Geometry.unionAll(shapes)
     if spec.close > 0 {
       union = try union.buffer(spec.close, quadrantSegments: 8).buffer(
         -spec.close, quadrantSegments: 8)
     }
     let pieces = try union.polygonalPart().parts.filter { !$0.isEmpty && $0.area > 0 }
-    let wkbs = pieces.map(\.wkb)
+    let pieceShapes = pieces.map(\.polygonalShape)
     let result = try ArealInterpolation.interpolate(
-      units, onto: .polygons(wkbs), extensiveNames: extensive, intensiveNames: intensive,
+      units, onto: .polygons(pieceShapes), extensiveNames: extensive, intensiveNames: intensive,
       categoricalNames: categorical, threads: threads)
-    let all = try unitsTargets.geometries.map { try $0.isEmpty ? nil : Geometry(wkb: $0) }
+    let all = try unitsTargets.geometries.map { try $0.map(Geometry.polygonal) }
     let tree = STRTree(
       envelopes: all.map {
         $0?.envelope ?? Envelope(minX: .infinity, minY: .infinity, maxX: .infinity, maxY: .infinity)
@@ -79,7 +81,8 @@ extension LoadedSite {
         Field(name: "units", type: .integer),
       ]
         + values.fields,
-      rows: rows, geometries: wkbs, indicators: [], neighbours: [], balances: result.balances,
+      rows: rows, geometries: .polygons(pieceShapes), indicators: [], neighbours: [],
+      balances: result.balances,
       rule: result.rule)
   }
 }

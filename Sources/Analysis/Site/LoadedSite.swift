@@ -104,7 +104,7 @@ public final class LoadedSite {
     // The units as targets: the same repaired polygons, with every attribute.
     unitsTargets = TargetLayer(
       name: unitsLayer.name, fields: unitsLayer.fields,
-      attributes: unitsLayer.features.map(\.attributes), geometries: loaded.units.map(\.wkb),
+      attributes: unitsLayer.features.map(\.attributes), geometries: loaded.units.map(\.shape),
       sourceCRS: unitsLayer.crs)
     var scaleTargets: [String: TargetLayer] = [:]
     for scale in manifest.scales {

@@ -34,11 +34,10 @@ enum Neighbours {
     }
   }
 
-  /// Neighbours of any polygons (WKB): those that intersect, through an STR tree.
-  static func polygons(_ geometries: [[UInt8]]) throws -> [[Int]] {
-    let shapes = try geometries.map {
-      try $0.isEmpty ? Geometry(wkt: "POLYGON EMPTY") : Geometry(wkb: $0)
-    }
+  /// Neighbours of any polygons (`nil`: no geometry, no neighbours): those that
+  /// intersect, through an STR tree.
+  static func polygons(_ geometries: [PolygonalShape?]) throws -> [[Int]] {
+    let shapes = try geometries.map(Geometry.polygonalOrEmpty)
     let tree = STRTree(
       envelopes: shapes.map {
         $0.envelope ?? Envelope(minX: .infinity, minY: .infinity, maxX: .infinity, maxY: .infinity)

@@ -27,8 +27,8 @@ public struct ScaleTable: Sendable {
   public var fields: [Field]
   /// One row of values per target.
   public var rows: [[FieldValue]]
-  /// Each row's geometry as WKB in the working CRS.
-  public var geometries: [[UInt8]]
+  /// Each row's geometry in the working CRS.
+  public var geometries: ScaleGeometries
   /// The indicators, in column order.
   public var indicators: [Indicator]
   /// Queen contiguity by row index.
@@ -46,7 +46,7 @@ extension LoadedSite {
   public func table(for scale: ScaleSpec, shift: SIMD2<Double> = .zero) throws -> ScaleTable {
     var idFields: [Field]
     var idValues: [[FieldValue]]
-    var geometries: [[UInt8]]
+    let geometries: ScaleGeometries
     var neighbours: [[Int]]
     var notes: [String] = []
     let result: InterpolationResult
@@ -68,7 +68,7 @@ extension LoadedSite {
           idValues[index].append(.string(grid.inspireIdentifier(column: key.column, row: key.row)))
         }
       }
-      geometries = try keys.map { try shape.polygon($0).wkb }
+      geometries = .cells(shape, keys)
       neighbours = hexagonal ? Neighbours.hexagons(keys) : Neighbours.squares(keys)
     case .units, .dissolve, .zones:
       let targets = try targetLayer(for: scale)
@@ -77,9 +77,9 @@ extension LoadedSite {
         intensiveNames: intensive, categoricalNames: categorical, threads: threads)
       idFields = targets.fields
       idValues = targets.attributes
-      geometries = targets.geometries
+      geometries = .polygons(targets.geometries)
       notes = targets.notes
-      neighbours = try Neighbours.polygons(geometries)
+      neighbours = try Neighbours.polygons(targets.geometries)
     }
     let values = ValueTable(result, coveredArea: true)
     var fields = idFields + values.fields
@@ -174,16 +174,15 @@ extension LoadedSite {
   /// The mean of a raster over each geometry, each pixel weighted by the exact
   /// fraction covered.
   private func zonalMeans(
-    _ raster: (spec: LayerSpec, path: String, crs: CRS), geometries: [[UInt8]]
+    _ raster: (spec: LayerSpec, path: String, crs: CRS), geometries: ScaleGeometries
   ) throws
     -> [ScaleTable.Indicator]
   {
     let dataset = try RasterDataset(path: raster.path)
     let transformer =
       try Transformer.unlessEquivalent(from: crs, to: raster.crs)
-    let zones = try geometries.map { wkb -> [PolygonRings] in
-      guard !wkb.isEmpty else { return [] }
-      var geometry = try Geometry(wkb: wkb)
+    let zones = try (0..<geometries.count).map { index -> [PolygonRings] in
+      guard var geometry = try geometries.geometry(at: index) else { return [] }
       if let transformer {
         geometry = try transformer.transform(geometry)
       }
@@ -203,8 +202,8 @@ extension LoadedSite {
 
   /// How many points fall in each target (a point on a shared border counts once).
   private func pointCounts(
-    _ locations: [SIMD2<Double>], scale: ScaleSpec, shift: SIMD2<Double>, geometries: [[UInt8]],
-    keys: [TargetKey]
+    _ locations: [SIMD2<Double>], scale: ScaleSpec, shift: SIMD2<Double>,
+    geometries: ScaleGeometries, keys: [TargetKey]
   ) throws -> [Double?] {
     var counts = [Double](repeating: 0, count: geometries.count)
     if case .grid(let hexagonal, let cell) = scale.kind {
@@ -220,7 +219,7 @@ extension LoadedSite {
       }
       return counts
     }
-    let locator = try PolygonLocator(geometries)
+    let locator = try PolygonLocator(geometries.shapes())
     for point in locations {
       for position in try locator.covering(point, all: false) { counts[position] += 1 }
     }
@@ -253,18 +252,19 @@ extension TargetLayer {
         path: name, layer: name, field: field, available: fields.map(\.name))
     }
     var groups: [String: [Int]] = [:]
-    for index in attributes.indices where !geometries[index].isEmpty {
+    for index in attributes.indices where geometries[index] != nil {
       let key =
         column.map { attributes[index][$0].isNull ? "" : attributes[index][$0].description }
         ?? "all"
       groups[key, default: []].append(index)
     }
     var rows: [[FieldValue]] = []
-    var shapes: [[UInt8]] = []
+    var shapes: [PolygonalShape?] = []
     var slivers = (count: 0, area: 0.0)
     for key in groups.keys.sorted() {
       let members = groups[key]!
-      let union = try Geometry.unionAll(members.map { try Geometry(wkb: geometries[$0]) })
+      let union = try Geometry.unionAll(
+        members.compactMap { try geometries[$0].map(Geometry.polygonal) })
       var polygons = try union.polygonalPart().polygonRings()
       for index in polygons.indices {
         polygons[index] =
@@ -281,9 +281,8 @@ extension TargetLayer {
             return false
           }
       }
-      let parts = try polygons.map(Geometry.polygon(rings:))
-      shapes.append(
-        parts.count == 1 ? parts[0].wkb : try Geometry.collection(.multiPolygon, of: parts).wkb)
+      // The rings come from GEOS, closed; dropping holes leaves them valid.
+      shapes.append(PolygonalShape(polygons: polygons, isMulti: polygons.count != 1))
       let label: FieldValue = key.isEmpty ? .null : .string(key)
       rows.append((column == nil ? [] : [label]) + [.integer(Int64(members.count))])
     }

@@ -102,11 +102,9 @@ public enum SiteOutputs {
     let layer = try writer.addLayer(
       name: table.name, geometryType: .unknown, crs: crs, fields: table.fields)
     for (index, row) in table.rows.enumerated() {
-      let wkb = table.geometries[index]
       try writer.write(
         Feature(
-          id: Int64(index + 1), attributes: row,
-          geometry: wkb.isEmpty ? nil : try Geometry(wkb: wkb)),
+          id: Int64(index + 1), attributes: row, geometry: try table.geometries.geometry(at: index)),
         toLayer: layer)
     }
   }
