@@ -56,7 +56,7 @@ public struct DatasetSummary: Sendable, Codable {
     public var noData: Double?
   }
 
-  /// The path given.
+  /// The path given (a connection's password shown as `***`).
   public var path: String
   /// `vector` or `raster`.
   public var kind: String
@@ -80,7 +80,7 @@ public struct DatasetSummary: Sendable, Codable {
   /// Reads the summary of the vector or raster dataset at `path`.
   /// - Throws: `GDALError` when the file is missing or unreadable.
   public init(path: String) throws(GDALError) {
-    self.path = path
+    self.path = PostgreSQLConnection.masked(path)
     do {
       let dataset = try VectorDataset(path: path)
       kind = "vector"

@@ -40,9 +40,16 @@ public enum GDALError: Error, Sendable, Equatable, CustomStringConvertible {
   case writeFailed(path: String, detail: String)
   /// A raster window lies outside the raster, or a band does not exist.
   case rasterAccess(path: String, detail: String)
+  /// The PostgreSQL server cannot be reached or refuses the connection.
+  case cannotConnect(connection: String, detail: String)
+  /// The database has no PostGIS extension.
+  case noPostGIS(connection: String)
 
-  /// One line naming the file and what to do.
-  public var description: String {
+  /// One line naming the file and what to do; a password in a connection
+  /// string is shown as `***`.
+  public var description: String { PostgreSQLConnection.masked(unmasked) }
+
+  private var unmasked: String {
     switch self {
     case .fileNotFound(let path):
       return "\(path) does not exist; check the path"
@@ -55,9 +62,15 @@ public enum GDALError: Error, Sendable, Equatable, CustomStringConvertible {
     case .notRaster(let path):
       return
         "\(path) is vector data, but a raster is expected here; give a raster file (GeoTIFF, ...)"
+    case .layerNotFound(let path, let layer, let available)
+    where PostgreSQLConnection.isConnection(path):
+      return
+        "\(path) has no table '\(layer)' with a geometry column; its tables are: \(available.joined(separator: ", "))"
     case .layerNotFound(let path, let layer, let available):
       return
         "\(path) has no layer '\(layer)'; its layers are: \(available.joined(separator: ", "))"
+    case .noLayers(let path) where PostgreSQLConnection.isConnection(path):
+      return "\(path) holds no table with a geometry column; load a layer into it first"
     case .noLayers(let path):
       return "\(path) holds no vector layer; it may be damaged or empty"
     case .missingCRS(let path, let layer):
@@ -94,6 +107,12 @@ public enum GDALError: Error, Sendable, Equatable, CustomStringConvertible {
       return "writing \(path) failed (GDAL: \(detail))"
     case .rasterAccess(let path, let detail):
       return "cannot read \(path): \(detail)"
+    case .cannotConnect(let connection, let detail):
+      return
+        "cannot connect to \(connection) (PostgreSQL: \(detail)); check that the server runs, the host, port and database, and the credentials (pg_service.conf, ~/.pgpass or the PG* variables)"
+    case .noPostGIS(let connection):
+      return
+        "the database of \(connection) has no PostGIS extension; enable it with CREATE EXTENSION postgis; (as the database's owner), or name a database that has it"
     }
   }
 }

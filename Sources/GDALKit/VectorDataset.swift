@@ -15,13 +15,18 @@ public final class VectorDataset {
   /// GDAL's short name of the driver (`GPKG`, `ESRI Shapefile`, `GeoJSON`, ...).
   public let driverName: String
 
-  /// Opens `path` for reading (`GDALOpenEx` with `GDAL_OF_VECTOR | GDAL_OF_READONLY`).
-  /// - Throws: `GDALError.fileNotFound`, `.notVector` for a raster,
+  /// Opens `path` for reading (`GDALOpenEx` with `GDAL_OF_VECTOR | GDAL_OF_READONLY`):
+  /// a file, or a PostgreSQL connection (`PG:…`, see `PostgreSQLConnection`)
+  /// whose tables are the layers.
+  /// - Throws: `GDALError.fileNotFound`, `.cannotConnect` and `.noPostGIS` for a
+  ///   database, `.notVector` for a raster,
   ///   `.cannotOpen` with GDAL's message for unreadable or corrupt files, and
   ///   `.noLayers` for a dataset that opens with no layer (a damaged header).
   public init(path: String) throws(GDALError) {
     _ = gdalRegistration
-    guard FileManager.default.fileExists(atPath: path) || path.hasPrefix("/vsi") else {
+    let isDatabase = PostgreSQLConnection.isConnection(path)
+    guard isDatabase || FileManager.default.fileExists(atPath: path) || path.hasPrefix("/vsi")
+    else {
       throw .fileNotFound(path: path)
     }
     let flags = UInt32(GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR)
@@ -30,14 +35,24 @@ public final class VectorDataset {
     let openOptions =
       (path as NSString).pathExtension.lowercased() == "csv" ? ["KEEP_GEOM_COLUMNS=NO"] : []
     let (opened, messages) = withGDALMessages {
-      withOptionList(openOptions) { GDALOpenEx(path, flags, nil, constOptions($0), nil) }
+      withOptionList(openOptions) {
+        GDALOpenEx(PostgreSQLConnection.forOpening(path), flags, nil, constOptions($0), nil)
+      }
     }
     guard let opened else {
+      if isDatabase {
+        throw .cannotConnect(
+          connection: path, detail: PostgreSQLConnection.failureReason(messages.summary))
+      }
       if RasterDataset.isRaster(path) { throw .notVector(path: path) }
       throw .cannotOpen(path: path, detail: messages.summary)
     }
     // Checked before any stored property is set: once they all are, a throw
     // runs `deinit`, which would close the dataset a second time.
+    if isDatabase, !Self.hasPostGIS(opened) {
+      GDALClose(opened)
+      throw .noPostGIS(connection: path)
+    }
     guard GDALDatasetGetLayerCount(opened) > 0 else {
       GDALClose(opened)
       if RasterDataset.isRaster(path) { throw .notVector(path: path) }
@@ -50,6 +65,20 @@ public final class VectorDataset {
   }
 
   deinit { GDALClose(handle) }
+
+  /// Whether the PostgreSQL database behind `dataset` has the PostGIS extension.
+  /// Asked of the catalogue rather than guessed from the layers: without
+  /// PostGIS, GDAL still lists tables, with no geometry.
+  private static func hasPostGIS(_ dataset: GDALDatasetH) -> Bool {
+    guard
+      let result = GDALDatasetExecuteSQL(
+        dataset, "SELECT count(*) FROM pg_extension WHERE extname = 'postgis'", nil, nil)
+    else { return false }
+    defer { GDALDatasetReleaseResultSet(dataset, result) }
+    guard let row = OGR_L_GetNextFeature(result) else { return false }
+    defer { OGR_F_Destroy(row) }
+    return OGR_F_GetFieldAsInteger64(row, 0) > 0
+  }
 
   /// The number of layers.
   public var layerCount: Int { Int(GDALDatasetGetLayerCount(handle)) }

@@ -90,7 +90,9 @@ public enum TerritoryCommandLine {
   }
 
   static func printError(_ message: String, hint: String? = nil) {
-    var text = "error: " + message.replacingOccurrences(of: "\n", with: " ")
+    // No password reaches the terminal, whichever error names a connection.
+    var text =
+      "error: " + PostgreSQLConnection.masked(message.replacingOccurrences(of: "\n", with: " "))
     if let hint { text += "\n" + hint }
     FileHandle.standardError.write(Data((text + "\n").utf8))
   }

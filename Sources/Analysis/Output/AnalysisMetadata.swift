@@ -1,4 +1,5 @@
 import Foundation
+import GDALKit
 
 /// What an analysis output says about itself: the operation, the CRS, the rule
 /// used for counts and the mass balance of every count. Written into GeoPackage
@@ -26,11 +27,12 @@ public struct AnalysisMetadata: Sendable, Codable {
   ) {
     self.operation = operation
     self.crs = crs
-    self.source = source
+    // Sources and targets may be database connections: no password is recorded.
+    self.source = source.map(PostgreSQLConnection.masked)
     self.targets = targets
     self.rule = rule
     self.balances = balances
-    self.details = details
+    self.details = details.mapValues(PostgreSQLConnection.masked)
   }
 
   /// The sidecar beside `path`: `out/grid.gpkg` gives `out/grid.gpkg.meta.json`

@@ -1,0 +1,159 @@
+import Foundation
+
+/// A throwaway PostgreSQL 15 + PostGIS 3 cluster, started by the tests that need
+/// one: `initdb` in a temporary folder, a free port on 127.0.0.1 and a Unix
+/// socket in that folder, run as `postgres` when the tests run as root. Roles
+/// log in with a password (SCRAM), found by libpq in the cluster's own pgpass
+/// file (`PGPASSFILE`), as a team's would be in `~/.pgpass`. The cluster is
+/// stopped and its folder removed when the test process exits, whether the
+/// tests passed or not.
+final class PostGISCluster: Sendable {
+  /// The one cluster of this test process, started on first use.
+  static let shared = Result { try PostGISCluster() }
+
+  /// The cluster's folder: data, socket, log, pgpass.
+  let folder: String
+  /// The TCP port on 127.0.0.1 (the socket has the same number).
+  let port: Int
+  /// The password of the `territory` role.
+  let password: String
+
+  private static let binaries = "/usr/lib/postgresql/15/bin"
+
+  private init() throws {
+    folder = try Self.makeFolder()
+    password = "pw-" + UUID().uuidString.prefix(8).lowercased()
+    let passwordFile = folder + "/password"
+    try password.write(toFile: passwordFile, atomically: true, encoding: .utf8)
+    try Self.asServer([
+      "\(Self.binaries)/initdb", "-D", folder + "/data", "-U", "territory",
+      "--pwfile=" + passwordFile, "--auth=scram-sha-256", "-E", "UTF8", "--locale=C",
+    ])
+    var started: Int?
+    for candidate in Self.candidatePorts() {
+      do {
+        // The server outlives pg_ctl and keeps what it inherited open: its
+        // output goes to a file, not to a pipe that would never reach its end.
+        try Self.asServer(
+          [
+            "\(Self.binaries)/pg_ctl", "-D", folder + "/data", "-l", folder + "/log", "-w", "-t",
+            "30", "-o", "-p \(candidate) -k \(folder) -c listen_addresses=127.0.0.1", "start",
+          ], outputFile: folder + "/pg_ctl.out")
+        started = candidate
+        break
+      } catch { continue }
+    }
+    guard let started else { throw ClusterError("no free port for the test cluster") }
+    port = started
+    PostGISCluster.running = folder
+    atexit { PostGISCluster.stopRunning() }
+    let pgpass = folder + "/pgpass"
+    try "*:*:*:territory:\(password)\n".write(toFile: pgpass, atomically: true, encoding: .utf8)
+    chmod(pgpass, 0o600)
+    setenv("PGPASSFILE", pgpass, 1)
+    try sql("CREATE DATABASE team", database: "postgres")
+    try sql("CREATE DATABASE plain", database: "postgres")
+    try sql("CREATE EXTENSION postgis; CREATE SCHEMA census", database: "team")
+  }
+
+  /// A connection in GDAL's form through the socket, the password from pgpass.
+  func connection(database: String = "team") -> String {
+    "PG:host=\(folder) port=\(port) user=territory dbname=\(database)"
+  }
+
+  /// A connection over TCP with the password written in the string itself.
+  func connectionWithPassword(_ password: String) -> String {
+    "PG:host=127.0.0.1 port=\(port) user=territory dbname=team password=\(password)"
+  }
+
+  /// Runs SQL with `psql` (stops on the first error) and returns what it printed.
+  @discardableResult
+  func sql(_ text: String, database: String = "team") throws -> String {
+    try Self.run([
+      "/usr/bin/psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-h", folder, "-p",
+      "\(port)", "-U", "territory", "-d", database, "-c", text,
+    ])
+  }
+
+  /// Loads `file` into `table` (`schema.name`) with GDAL's own `ogr2ogr`, so
+  /// that what is read back is checked against an independent writer.
+  func load(_ file: String, as table: String) throws {
+    // Column names as in the file (V014), not folded to lower case.
+    try Self.run([
+      "/usr/bin/ogr2ogr", "-f", "PostgreSQL", connection(), file, "-nln", table, "-lco",
+      "LAUNDER=NO",
+    ])
+  }
+
+  // The folder of the cluster that runs, for the exit handler (a C function
+  // pointer captures nothing).
+  nonisolated(unsafe) private static var running: String?
+
+  private static func stopRunning() {
+    guard let folder = running else { return }
+    _ = try? asServer(["\(binaries)/pg_ctl", "-D", folder + "/data", "-m", "immediate", "stop"])
+    try? FileManager.default.removeItem(atPath: folder)
+  }
+
+  private static func makeFolder() throws -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "territory-postgis-\(UUID().uuidString.prefix(8))"
+    ).path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    if getuid() == 0 { try run(["/bin/chown", "postgres:postgres", folder]) }
+    return folder
+  }
+
+  private static func candidatePorts() -> [Int] {
+    let base = 20_000 + Int(getpid() % 20_000)
+    return (0..<20).map { base + $0 * 7 }
+  }
+
+  /// Runs a server program, as `postgres` when the tests run as root (PostgreSQL
+  /// refuses to run as root).
+  @discardableResult
+  private static func asServer(_ command: [String], outputFile: String? = nil) throws -> String {
+    try run(
+      getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + command : command,
+      outputFile: outputFile)
+  }
+
+  /// Runs `command` and waits for it (`posix_spawn`, `waitpid`), its output
+  /// going to a file: the server that `pg_ctl start` leaves running keeps what
+  /// it inherited open, so a pipe would never reach its end, and Foundation's
+  /// `Process` did not see the exit of `runuser` in that case.
+  @discardableResult
+  private static func run(_ command: [String], outputFile: String? = nil) throws -> String {
+    let log =
+      outputFile
+      ?? FileManager.default.temporaryDirectory.appendingPathComponent(
+        "territory-postgis-run-\(UUID().uuidString.prefix(8))"
+      ).path
+    defer { if outputFile == nil { try? FileManager.default.removeItem(atPath: log) } }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    var arguments = command.map { strdup($0) } + [nil]
+    defer { for argument in arguments { free(argument) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, command[0], &actions, nil, &arguments, environ)
+    guard spawned == 0 else { throw ClusterError("cannot start \(command[0]): error \(spawned)") }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+    // Exited normally with status 0 (WIFEXITED and WEXITSTATUS, by hand).
+    guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
+      throw ClusterError("\(command.joined(separator: " ")) failed: \(text)")
+    }
+    return text
+  }
+
+  /// A step of starting or using the cluster failed.
+  struct ClusterError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+  }
+}
