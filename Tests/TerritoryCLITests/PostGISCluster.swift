@@ -75,6 +75,11 @@ final class PostGISCluster: Sendable {
     ])
   }
 
+  /// The single value a query returns, as text (empty for NULL).
+  func value(_ query: String, database: String = "team") throws -> String {
+    try sql(query, database: database).trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
   /// Loads `file` into `table` (`schema.name`) with GDAL's own `ogr2ogr`, so
   /// that what is read back is checked against an independent writer.
   func load(_ file: String, as table: String) throws {
