@@ -13,9 +13,11 @@ struct GDALMessages {
   var errors: [String] = []
   var warnings: [String] = []
 
-  /// The most useful single line: the last error, else the last warning.
+  /// The most useful single line: the last error, else the last warning, its
+  /// runs of white space (libpq's tabs and line breaks) made single spaces.
   var summary: String {
-    (errors.last ?? warnings.last ?? "no message").replacingNewlines()
+    (errors.last ?? warnings.last ?? "no message").split(whereSeparator: \.isWhitespace)
+      .joined(separator: " ")
   }
 }
 
@@ -40,12 +42,6 @@ func withGDALMessages<T>(_ body: () throws -> T) rethrows -> (T, GDALMessages) {
   defer { CPLPopErrorHandler() }
   let result = try withExtendedLifetime(box) { try body() }
   return (result, box.messages)
-}
-
-extension String {
-  func replacingNewlines() -> String {
-    String(self.map { $0 == "\n" || $0 == "\r" ? " " : $0 })
-  }
 }
 
 private final class MessageBox {

@@ -44,6 +44,10 @@ public enum GDALError: Error, Sendable, Equatable, CustomStringConvertible {
   case cannotConnect(connection: String, detail: String)
   /// The database has no PostGIS extension.
   case noPostGIS(connection: String)
+  /// The table to write exists and replacing it was not allowed.
+  case tableExists(connection: String, table: String)
+  /// A table name that PostgreSQL cannot hold as given.
+  case invalidTableName(name: String, reason: String)
 
   /// One line naming the file and what to do; a password in a connection
   /// string is shown as `***`.
@@ -113,6 +117,11 @@ public enum GDALError: Error, Sendable, Equatable, CustomStringConvertible {
     case .noPostGIS(let connection):
       return
         "the database of \(connection) has no PostGIS extension; enable it with CREATE EXTENSION postgis; (as the database's owner), or name a database that has it"
+    case .tableExists(let connection, let table):
+      return
+        "table \(table) already exists in \(connection); add --overwrite to replace it (in one transaction), or name another table"
+    case .invalidTableName(let name, let reason):
+      return "cannot use '\(name)' as a table name: \(reason); write it as schema.table"
     }
   }
 }

@@ -18,6 +18,9 @@ public struct ConversionOptions: Sendable {
   public var policy = ExistingOutputPolicy.refuse
   /// Decimals of GeoJSON coordinates.
   public var decimals = 7
+  /// Threads: with more than one, features are written on a thread of their
+  /// own while the next ones are read (`WritingThread`).
+  public var threads = ParallelChunks.defaultThreads
 
   /// Creates options with the defaults: every layer, no reprojection, no repair, no overwrite.
   public init() {}
@@ -100,12 +103,7 @@ public func convertVector(input: String, output: String, options: ConversionOpti
   guard let format = VectorFormat(path: output) else {
     throw GDALError.unsupportedOutputFormat(path: output, supported: VectorFormat.extensions)
   }
-  let dataset = try VectorDataset(path: input)
-  let layers =
-    try (options.layers.isEmpty ? dataset.layers : options.layers.map(dataset.layer(named:))).map {
-      OpenedLayer(
-        source: LayerSource(path: input, layer: $0.name, assumedCRS: options.sourceCRS), layer: $0)
-    }
+  let layers = try openLayers(of: input, options: options)
   if layers.count > 1 && !format.holdsManyLayers {
     throw GDALError.singleLayerFormat(
       path: output, format: format.rawValue, layers: layers.map(\.name))
@@ -118,25 +116,70 @@ public func convertVector(input: String, output: String, options: ConversionOpti
     }
     targetCRS = wgs84
   }
+  let writer = try VectorWriter(path: output, policy: options.policy, decimals: options.decimals)
+  var report = ConversionReport(path: output, format: format)
+  report.layers = try copy(layers, to: writer, targetCRS: targetCRS, options: options)
+  return report
+}
+
+/// Copies one layer of the vector dataset at `input` into a new PostGIS table,
+/// in one transaction (`PostGISTableWriter`): by `COPY`, with a primary key, a
+/// spatial index and `ANALYZE`; with `options.policy` `.replace`, an existing
+/// table is replaced at the same moment.
+///
+/// - Returns: the counts of what was read, written and repaired.
+/// - Throws: `GDALError.singleLayerFormat` when the input has several layers and
+///   `options.layers` does not pick one, `.tableExists`, `.cannotConnect`,
+///   `.noPostGIS`, `.writeFailed`; `PROJError`. The database is left as it was on failure.
+public func convertVector(
+  input: String, connection: String, table: PostGISTable, options: ConversionOptions
+) throws -> ConversionReport {
+  let layers = try openLayers(of: input, options: options)
+  if layers.count > 1 {
+    throw GDALError.singleLayerFormat(
+      path: "\(connection) table \(table)", format: "a table", layers: layers.map(\.name))
+  }
+  let writer = try PostGISTableWriter(
+    connection: connection, table: table, policy: options.policy)
+  var report = ConversionReport(path: writer.path, format: .postGIS)
+  report.layers = try copy(layers, to: writer, targetCRS: options.targetCRS, options: options)
+  return report
+}
+
+/// The layers `options` names in `input` (all by default), refused when one is empty.
+private func openLayers(of input: String, options: ConversionOptions) throws -> [OpenedLayer] {
+  let dataset = try VectorDataset(path: input)
+  let layers =
+    try (options.layers.isEmpty ? dataset.layers : options.layers.map(dataset.layer(named:))).map {
+      OpenedLayer(
+        source: LayerSource(path: input, layer: $0.name, assumedCRS: options.sourceCRS), layer: $0)
+    }
   for layer in layers where layer.layer.featureCount() == 0 {
     throw GDALError.emptyLayer(path: input, layer: layer.name)
   }
-  let writer = try VectorWriter(path: output, policy: options.policy, decimals: options.decimals)
-  var report = ConversionReport(path: output, format: format)
+  return layers
+}
+
+/// Copies `layers` into `writer` and commits, or discards everything on failure.
+private func copy(
+  _ layers: [OpenedLayer], to writer: some LayerWriting, targetCRS: CRS?,
+  options: ConversionOptions
+) throws -> [ConversionReport.Layer] {
   do {
+    var entries: [ConversionReport.Layer] = []
     for layer in layers {
-      report.layers.append(try copy(layer, to: writer, targetCRS: targetCRS, options: options))
+      entries.append(try copy(layer, to: writer, targetCRS: targetCRS, options: options))
     }
     try writer.commit()
+    return entries
   } catch {
     writer.discard()
     throw error
   }
-  return report
 }
 
 private func copy(
-  _ opened: OpenedLayer, to writer: VectorWriter, targetCRS: CRS?, options: ConversionOptions
+  _ opened: OpenedLayer, to writer: some LayerWriting, targetCRS: CRS?, options: ConversionOptions
 ) throws -> ConversionReport.Layer {
   let layer = opened.layer
   var entry = ConversionReport.Layer(name: layer.name)
@@ -157,8 +200,11 @@ private func copy(
   let index = try writer.addLayer(
     name: layer.name, geometryType: entry.geometryType, hasZ: layer.hasZ, crs: entry.crs,
     fields: layer.fields)
-  var losses = writer.format == .shapefile ? ShapefileLosses(fields: layer.fields) : nil
+  var losses =
+    (writer as? VectorWriter)?.format == .shapefile ? ShapefileLosses(fields: layer.fields) : nil
   let reader = layer.makeReader()
+  let writing = WritingThread(writer: writer, layer: index, threaded: options.threads > 1)
+  defer { writing.cancel() }
   while var feature = try reader.next() {
     entry.read += 1
     losses?.record(feature.attributes)
@@ -187,9 +233,10 @@ private func copy(
     } else {
       entry.nullGeometries += 1
     }
-    try writer.write(feature, toLayer: index)
+    try writing.send(EncodedFeature(feature, path: writer.path))
     entry.written += 1
   }
+  try writing.finish()
   entry.warnings += losses?.warnings ?? []
   if reader.droppedRings > 0 { entry.warnings.append(droppedRingsWarning(reader.droppedRings)) }
   if entry.geometryType == .unknown, let seen = reader.geometryTypes.first,

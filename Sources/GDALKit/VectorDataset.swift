@@ -69,7 +69,7 @@ public final class VectorDataset {
   /// Whether the PostgreSQL database behind `dataset` has the PostGIS extension.
   /// Asked of the catalogue rather than guessed from the layers: without
   /// PostGIS, GDAL still lists tables, with no geometry.
-  private static func hasPostGIS(_ dataset: GDALDatasetH) -> Bool {
+  static func hasPostGIS(_ dataset: GDALDatasetH) -> Bool {
     guard
       let result = GDALDatasetExecuteSQL(
         dataset, "SELECT count(*) FROM pg_extension WHERE extname = 'postgis'", nil, nil)

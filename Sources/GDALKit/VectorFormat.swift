@@ -14,6 +14,8 @@ public enum VectorFormat: String, Sendable, CaseIterable {
   case shapefile = "Shapefile"
   /// CSV (`.csv`) with the geometry as a `WKT` column and a `.csvt` file of column types.
   case csv = "CSV"
+  /// A PostGIS table (`PG:` connection and `--table`), written by `PostGISTableWriter`.
+  case postGIS = "PostGIS table"
 
   /// The format for `path`'s extension (case-insensitive), or `nil`.
   public init?(path: String) {
@@ -45,6 +47,7 @@ public enum VectorFormat: String, Sendable, CaseIterable {
     case .flatGeobuf: return "FlatGeobuf"
     case .shapefile: return "ESRI Shapefile"
     case .csv: return "CSV"
+    case .postGIS: return "PostgreSQL"
     }
   }
 
@@ -55,7 +58,7 @@ public enum VectorFormat: String, Sendable, CaseIterable {
     case .flatGeobuf: return ["SPATIAL_INDEX=YES"]
     case .shapefile: return ["ENCODING=UTF-8"]
     case .csv: return ["GEOMETRY=AS_WKT", "CREATE_CSVT=YES", "STRING_QUOTING=IF_NEEDED"]
-    case .geoPackage: return []
+    case .geoPackage, .postGIS: return []
     }
   }
 }

@@ -31,7 +31,7 @@ public final class VectorWriter {
     path: String, format: VectorFormat? = nil, policy: ExistingOutputPolicy, decimals: Int = 7
   ) throws {
     _ = gdalRegistration
-    guard let format = format ?? VectorFormat(path: path) else {
+    guard let format = format ?? VectorFormat(path: path), format != .postGIS else {
       throw GDALError.unsupportedOutputFormat(path: path, supported: VectorFormat.extensions)
     }
     self.format = format
@@ -77,15 +77,7 @@ public final class VectorWriter {
       }
     }
     guard let created else { throw .writeFailed(path: path, detail: messages.summary) }
-    for field in fields {
-      let definition = FieldKind.makeDefinition(field)
-      defer { OGR_Fld_Destroy(definition) }
-      let (status, fieldMessages) = withGDALMessages { OGR_L_CreateField(created, definition, 1) }
-      guard status == OGRERR_NONE else {
-        throw .writeFailed(
-          path: path, detail: "field '\(field.name)': \(fieldMessages.summary)")
-      }
-    }
+    try createOGRFields(fields, in: created, path: path)
     layers.append((created, fields.count, name))
     return layers.count - 1
   }
@@ -93,35 +85,15 @@ public final class VectorWriter {
   /// Writes one feature (attributes in the layer's field order) to layer `index`.
   /// - Throws: `GDALError.writeFailed` with GDAL's message.
   public func write(_ feature: Feature, toLayer index: Int) throws(GDALError) {
+    try write(EncodedFeature(feature, path: path), toLayer: index)
+  }
+
+  /// Writes one encoded feature to layer `index` (from the writing thread of a copy).
+  func write(_ feature: EncodedFeature, toLayer index: Int) throws(GDALError) {
     let layer = layers[index]
     precondition(feature.attributes.count == layer.fieldCount, "one value per declared field")
     beginTransactionIfNeeded()
-    guard let raw = OGR_F_Create(OGR_L_GetLayerDefn(layer.handle)) else {
-      throw .writeFailed(path: path, detail: "cannot create a feature")
-    }
-    defer { OGR_F_Destroy(raw) }
-    for (position, value) in feature.attributes.enumerated() {
-      FieldKind.set(value, on: raw, at: Int32(position))
-    }
-    if let geometry = feature.geometry {
-      guard geometry.hasFiniteCoordinates else {
-        throw .writeFailed(
-          path: path, detail: "feature \(feature.id) has NaN or infinite coordinates")
-      }
-      let bytes = geometry.wkb
-      var ogr: OGRGeometryH?
-      let status = bytes.withUnsafeBytes { buffer in
-        OGR_G_CreateFromWkbEx(buffer.baseAddress, nil, &ogr, buffer.count)
-      }
-      guard status == OGRERR_NONE, let ogr else {
-        throw .writeFailed(path: path, detail: "feature \(feature.id): cannot encode the geometry")
-      }
-      OGR_F_SetGeometryDirectly(raw, ogr)
-    }
-    let (status, messages) = withGDALMessages { OGR_L_CreateFeature(layer.handle, raw) }
-    guard status == OGRERR_NONE, messages.errors.isEmpty else {
-      throw .writeFailed(path: path, detail: "feature \(feature.id): \(messages.summary)")
-    }
+    try createOGRFeature(feature, in: layer.handle, path: path)
     pendingInTransaction += 1
     if pendingInTransaction >= 100_000 { endTransaction() }
   }

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import TerritoryKit
 
-/// `territory convert INPUT OUTPUT [-l NAME] [--to-crs CRS] [--make-valid] [--overwrite]`.
+/// `territory convert INPUT OUTPUT [-l NAME] [--to-crs CRS] [--make-valid] [--overwrite]`,
+/// and `territory convert INPUT PG:… --table schema.table` to load a PostGIS table.
 struct Convert: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Copy vector layers to another format, optionally reprojected and repaired.",
@@ -11,6 +12,12 @@ struct Convert: ParsableCommand {
       .geojsonl (one feature per line), .fgb, .shp, .csv (geometry as WKT). Every layer is
       copied unless --layer names some; every feature and attribute is kept with its type.
 
+      A PostgreSQL connection as the output (PG:"service=…" or PG:"host=… dbname=…")
+      loads one layer into the PostGIS table named by --table, in one transaction: a
+      failure leaves no table, and --overwrite replaces an existing one at once. The
+      table gets a primary key fid, a spatial index on geom and fresh statistics:
+        territory convert tracts.gpkg PG:"service=workshop" --table census.tracts
+
       Example:
         territory convert Data/sites/olinda/olinda_tracts.gpkg out/tracts.fgb --to-crs EPSG:31985
       """)
@@ -18,8 +25,11 @@ struct Convert: ParsableCommand {
   @Argument(help: "The vector file to read.")
   var input: String
 
-  @Argument(help: "The file to write; its extension picks the format.")
+  @Argument(help: "The file to write (its extension picks the format), or a PG: connection.")
   var output: String
+
+  @Option(help: "The table to write in a PG: output, as schema.table.")
+  var table: String?
 
   @Option(
     name: [.short, .long], help: "A layer to copy (repeat for several); all layers by default.")
@@ -54,6 +64,14 @@ struct Convert: ParsableCommand {
     guard (0...15).contains(precision) else {
       throw ValidationError("--precision must be between 0 and 15, not \(precision)")
     }
+    let toDatabase = PostgreSQLConnection.isConnection(output)
+    if toDatabase && table == nil {
+      throw ValidationError("a PG: output needs --table schema.table to name the table to write")
+    }
+    if !toDatabase && table != nil {
+      throw ValidationError(
+        "--table names the table of a PG: output; for a file, the extension picks the format")
+    }
   }
 
   func run() throws {
@@ -66,6 +84,7 @@ struct Convert: ParsableCommand {
     job.options.decimals = precision
     job.boundingBoxes = bbox
     job.threads = jobs.threads
+    job.table = try table.map(PostGISTable.init(parsing:))
     let report = try Tools.convert(job)
     print("wrote \(report.path) (\(report.format.rawValue))")
     for layer in report.layers {

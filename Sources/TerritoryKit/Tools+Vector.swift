@@ -4,8 +4,10 @@ import Foundation
 public struct ConvertJob: Sendable {
   /// The vector file to read.
   public var input: String
-  /// The file to write; its extension picks the format.
+  /// The file to write (its extension picks the format), or a `PG:` connection.
   public var output: String
+  /// The table to write when `output` is a `PG:` connection.
+  public var table: PostGISTable?
   /// Layers, CRSs, repair, decimals and the policy for an existing output.
   public var options = ConversionOptions()
   /// Whether GeoJSON output has a bbox on each feature and on the collection.
@@ -67,7 +69,12 @@ extension Tools {
   /// - Throws: `ConversionError.geoJSONNeedsWGS84`, `GDALError`, `PROJError`,
   ///   `GEOSError`, `OutputError`. Nothing is left at the output on failure.
   public static func convert(_ job: ConvertJob) throws -> ConversionReport {
-    let options = job.options
+    var options = job.options
+    options.threads = job.threads
+    if let table = job.table {
+      return try convertVector(
+        input: job.input, connection: job.output, table: table, options: options)
+    }
     guard VectorFormat(path: job.output)?.requiresWGS84 == true else {
       return try convertVector(input: job.input, output: job.output, options: options)
     }

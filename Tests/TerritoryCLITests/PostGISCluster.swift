@@ -61,6 +61,24 @@ final class PostGISCluster: Sendable {
     "PG:host=\(folder) port=\(port) user=territory dbname=\(database)"
   }
 
+  /// A connection through the socket as role `user` (see `addRole(_:)`).
+  func connection(as user: String) -> String {
+    "PG:host=\(folder) port=\(port) user=\(user) dbname=team"
+  }
+
+  /// Creates the login role `name` (once), with the cluster's password in pgpass,
+  /// allowed to connect to `team` and nothing else.
+  func addRole(_ name: String) throws {
+    let exists = try value("SELECT count(*) FROM pg_roles WHERE rolname = '\(name)'")
+    guard exists == "0" else { return }
+    try sql(
+      "CREATE ROLE \(name) LOGIN PASSWORD '\(password)'; GRANT CONNECT ON DATABASE team TO \(name)")
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/pgpass"))
+    defer { try? handle.close() }
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data("*:*:*:\(name):\(password)\n".utf8))
+  }
+
   /// A connection over TCP with the password written in the string itself.
   func connectionWithPassword(_ password: String) -> String {
     "PG:host=127.0.0.1 port=\(port) user=territory dbname=team password=\(password)"

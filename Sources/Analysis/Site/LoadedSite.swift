@@ -48,9 +48,9 @@ public final class LoadedSite {
     unitsSpec.variables.filter { $0.kind == .categorical }.map(\.name)
   }
 
-  /// The full path of a layer's file.
+  /// The full path of a layer's file, or its `PG:` connection as written.
   public static func path(of layer: LayerSpec, in manifest: SiteManifest) -> String {
-    layer.path.hasPrefix("/")
+    layer.path.hasPrefix("/") || PostgreSQLConnection.isConnection(layer.path)
       ? layer.path : (manifest.folder as NSString).appendingPathComponent(layer.path)
   }
 

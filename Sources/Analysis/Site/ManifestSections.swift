@@ -1,4 +1,5 @@
 import Foundation
+import GDALKit
 import Yams
 
 /// Reads the `layers` section.
@@ -74,7 +75,7 @@ enum LayerReading {
   private static func checkInside(
     _ path: String, node: Node, manifest: SiteManifest, reader: NodeReader
   ) throws {
-    guard !manifest.allowOutside else { return }
+    guard !manifest.allowOutside, !PostgreSQLConnection.isConnection(path) else { return }
     let folder = URL(fileURLWithPath: manifest.folder).standardizedFileURL.path
     let full = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: folder + "/"))
       .standardizedFileURL.path

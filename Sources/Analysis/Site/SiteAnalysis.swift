@@ -112,8 +112,16 @@ public enum SiteOutputs {
   /// The resolved manifest, the inputs' checksums and the tools' versions.
   static func lock(manifest: SiteManifest) throws -> Data {
     let formatter = ISO8601DateFormatter()
-    let inputs: [[String: Any]] = manifest.layers.map { layer in
+    let inputs: [[String: Any]] = try manifest.layers.map { layer in
       let path = LoadedSite.path(of: layer, in: manifest)
+      if PostgreSQLConnection.isConnection(path) {
+        let facts = try PostGISTableFacts(connection: path, layer: layer.layer)
+        return [
+          "layer": layer.key, "path": PostgreSQLConnection.masked(layer.path),
+          "table": facts.table, "rows": facts.rows, "content-md5": facts.contentChecksum,
+          "postgresql": facts.serverVersion, "postgis": facts.postGISVersion,
+        ]
+      }
       let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
       return [
         "layer": layer.key, "path": layer.path, "bytes": size,
@@ -122,7 +130,8 @@ public enum SiteOutputs {
     }
     let layers: [[String: Any]] = manifest.layers.map { layer in
       var entry: [String: Any] = [
-        "key": layer.key, "path": layer.path, "role": layer.role.rawValue,
+        "key": layer.key, "path": PostgreSQLConnection.masked(layer.path),
+        "role": layer.role.rawValue,
       ]
       if let name = layer.layer { entry["layer"] = name }
       if let crs = layer.crs { entry["crs"] = crs }

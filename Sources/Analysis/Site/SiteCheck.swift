@@ -73,7 +73,9 @@ public enum SiteCheck {
     let layers = SiteLayers()
     var report = SiteCheckReport(site: manifest.name, crs: manifest.crs, layers: [], problems: [])
     func problem(_ severity: String, _ layer: String, _ message: String) {
-      report.problems.append(.init(severity: severity, layer: layer, message: message))
+      // A layer's path may be a connection with a password in it.
+      report.problems.append(
+        .init(severity: severity, layer: layer, message: PostgreSQLConnection.masked(message)))
     }
     let working: CRS
     do {
@@ -89,9 +91,12 @@ public enum SiteCheck {
     var unitsArea = 0.0
     for spec in manifest.layers {
       let path = LoadedSite.path(of: spec, in: manifest)
-      var entry = SiteCheckReport.Layer(key: spec.key, path: spec.path, role: spec.role.rawValue)
+      var entry = SiteCheckReport.Layer(
+        key: spec.key, path: PostgreSQLConnection.masked(spec.path), role: spec.role.rawValue)
       defer { report.layers.append(entry) }
-      guard FileManager.default.fileExists(atPath: path) else {
+      // A table's connection is checked by opening it, below.
+      guard PostgreSQLConnection.isConnection(path) || FileManager.default.fileExists(atPath: path)
+      else {
         problem("error", spec.key, "\(spec.path) does not exist in the site folder; check the path")
         continue
       }
