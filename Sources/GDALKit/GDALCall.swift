@@ -15,9 +15,12 @@ struct GDALMessages {
 
   /// The most useful single line: the last error, else the last warning, its
   /// runs of white space (libpq's tabs and line breaks) made single spaces.
+  /// PostgreSQL's "current transaction is aborted" only repeats an earlier
+  /// failure of the same transaction: that earlier error is given instead.
   var summary: String {
-    (errors.last ?? warnings.last ?? "no message").split(whereSeparator: \.isWhitespace)
-      .joined(separator: " ")
+    let cause = errors.last { !$0.contains("current transaction is aborted") }
+    return (cause ?? errors.last ?? warnings.last ?? "no message")
+      .split(whereSeparator: \.isWhitespace).joined(separator: " ")
   }
 }
 

@@ -46,6 +46,8 @@ public enum GDALError: Error, Sendable, Equatable, CustomStringConvertible {
   case noPostGIS(connection: String)
   /// The table to write exists and replacing it was not allowed.
   case tableExists(connection: String, table: String)
+  /// The schema to write exists and replacing it was not allowed.
+  case schemaExists(connection: String, schema: String)
   /// A table name that PostgreSQL cannot hold as given.
   case invalidTableName(name: String, reason: String)
 
@@ -120,6 +122,9 @@ public enum GDALError: Error, Sendable, Equatable, CustomStringConvertible {
     case .tableExists(let connection, let table):
       return
         "table \(table) already exists in \(connection); add --overwrite to replace it (in one transaction), or name another table"
+    case .schemaExists(let connection, let schema):
+      return
+        "schema \(schema) already exists in \(connection); add --overwrite to replace it and every table in it (in one transaction), or name another with --schema"
     case .invalidTableName(let name, let reason):
       return "cannot use '\(name)' as a table name: \(reason); write it as schema.table"
     }

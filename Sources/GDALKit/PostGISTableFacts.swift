@@ -25,7 +25,7 @@ public struct PostGISTableFacts: Sendable, Equatable {
   ///   `GDALError.readFailed` when the server refuses a query.
   public init(connection: String, layer: String?) throws(GDALError) {
     let dataset = try VectorDataset(path: connection)
-    let name = try layer ?? dataset.layer(at: 0).name
+    let name = layer ?? dataset.layer(at: 0).name
     _ = try dataset.layer(named: name)
     let table = try PostGISTable(parsing: name)
     let quoted =

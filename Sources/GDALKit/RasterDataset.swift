@@ -87,6 +87,8 @@ public final class RasterDataset {
 
   /// Whether GDAL opens `path` as a raster (quietly; used to explain errors).
   static func isRaster(_ path: String) -> Bool {
+    // PostGIS rasters are not read; a connection is never a raster here.
+    guard !PostgreSQLConnection.isConnection(path) else { return false }
     let (opened, _) = withGDALMessages {
       GDALOpenEx(path, UInt32(GDAL_OF_RASTER | GDAL_OF_READONLY), nil, nil, nil)
     }

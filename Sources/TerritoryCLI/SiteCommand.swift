@@ -77,7 +77,7 @@ struct SiteCheckCommand: ParsableCommand {
   }
 }
 
-/// `territory analyze [SITE] [-o DIR] [--overwrite] [--quiet] [--jobs N]`.
+/// `territory analyze [SITE] [-o DIR] [--to PG:… [--schema NAME]] [--overwrite] [--quiet] [--jobs N]`.
 struct AnalyzeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "analyze",
@@ -87,6 +87,12 @@ struct AnalyzeCommand: ParsableCommand {
       and footprint), <scale>.geojson, report.md and report.json (the scale report), and
       manifest.lock.json (the resolved manifest, input checksums, tool versions). The previous
       contents of DIR are replaced only when everything is written (--overwrite).
+
+      With --to PG:"…", the same tables are also written to a PostGIS schema (named after the
+      site unless --schema names it), with the scale report as the tables report_balances,
+      report_statistics and report_documents. The schema is built under a staging name and
+      swapped in within one transaction: readers never see half an analysis, and a failure
+      keeps the previous one.
 
       Example:
         territory analyze Data/sites/olinda -o out/olinda
@@ -98,10 +104,23 @@ struct AnalyzeCommand: ParsableCommand {
   @Option(name: [.short, .long], help: "The output folder (default: out/<site name>).")
   var output: String?
 
+  @Option(help: "Also write the tables to this PostgreSQL connection (PG:…).")
+  var to: String?
+
+  @Option(help: "The schema of --to (default: the site's name).")
+  var schema: String?
+
   @OptionGroup var overwrite: OverwriteOption
 
   @Flag(help: "Print nothing on standard error.")
   var quiet = false
+
+  func validate() throws {
+    if let to, !PostgreSQLConnection.isConnection(to) {
+      throw ValidationError("--to takes a PostgreSQL connection, PG:\"…\", not '\(to)'")
+    }
+    if schema != nil && to == nil { throw ValidationError("--schema goes with --to PG:…") }
+  }
 
   @OptionGroup var jobs: JobsOption
 
@@ -110,12 +129,18 @@ struct AnalyzeCommand: ParsableCommand {
     options.output = output
     options.policy = overwrite.policy
     options.threads = jobs.threads
+    options.database = to
+    options.schema = schema
     if !quiet {
       options.progress = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
     }
     let result = try Tools.analyze(site: site, options: options)
     print("wrote \(result.folder)/:")
     for file in result.files { print("  \(file)") }
+    if let to {
+      print(
+        "wrote schema \(schema ?? result.report.site) in \(PostgreSQLConnection.masked(to))")
+    }
     for scale in result.report.scales {
       for balance in scale.balances {
         print(

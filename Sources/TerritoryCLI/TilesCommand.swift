@@ -17,14 +17,17 @@ struct TilesCommand: ParsableCommand {
       gap-free. Tiles hold at most --max-tile-bytes and --max-tile-features; the smallest
       features are dropped first and every drop is reported per zoom. A raster input
       (an elevation model, a land-cover grid) gives 256-pixel PNG tiles instead.
+      A PostgreSQL connection is an input too: -l schema.table names the table, read
+      through a cursor, and its MVT layer takes the table's name.
 
       Examples:
         territory tiles Data/sites/olinda/olinda_tracts.gpkg -o out/tracts.pmtiles -zg
         territory tiles grid.gpkg -o out/grid.mbtiles -Z 8 -z 14 -y V014 --accumulate V014:sum
         territory tiles Data/sites/olinda/olinda_dem.tif -o out/dem -Z 10 -z 15 --hillshade
+        territory tiles PG:"service=workshop" -l census.tracts -o out/tracts.pmtiles
       """)
 
-  @Argument(help: "Vector files (one layer each), or one raster.")
+  @Argument(help: "Vector files (one layer each), PG: connections, or one raster.")
   var inputs: [String]
 
   @Option(name: [.short, .long], help: "The output: NAME.pmtiles, NAME.mbtiles or a folder.")

@@ -4,8 +4,12 @@ import Foundation
 public struct AnalyzeOptions {
   /// The output folder (default `out/<site name>`).
   public var output: String?
-  /// Whether an existing output folder may be replaced.
+  /// Whether an existing output folder (and database schema) may be replaced.
   public var policy = ExistingOutputPolicy.refuse
+  /// A PostgreSQL connection to write the tables to as well, in `schema`.
+  public var database: String?
+  /// The schema of `database` (default: the site's name).
+  public var schema: String?
   /// Worker threads (default: every core); the results do not depend on it.
   public var threads = ParallelChunks.defaultThreads
   /// Called with one line per step.
@@ -49,6 +53,12 @@ extension Tools {
       try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
     }
     let folder = try StagedOutput(folder: folderPath, policy: options.policy)
+    // Connected before the analysis, so that a refused connection, role or
+    // schema stops the run at once; the transaction stays open until the end.
+    let database = try options.database.map {
+      try PostGISSchemaWriter(
+        connection: $0, schema: options.schema ?? manifest.name, policy: options.policy)
+    }
     GDALLibrary.useFixedTimestamps()
     progress("loading layers in \(manifest.crs)")
     let site = try LoadedSite(manifest, layers: layers)
@@ -61,6 +71,17 @@ extension Tools {
       results.tables, manifest: manifest, folder: folder.stagingPath, progress: progress)
     progress("drawing maps")
     files += try SiteExports.maps(results.tables, manifest: manifest, folder: folder.stagingPath)
+    if let database {
+      progress(
+        "writing \(results.tables.count + results.extras.count + 3) tables to \(database.path)")
+      do {
+        try SiteOutputs.writeTables(results, manifest: manifest, crs: site.crs, to: database)
+        try database.commit()
+      } catch {
+        database.discard()
+        throw error
+      }
+    }
     try folder.commit()
     return AnalyzeResult(folder: folder.target.path, files: files, report: results.report)
   }

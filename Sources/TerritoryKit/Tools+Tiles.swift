@@ -71,9 +71,17 @@ extension Tools {
     guard job.names.isEmpty || job.names.count == job.inputs.count else {
       throw TilesError.layerNames(names: job.names.count, inputs: job.inputs.count)
     }
-    let inputs = job.inputs.enumerated().map { index, path in
-      VectorTileJob.Input(
-        path: path, layer: job.sourceLayer, name: job.names.isEmpty ? nil : job.names[index])
+    let inputs = try job.inputs.enumerated().map { index, path in
+      var layer = job.sourceLayer
+      var name = job.names.isEmpty ? nil : job.names[index]
+      // A database input is named by its table: -l schema.table reads that
+      // table into an MVT layer named after the table alone.
+      if PostgreSQLConnection.isConnection(path), layer == nil {
+        guard let table = name else { throw TilesError.tableNeeded(connection: path) }
+        layer = table
+        name = table.split(separator: ".", maxSplits: 1).last.map(String.init) ?? table
+      }
+      return VectorTileJob.Input(path: path, layer: layer, name: name)
     }
     return .vector(
       try VectorTileJob.run(

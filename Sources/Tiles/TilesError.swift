@@ -1,3 +1,5 @@
+import GDALKit
+
 /// A request the tiler refuses, each naming what to change.
 public enum TilesError: Error, Sendable, Equatable, CustomStringConvertible {
   /// A field given to `-y`/`-x` or `--accumulate` is not in the layer.
@@ -18,6 +20,8 @@ public enum TilesError: Error, Sendable, Equatable, CustomStringConvertible {
   case noColourTable(path: String)
   /// A raster's tile pyramid would have more tiles than allowed.
   case tooManyTiles(path: String, count: Int, maximum: Int, zooms: ClosedRange<Int>)
+  /// A PostgreSQL input without a table named: a database holds many.
+  case tableNeeded(connection: String)
   /// A feature has a coordinate off the globe once in longitude/latitude.
   case outsideGlobe(
     path: String, layer: String, feature: Int64, longitude: Double, latitude: Double)
@@ -48,6 +52,9 @@ public enum TilesError: Error, Sendable, Equatable, CustomStringConvertible {
       return
         "\(path): zooms \(zooms.lowerBound)-\(zooms.upperBound) over its extent make \(count) tiles, "
         + "more than the limit of \(maximum); lower the highest zoom or raise the limit"
+    case .tableNeeded(let connection):
+      return "\(PostgreSQLConnection.masked(connection)): name the table to tile with"
+        + " -l schema.table (or --source-layer schema.table)"
     case .outsideGlobe(let path, let layer, let feature, let longitude, let latitude):
       return "\(path): feature \(feature) of layer '\(layer)' has the coordinate "
         + "(\(longitude), \(latitude)), off the globe (longitude -180..180, latitude -90..90);"

@@ -1,4 +1,12 @@
 import Foundation
+import Testing
+
+/// Every suite that uses the test cluster, one after the other: loads running
+/// at once raced on the first insertion of a custom CRS into `spatial_ref_sys`
+/// (one transaction aborted), which is a matter for the server, not for the
+/// tests.
+@Suite("PostGIS", .serialized)
+enum PostGISSuites {}
 
 /// A throwaway PostgreSQL 15 + PostGIS 3 cluster, started by the tests that need
 /// one: `initdb` in a temporary folder, a free port on 127.0.0.1 and a Unix
@@ -96,6 +104,22 @@ final class PostGISCluster: Sendable {
   /// The single value a query returns, as text (empty for NULL).
   func value(_ query: String, database: String = "team") throws -> String {
     try sql(query, database: database).trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  /// Checks that `interpolate` from `table`, holding the Olinda tracts, writes
+  /// the same bytes as from the tracts' file (200 m squares, V014).
+  func expectInterpolationAsFromTheTracts(table: String) throws {
+    let folder = try Territory.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let common = ["--to-crs", "EPSG:31985", "--grid", "200", "--extensive", "V014"]
+    let fromFile = try Territory.runArray(
+      ["interpolate", Territory.tracts] + common + ["-o", folder.path + "/file.csv"])
+    let fromTable = try Territory.runArray(
+      ["interpolate", connection(), "-l", table] + common + ["-o", folder.path + "/table.csv"])
+    #expect(fromFile.status == 0 && fromTable.status == 0, "\(fromTable.error)")
+    let file = try Data(contentsOf: folder.appendingPathComponent("file.csv"))
+    let read = try Data(contentsOf: folder.appendingPathComponent("table.csv"))
+    #expect(!file.isEmpty && file == read)
   }
 
   /// Loads `file` into `table` (`schema.name`) with GDAL's own `ogr2ogr`, so

@@ -98,9 +98,22 @@ public enum SiteOutputs {
     return ["analysis.gpkg", "report.md", "report.json", "manifest.lock.json"]
   }
 
-  static func add(_ table: ScaleTable, to writer: VectorWriter, crs: CRS) throws {
+  /// Writes the analysis into a database schema through `writer`
+  /// (`PostGISSchemaWriter`): the tables of `analysis.gpkg`, the same rows and
+  /// columns, then the scale report as tables (`ReportTables`). The caller
+  /// commits.
+  /// - Throws: `GDALError` from the writer, and errors encoding the reports.
+  public static func writeTables(
+    _ results: SiteAnalysis.Results, manifest: SiteManifest, crs: CRS,
+    to writer: some FeatureWriting
+  ) throws {
+    for table in results.tables + results.extras { try add(table, to: writer, crs: crs) }
+    try ReportTables.write(results.report, lock: lock(manifest: manifest), to: writer)
+  }
+
+  static func add(_ table: ScaleTable, to writer: some FeatureWriting, crs: CRS) throws {
     let layer = try writer.addLayer(
-      name: table.name, geometryType: .unknown, crs: crs, fields: table.fields)
+      name: table.name, geometryType: .unknown, hasZ: false, crs: crs, fields: table.fields)
     for (index, row) in table.rows.enumerated() {
       try writer.write(
         Feature(
