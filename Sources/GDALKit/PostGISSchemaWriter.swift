@@ -36,7 +36,7 @@ public final class PostGISSchemaWriter {
   public init(connection: String, schema: String, policy: ExistingOutputPolicy)
     throws(GDALError)
   {
-    _ = try PostGISTable(parsing: schema + ".t")
+    try PostGISTable.check(schema, of: schema)
     let session = try PostGISSession(connection: connection)
     let exists = session.schemaExists(schema)
     if exists && policy == .refuse {
@@ -57,7 +57,7 @@ public final class PostGISSchemaWriter {
   public func addLayer(
     name: String, geometryType: GeometryType, hasZ: Bool = false, crs: CRS?, fields: [Field]
   ) throws(GDALError) -> Int {
-    _ = try PostGISTable(parsing: "s." + name)
+    try PostGISTable.check(name, of: name)
     let names = Set(fields.map { $0.name.lowercased() })
     let id = PostGISSession.unusedName("fid", among: names)
     let geometry = PostGISSession.unusedName("geom", among: names.union([id]))

@@ -3,6 +3,20 @@ import Foundation
 import GeoCore
 import PROJKit
 
+/// The first value of the first row `query` returns in `dataset`, as text
+/// (`""` for no row or NULL); `nil`, with GDAL's messages, when the query is refused.
+func firstValue(of query: String, in dataset: GDALDatasetH) -> (
+  value: String?, messages: GDALMessages
+) {
+  let (result, messages) = withGDALMessages { GDALDatasetExecuteSQL(dataset, query, nil, nil) }
+  guard let result else { return (nil, messages) }
+  defer { GDALDatasetReleaseResultSet(dataset, result) }
+  guard let row = OGR_L_GetNextFeature(result) else { return ("", messages) }
+  defer { OGR_F_Destroy(row) }
+  guard OGR_F_IsFieldSetAndNotNull(row, 0) != 0 else { return ("", messages) }
+  return (OGR_F_GetFieldAsString(row, 0).map { String(cString: $0) } ?? "", messages)
+}
+
 /// One connection opened for writing through GDAL's PostgreSQL driver, with the
 /// steps the table and schema writers share: checks of the catalogue, a
 /// transaction, statements, new tables, and a close that rolls back unless told
@@ -88,16 +102,12 @@ final class PostGISSession {
   }
 
   /// The first value of the first row `query` returns, as text; `nil` for no
-  /// row, NULL or a refused query.
+  /// row, NULL, an empty text or a refused query.
   func value(_ query: String) -> String? {
-    guard let handle else { return nil }
-    let (result, _) = withGDALMessages { GDALDatasetExecuteSQL(handle, query, nil, nil) }
-    guard let result else { return nil }
-    defer { GDALDatasetReleaseResultSet(handle, result) }
-    guard let row = OGR_L_GetNextFeature(result) else { return nil }
-    defer { OGR_F_Destroy(row) }
-    guard OGR_F_IsFieldSetAndNotNull(row, 0) != 0 else { return nil }
-    return OGR_F_GetFieldAsString(row, 0).map { String(cString: $0) }
+    guard let handle, let value = firstValue(of: query, in: handle).value, !value.isEmpty else {
+      return nil
+    }
+    return value
   }
 
   /// Creates table `schema.name` (`GDALDatasetCreateLayer`): an integer primary

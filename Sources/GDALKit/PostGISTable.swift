@@ -20,24 +20,35 @@ public struct PostGISTable: Sendable, Equatable, CustomStringConvertible {
     let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
     let schema = parts.count == 2 ? String(parts[0]) : nil
     let name = String(parts.count == 2 ? parts[1] : parts[0])
-    for part in [schema, name].compactMap({ $0 }) {
-      if part.isEmpty {
-        throw .invalidTableName(name: text, reason: "a schema or table name is empty")
-      }
-      if part.contains("\0") {
-        throw .invalidTableName(name: text, reason: "it contains a NUL character")
-      }
-      if part.utf8.count > Self.longestName {
-        throw .invalidTableName(
-          name: text, reason: "'\(part)' is longer than PostgreSQL's \(Self.longestName) bytes")
-      }
-    }
+    for part in [schema, name].compactMap({ $0 }) { try Self.check(part, of: text) }
     self.schema = schema
     self.name = name
   }
 
+  /// Refuses `identifier` (a part of `text`, for the message) when PostgreSQL
+  /// cannot hold it as given.
+  /// - Throws: `GDALError.invalidTableName` for an empty identifier, a NUL
+  ///   character or more than 63 bytes.
+  public static func check(_ identifier: String, of text: String) throws(GDALError) {
+    if identifier.isEmpty {
+      throw .invalidTableName(name: text, reason: "a schema or table name is empty")
+    }
+    if identifier.contains("\0") {
+      throw .invalidTableName(name: text, reason: "it contains a NUL character")
+    }
+    if identifier.utf8.count > longestName {
+      throw .invalidTableName(
+        name: text, reason: "'\(identifier)' is longer than PostgreSQL's \(longestName) bytes")
+    }
+  }
+
   /// `schema.table` as given.
   public var description: String { schema.map { "\($0).\(name)" } ?? name }
+
+  /// The table's name for SQL: quoted, with its quoted schema when it has one.
+  public var qualified: String {
+    (schema.map { Self.quoted($0) + "." } ?? "") + Self.quoted(name)
+  }
 
   /// `identifier` as a quoted SQL identifier: in double quotes, inner quotes doubled.
   public static func quoted(_ identifier: String) -> String {

@@ -27,20 +27,13 @@ public struct PostGISTableFacts: Sendable, Equatable {
     let dataset = try VectorDataset(path: connection)
     let name = layer ?? dataset.layer(at: 0).name
     _ = try dataset.layer(named: name)
-    let table = try PostGISTable(parsing: name)
-    let quoted =
-      (table.schema.map { PostGISTable.quoted($0) + "." } ?? "") + PostGISTable.quoted(table.name)
+    let quoted = try PostGISTable(parsing: name).qualified
     func value(_ query: String) throws(GDALError) -> String {
-      let (result, messages) = withGDALMessages {
-        GDALDatasetExecuteSQL(dataset.handle, query, nil, nil)
-      }
-      guard let result else {
+      let (value, messages) = firstValue(of: query, in: dataset.handle)
+      guard let value else {
         throw .readFailed(path: connection, layer: name, detail: messages.summary)
       }
-      defer { GDALDatasetReleaseResultSet(dataset.handle, result) }
-      guard let row = OGR_L_GetNextFeature(result) else { return "" }
-      defer { OGR_F_Destroy(row) }
-      return OGR_F_GetFieldAsString(row, 0).map { String(cString: $0) } ?? ""
+      return value
     }
     serverVersion = try value("SELECT current_setting('server_version')")
     postGISVersion = try value("SELECT extversion FROM pg_extension WHERE extname = 'postgis'")

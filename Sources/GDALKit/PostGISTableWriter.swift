@@ -97,7 +97,7 @@ public final class PostGISTableWriter {
   public func commit() throws {
     guard let layer else { return }
     let quotedSchema = PostGISTable.quoted(schema)
-    let target = "\(quotedSchema).\(PostGISTable.quoted(table.name))"
+    let target = table.qualified
     do {
       try session.finish(layer, path: path)
       if replacing { try session.execute("DROP TABLE \(target)", path: path) }

@@ -70,14 +70,10 @@ public final class VectorDataset {
   /// Asked of the catalogue rather than guessed from the layers: without
   /// PostGIS, GDAL still lists tables, with no geometry.
   static func hasPostGIS(_ dataset: GDALDatasetH) -> Bool {
-    guard
-      let result = GDALDatasetExecuteSQL(
-        dataset, "SELECT count(*) FROM pg_extension WHERE extname = 'postgis'", nil, nil)
-    else { return false }
-    defer { GDALDatasetReleaseResultSet(dataset, result) }
-    guard let row = OGR_L_GetNextFeature(result) else { return false }
-    defer { OGR_F_Destroy(row) }
-    return OGR_F_GetFieldAsInteger64(row, 0) > 0
+    let count = firstValue(
+      of: "SELECT count(*) FROM pg_extension WHERE extname = 'postgis'", in: dataset
+    ).value
+    return (count.flatMap { Int($0) } ?? 0) > 0
   }
 
   /// The number of layers.

@@ -158,7 +158,7 @@ extension PostGISSuites {
         contentsOf: output.appendingPathComponent("report.md"), encoding: .utf8)
       let stored = try cluster.value(
         "SELECT md5(content) FROM olinda_test.report_documents WHERE name = 'report.md'")
-      #expect(stored == (try cluster.value("SELECT md5(\(literal(report)))")))
+      #expect(stored == (try cluster.value("SELECT md5(\(PostGISTable.literal(report)))")))
       #expect(
         try cluster.value(
           "SELECT count(*) FROM pg_indexes WHERE schemaname = 'olinda_test'"
@@ -190,11 +190,6 @@ extension PostGISSuites {
       #expect(
         try cluster.value(
           "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'territory_staging%'") == "0")
-    }
-
-    /// `text` as a SQL string literal.
-    func literal(_ text: String) -> String {
-      "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
     }
   }
 }
