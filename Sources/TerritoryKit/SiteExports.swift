@@ -51,12 +51,18 @@ enum SiteExports {
         indicator: indicator.name,
         title: indicator.labels[language.rawValue] ?? indicator.description,
         subtitle: title,
-        source: manifest.layers.map { ($0.path as NSString).lastPathComponent }.joined(
-          separator: ", "),
+        source: manifest.layers.map(creditedName).joined(separator: ", "),
         scales: scales, crs: crs, language: language,
         palette: Palette.forIndicator(named: indicator.name), folder: maps
       ).map { "maps/" + $0 }
     }
     return files
+  }
+
+  /// How a layer is named in a map's sources line: its file's name, or, for a
+  /// table, `schema.table` (never the connection, which may hold a password).
+  static func creditedName(_ layer: LayerSpec) -> String {
+    PostgreSQLConnection.isConnection(layer.path)
+      ? (layer.layer ?? "PostGIS") : (layer.path as NSString).lastPathComponent
   }
 }

@@ -82,6 +82,10 @@ extension PostGISSuites {
         }
         #expect(file == table, "\(name) differs between the file and the table")
       }
+      // The maps credit the table, not the connection.
+      let credits = try Territory.pdfText(
+        outputs[1].appendingPathComponent("maps/V014_density_scales.pdf").path)
+      #expect(credits.contains("census.site_tracts") && !credits.contains("port="), "\(credits)")
       let lock = try #require(
         JSONSerialization.jsonObject(
           with: Data(contentsOf: outputs[1].appendingPathComponent("manifest.lock.json")))
