@@ -17,6 +17,8 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
   case noVariables
   /// A raster band that does not exist.
   case bandNotFound(path: String, band: Int, count: Int)
+  /// The in-database engine cannot run the job as asked; `problem` says why and what to do.
+  case databaseEngine(problem: String)
 
   /// One line naming what is wrong and what to do.
   public var description: String {
@@ -39,6 +41,8 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
         "that grid would have \(Int(count.rounded())) cells, more than the maximum of \(maximum); use larger cells, a smaller area, or raise the limit"
     case .noVariables:
       return "no variable to interpolate; name some counts, rates or categories"
+    case .databaseEngine(let problem):
+      return "the in-database engine (--engine postgis) \(problem)"
     case .bandNotFound(let path, let band, let count):
       return "\(path) has no band \(band); it has \(count) band\(count == 1 ? "" : "s")"
     }

@@ -31,6 +31,16 @@ public final class VectorLayer {
   /// The layer's CRS (`OGR_L_GetSpatialRef`), or `nil` when none is declared.
   public var crs: CRS? { SpatialReference.crs(from: OGR_L_GetSpatialRef(handle)) }
 
+  /// The name of the geometry column in the data source (`geom` in a PostGIS
+  /// table), `""` where the format has none.
+  public var geometryColumn: String {
+    OGR_L_GetGeometryColumn(handle).map { String(cString: $0) } ?? ""
+  }
+
+  /// The name of the column that holds the feature ids (a table's primary
+  /// key), `""` where the format has none.
+  public var idColumn: String { OGR_L_GetFIDColumn(handle).map { String(cString: $0) } ?? "" }
+
   /// The attribute fields in order (`OGR_L_GetLayerDefn`).
   public var fields: [Field] {
     let definition = OGR_L_GetLayerDefn(handle)

@@ -18,6 +18,10 @@ struct InterpolateCommand: ParsableCommand {
       Example:
         territory interpolate Data/sites/olinda/olinda_tracts.gpkg --source-crs EPSG:4674 \\
           --to-crs EPSG:31985 --grid 200 --extensive V014 --categorical TIPO -o out/olinda_200m.gpkg
+
+      In the database (the source is a table, or --database names one for a file):
+        territory interpolate PG:"service=workshop" -l census.tracts --to-crs EPSG:31985 \\
+          --grid 100 --extensive V014 --engine postgis -o out/olinda_100m.gpkg
       """)
 
   @Argument(help: "The source polygons (administrative units with counts and rates).")
@@ -59,6 +63,17 @@ struct InterpolateCommand: ParsableCommand {
   @Option(name: .customLong("max-cells"), help: "Refuse grids with more cells than this.")
   var maxCells = InterpolationJob.defaultMaximumCells
 
+  @Option(
+    help: """
+      swift (in this process, the default) or postgis (inside the database: the source \
+      table's own, or --database for a file).
+      """)
+  var engine = InterpolationEngine.swift
+
+  @Option(
+    help: "With --engine postgis and a file source: the PostGIS database to compute in (PG:…).")
+  var database: String?
+
   @OptionGroup var output: OutputOptions
 
   @OptionGroup var jobs: JobsOption
@@ -78,6 +93,8 @@ struct InterpolateCommand: ParsableCommand {
     job.policy = output.policy
     job.maximumCells = maxCells
     job.threads = jobs.threads
+    job.engine = engine
+    job.database = database
     printReport(try Tools.interpolate(job), working: working)
   }
 

@@ -47,3 +47,5 @@ extension PageSize: ExpressibleByArgument {
 enum SymbolOption: String, ExpressibleByArgument, CaseIterable {
   case plain, proportional
 }
+
+extension InterpolationEngine: ExpressibleByArgument {}

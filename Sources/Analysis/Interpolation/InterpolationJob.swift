@@ -32,6 +32,11 @@ public struct InterpolationJob: Sendable {
   public static let defaultMaximumCells = 50_000_000
   /// Worker threads (every core by default); the results do not depend on it.
   public var threads = ParallelChunks.defaultThreads
+  /// Where the areas and sums are computed.
+  public var engine = InterpolationEngine.swift
+  /// For `engine == .postgis` with a file source: the database to compute in
+  /// (a table source is computed in its own database).
+  public var database: String?
 
   /// Creates a job.
   public init(source: SourceRequest, workingCRS: CRS, target: Target, output: String) {
@@ -66,28 +71,31 @@ public struct InterpolationJob: Sendable {
     let maskLayer = try mask.map {
       try PolygonMask(path: $0.path, layer: $0.layer, workingCRS: workingCRS)
     }
-    let (units, report) = try SourceLoader.load(source, workingCRS: workingCRS, mask: maskLayer)
     var details = ["source_layer": source.layer ?? "(first)"]
     if let mask { details["mask"] = mask.path }
+    if engine == .postgis { details["engine"] = "postgis" }
     let result: InterpolationResult
+    let report: SourceLoadReport
     var reprojectedFrom: CRS?
     switch target {
     case .grid(let shape):
-      try checkCellCount(units, shape)
-      result = try ArealInterpolation.interpolate(
-        units, onto: shape.targets, extensiveNames: source.extensive,
-        intensiveNames: source.intensive, categoricalNames: source.categorical, threads: threads)
+      (result, report) = try compute(
+        onto: { shape.targets }, mask: maskLayer, check: { try checkCellCount($0, shape) })
       details["grid"] = shape.description
       let metadata = metadataFor(result, details: details)
       try TableWriter.writeGrid(
         cells: [], shape: shape, crs: workingCRS, table: ValueTable(result, coveredArea: true),
         path: output, policy: policy, metadata: metadata, threads: threads)
     case .layer(let path, let layer):
-      let targets = try TargetLayer.load(path: path, layer: layer, workingCRS: workingCRS)
+      var loadedTargets: TargetLayer?
+      (result, report) = try compute(
+        onto: {
+          let targets = try TargetLayer.load(path: path, layer: layer, workingCRS: workingCRS)
+          loadedTargets = targets
+          return .polygons(targets.geometries)
+        }, mask: maskLayer)
+      let targets = loadedTargets!
       if !targets.sourceCRS.isEquivalent(to: workingCRS) { reprojectedFrom = targets.sourceCRS }
-      result = try ArealInterpolation.interpolate(
-        units, onto: .polygons(targets.geometries), extensiveNames: source.extensive,
-        intensiveNames: source.intensive, categoricalNames: source.categorical, threads: threads)
       details["targets"] = path
       try TableWriter.writeTargets(
         targets, table: ValueTable(result, coveredArea: false), crs: workingCRS, path: output,
@@ -107,6 +115,24 @@ public struct InterpolationJob: Sendable {
       details: details)
   }
 
+  /// The sources interpolated onto `targets` by the job's engine (the sources
+  /// are loaded before the targets, so their errors come first); `check` sees
+  /// the units of the Swift engine before the areas are computed.
+  private func compute(
+    onto targets: () throws -> InterpolationTargets, mask: PolygonMask?,
+    check: ([SourceUnit]) throws -> Void = { _ in }
+  ) throws -> (InterpolationResult, SourceLoadReport) {
+    if engine == .postgis {
+      return try interpolateInDatabase(onto: targets, mask: mask)
+    }
+    let (units, report) = try SourceLoader.load(source, workingCRS: workingCRS, mask: mask)
+    try check(units)
+    let result = try ArealInterpolation.interpolate(
+      units, onto: targets(), extensiveNames: source.extensive,
+      intensiveNames: source.intensive, categoricalNames: source.categorical, threads: threads)
+    return (result, report)
+  }
+
   /// Refuses grids whose cells over the sources' extent would exceed the maximum.
   private func checkCellCount(_ units: [SourceUnit], _ shape: GridShape) throws {
     var extent: Envelope?
@@ -118,6 +144,11 @@ public struct InterpolationJob: Sendable {
         extent = extent.map { $0.union(box) } ?? box
       }
     }
+    try checkCellCount(within: extent, shape)
+  }
+
+  /// Refuses grids whose cells over `extent` would exceed the maximum.
+  func checkCellCount(within extent: Envelope?, _ shape: GridShape) throws {
     guard let extent else { return }
     let estimate = (extent.width * extent.height) / shape.cellArea
     if estimate > Double(maximumCells) {
