@@ -10,6 +10,9 @@ Scripts/check-corpus. Each mode reads the files with pyogrio, shapely and pyproj
   check_corpus.py cell SOURCE CRS               a round cell size giving about 20,000 cells
   check_corpus.py totals SOURCE FIELD OUT.csv   the count's total is kept to 1e-9
   check_corpus.py points SOURCE CELLS.csv LOG   points counted in cells plus outside = points read
+  check_corpus.py close A.csv B.csv             two engines' outputs: same header, rows and texts;
+                                                numbers to 1e-9 of the larger, or of a tenth of
+                                                the column's largest value (docs/ENGINES.md)
   check_corpus.py ladder CHECK.json SITE.yaml N the proposed finest grid has 10^4-10^6 cells; scales
                                                 over N cells are then taken out of SITE.yaml
 """
@@ -141,7 +144,31 @@ def ladder(report, manifest, most):
     print(f"ladder: finest {finest['name']} of {finest['cells']:.0f} cells; left out {dropped or 'none'}")
 
 
+def close(first, second):
+    a = list(csv.reader(open(first, newline="")))
+    b = list(csv.reader(open(second, newline="")))
+    if a[0] != b[0] or len(a) != len(b) or len(a) < 2:
+        fail(f"{second}: {len(b) - 1} rows of {b[0]}, against {len(a) - 1} rows of {a[0]}")
+    worst = 0.0
+    for column, name in enumerate(a[0]):
+        numbers = []
+        for x, y in zip(a[1:], b[1:]):
+            try:
+                numbers.append((float(x[column]), float(y[column])))
+            except ValueError:
+                if x[column] != y[column]:
+                    fail(f"{name}: {x[column]!r} against {y[column]!r}")
+        largest = max((abs(u) for u, _ in numbers), default=0.0)
+        for u, v in numbers:
+            scale = max(abs(u), abs(v), largest / 10)
+            if scale > 0:
+                worst = max(worst, abs(u - v) / scale)
+    if worst > 1e-9:
+        fail(f"{second} differs from {first} by {worst:.3g}")
+    print(f"close: {len(a) - 1} rows agree to {worst:.3g}")
+
+
 if __name__ == "__main__":
     mode, arguments = sys.argv[1], sys.argv[2:]
     {"info": info, "same-count": same_count, "areas": areas, "cell": cell, "totals": totals,
-     "points": points, "ladder": ladder}[mode](*arguments)
+     "points": points, "ladder": ladder, "close": close}[mode](*arguments)

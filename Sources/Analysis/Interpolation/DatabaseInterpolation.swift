@@ -213,13 +213,16 @@ struct DatabaseInterpolation {
     var shares = [[TargetKey: [String: Double]]](repeating: [:], count: categoricalNames.count)
     var seen = [Set<String>](repeating: [], count: categoricalNames.count)
     for index in categoricalNames.indices {
-      try workspace.forEachRow(
+      // Grouped into a table first: a query read through a cursor runs on one process.
+      let areas = workspace.table("categories\(index)")
+      try workspace.execute(
         """
-        SELECT p.col, p.row, s.c\(index), sum(p.area)
+        CREATE TABLE \(areas) AS
+        SELECT p.col, p.row, s.c\(index) AS category, sum(p.area) AS area
         FROM \(pieces) p JOIN \(sources) s USING (seq)
         WHERE s.c\(index) IS NOT NULL GROUP BY p.col, p.row, s.c\(index)
-        """
-      ) { row in
+        """)
+      try workspace.forEachRow("SELECT * FROM \(areas)") { row in
         let key = TargetKey(column: Int(row[0].doubleValue ?? 0), row: Int(row[1].doubleValue ?? 0))
         let category = row[2].description
         shares[index][key, default: [:]][category] = row[3].doubleValue ?? 0
