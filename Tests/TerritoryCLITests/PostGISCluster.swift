@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// Every suite that uses the test cluster, one after the other: loads running
@@ -120,6 +121,45 @@ final class PostGISCluster: Sendable {
     let file = try Data(contentsOf: folder.appendingPathComponent("file.csv"))
     let read = try Data(contentsOf: folder.appendingPathComponent("table.csv"))
     #expect(!file.isEmpty && file == read)
+  }
+
+  /// Runs `command` with a connection of its own name while a watcher, on
+  /// another connection, waits for that connection's `COPY` and ends its
+  /// server process: a connection cut in the middle of a write.
+  func killingTheCopy(_ command: (String) throws -> CommandResult) throws -> CommandResult {
+    let name = "territory-cut-\(getpid())-\(UUID().uuidString.prefix(8))"
+    let killer = """
+      DO $$ DECLARE n int; BEGIN
+        FOR i IN 1..1500 LOOP
+          PERFORM pg_stat_clear_snapshot();
+          SELECT count(*) INTO n FROM pg_stat_activity
+            WHERE application_name = '\(name)' AND query ILIKE 'COPY%';
+          IF n > 0 THEN
+            PERFORM pg_terminate_backend(pid) FROM pg_stat_activity
+              WHERE application_name = '\(name)';
+            RETURN;
+          END IF;
+          PERFORM pg_sleep(0.02);
+        END LOOP;
+        RAISE EXCEPTION 'no COPY was seen';
+      END $$
+      """
+    let killed = Mutex<(any Error)??>(nil)
+    let done = DispatchSemaphore(value: 0)
+    DispatchQueue.global().async {
+      let outcome: (any Error)?
+      do {
+        _ = try self.sql(killer)
+        outcome = nil
+      } catch { outcome = error }
+      killed.withLock { $0 = .some(outcome) }
+      done.signal()
+    }
+    let result = try command(connection() + " application_name=\(name)")
+    done.wait()
+    let watcherError = killed.withLock { $0 ?? nil }
+    #expect(watcherError == nil, "\(String(describing: watcherError))")
+    return result
   }
 
   /// Loads `file` into `table` (`schema.name`) with GDAL's own `ogr2ogr`, so

@@ -194,6 +194,32 @@ extension PostGISSuites {
       #expect(
         try cluster.value(
           "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'territory_staging%'") == "0")
+
+      // A connection cut in the middle of the tables: one error line, and the
+      // previous analysis stays whole, with no staging schema left.
+      let before = try cluster.value(
+        "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables"
+          + " WHERE schemaname = 'olinda_test'")
+      let cut = folder.appendingPathComponent("cut")
+      let killed = try cluster.killingTheCopy { connection in
+        try Territory.runArray(
+          [
+            "analyze", folder.path, "-o", cut.path, "--quiet", "--overwrite", "--to", connection,
+            "--schema", "olinda_test",
+          ])
+      }
+      #expect(killed.status == 1)
+      #expect(killed.error.hasPrefix("error: "), "\(killed.error)")
+      #expect(killed.error.split(separator: "\n").count == 1, "\(killed.error)")
+      #expect(!FileManager.default.fileExists(atPath: cut.path))
+      #expect(
+        try cluster.value(
+          "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables"
+            + " WHERE schemaname = 'olinda_test'") == before)
+      #expect(try cluster.value("SELECT count(*) FROM olinda_test.report_balances") == "3")
+      #expect(
+        try cluster.value(
+          "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'territory_staging%'") == "0")
     }
   }
 }

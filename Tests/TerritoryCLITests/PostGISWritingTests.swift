@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 
 extension PostGISSuites {
@@ -128,42 +127,9 @@ extension PostGISSuites {
         "grid", "--bbox", "0,0,10000,5000", "--crs", "EPSG:31985", "--cell", "20", "-o", grid)
       #expect(made.status == 0, "\(made.error)")
       try cluster.sql("DROP TABLE IF EXISTS census.cut")
-      let name = "territory-cut-\(getpid())"
-      // Watches for the COPY of that connection and ends its server process.
-      let killer = """
-        DO $$ DECLARE n int; BEGIN
-          FOR i IN 1..1500 LOOP
-            PERFORM pg_stat_clear_snapshot();
-            SELECT count(*) INTO n FROM pg_stat_activity
-              WHERE application_name = '\(name)' AND query ILIKE 'COPY%';
-            IF n > 0 THEN
-              PERFORM pg_terminate_backend(pid) FROM pg_stat_activity
-                WHERE application_name = '\(name)';
-              RETURN;
-            END IF;
-            PERFORM pg_sleep(0.02);
-          END LOOP;
-          RAISE EXCEPTION 'no COPY was seen';
-        END $$
-        """
-      let killed = Mutex<(any Error)??>(nil)
-      let done = DispatchSemaphore(value: 0)
-      let cluster = self.cluster
-      DispatchQueue.global().async {
-        let outcome: (any Error)?
-        do {
-          try cluster.sql(killer)
-          outcome = nil
-        } catch { outcome = error }
-        killed.withLock { $0 = .some(outcome) }
-        done.signal()
+      let result = try cluster.killingTheCopy { connection in
+        try Territory.run("convert", grid, connection, "--table", "census.cut")
       }
-      let result = try Territory.run(
-        "convert", grid, cluster.connection() + " application_name=\(name)", "--table",
-        "census.cut")
-      done.wait()
-      let watcherError = killed.withLock { $0 ?? nil }
-      #expect(watcherError == nil, "\(String(describing: watcherError))")
       #expect(result.status == 1)
       #expect(result.error.hasPrefix("error: writing "), "\(result.error)")
       #expect(result.error.split(separator: "\n").count == 1)
