@@ -1,3 +1,5 @@
+import GDALKit
+
 /// Why an analysis cannot run as asked; each case names the file, layer, field or
 /// value and says what to do.
 public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -19,6 +21,8 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
   case bandNotFound(path: String, band: Int, count: Int)
   /// The in-database engine cannot run the job as asked; `problem` says why and what to do.
   case databaseEngine(problem: String)
+  /// A `PG:` output without the table to write, or a table named for a file output.
+  case outputTable(output: String, problem: String)
 
   /// One line naming what is wrong and what to do.
   public var description: String {
@@ -43,6 +47,8 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
       return "no variable to interpolate; name some counts, rates or categories"
     case .databaseEngine(let problem):
       return "the in-database engine (--engine postgis) \(problem)"
+    case .outputTable(let output, let problem):
+      return "\(PostgreSQLConnection.masked(output)): \(problem)"
     case .bandNotFound(let path, let band, let count):
       return "\(path) has no band \(band); it has \(count) band\(count == 1 ? "" : "s")"
     }

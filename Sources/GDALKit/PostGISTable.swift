@@ -25,6 +25,12 @@ public struct PostGISTable: Sendable, Equatable, CustomStringConvertible {
     self.name = name
   }
 
+  /// A table whose names were checked already (a parsed table, its schema resolved).
+  init(schema: String?, name: String) {
+    self.schema = schema
+    self.name = name
+  }
+
   /// Refuses `identifier` (a part of `text`, for the message) when PostgreSQL
   /// cannot hold it as given.
   /// - Throws: `GDALError.invalidTableName` for an empty identifier, a NUL

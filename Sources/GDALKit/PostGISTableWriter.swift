@@ -26,6 +26,9 @@ public final class PostGISTableWriter {
   private let stagingName = PostGISSession.stagingName()
   private var idColumn = "fid"
   private var geometryColumn: String?
+  /// Set as the table's comment at `commit()` (where QGIS and `\\d+` show it):
+  /// the metadata a file output would carry beside it, such as the mass balance.
+  public var comment: String?
 
   /// Connects (`GDALOpenEx` in update mode), checks the target and begins the
   /// transaction; the schema is created, in that transaction, when it does not exist.
@@ -109,6 +112,10 @@ public final class PostGISTableWriter {
         try session.execute(
           "CREATE INDEX ON \(target) USING GIST (\(PostGISTable.quoted(geometryColumn)))",
           path: path)
+      }
+      if let comment {
+        try session.execute(
+          "COMMENT ON TABLE \(target) IS \(PostGISTable.literal(comment))", path: path)
       }
       try session.execute("ANALYZE \(target)", path: path)
       try session.commit(path: path)

@@ -108,6 +108,65 @@ public final class PostGISWorkspace {
     return name
   }
 
+  /// Whether `table` exists (in the current schema when it names none).
+  public func exists(_ table: PostGISTable) -> Bool {
+    session.relationExists(table.name, in: table.schema ?? session.currentSchema)
+  }
+
+  /// Keeps the result of `query` as the new table `table`, and commits: the
+  /// only thing the workspace leaves behind. In the same transaction the rows
+  /// go into a staging table (`CREATE TABLE … AS`, which runs with parallel
+  /// workers), get the primary key `fid` and a GiST index on `geom`, every
+  /// working table is dropped, the table `table` replaces (with `.overwrite`)
+  /// is dropped, the staging table takes its name, gets `comment` and fresh
+  /// statistics. A failure at any step rolls everything back. The workspace is
+  /// closed afterwards.
+  /// - Parameter query: a `SELECT` whose columns include `fid` (unique) and `geom`.
+  /// - Throws: `GDALError.tableExists` (with `.refuse`), `.writeFailed` with
+  ///   PostgreSQL's message (a refused privilege, a lost connection).
+  public func publish(
+    _ query: String, as table: PostGISTable, policy: ExistingOutputPolicy, comment: String?
+  ) throws(GDALError) {
+    let schema = table.schema ?? session.currentSchema
+    let resolved = PostGISTable(schema: schema, name: table.name)
+    let path = "\(connection) table \(resolved)"
+    let replacing = exists(resolved)
+    if replacing && policy == .refuse {
+      throw .tableExists(connection: connection, table: resolved.description)
+    }
+    do {
+      if !session.schemaExists(schema) {
+        try execute("CREATE SCHEMA \(PostGISTable.quoted(schema))")
+      }
+      let staging = PostGISTable(schema: schema, name: PostGISSession.stagingName())
+      try execute("CREATE TABLE \(staging.qualified) AS \(query)")
+      if let working = session.value(
+        """
+        SELECT string_agg(format('%I.%I', n.nspname, c.relname), ', ')
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind = 'r' AND n.nspname = \(PostGISTable.literal(self.schema))
+          AND left(c.relname, \(prefix.utf8.count)) = \(PostGISTable.literal(prefix))
+        """)
+      {
+        try execute("DROP TABLE \(working)")
+      }
+      if replacing { try execute("DROP TABLE \(resolved.qualified)") }
+      try execute(
+        "ALTER TABLE \(staging.qualified) RENAME TO \(PostGISTable.quoted(table.name))")
+      let key = PostGISTable.quoted(PostGISSession.derivedName(table.name, "_pkey"))
+      try execute("ALTER TABLE \(resolved.qualified) ADD CONSTRAINT \(key) PRIMARY KEY (fid)")
+      try execute("CREATE INDEX ON \(resolved.qualified) USING GIST (geom)")
+      if let comment {
+        try execute("COMMENT ON TABLE \(resolved.qualified) IS \(PostGISTable.literal(comment))")
+      }
+      try execute("ANALYZE \(resolved.qualified)")
+      try session.commit(path: path)
+    } catch {
+      session.close(rollingBack: true)
+      throw error
+    }
+  }
+
   /// Rolls back everything the workspace did and closes the connection.
   public func close() { session.close(rollingBack: true) }
 }

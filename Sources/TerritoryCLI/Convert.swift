@@ -28,8 +28,7 @@ struct Convert: ParsableCommand {
   @Argument(help: "The file to write (its extension picks the format), or a PG: connection.")
   var output: String
 
-  @Option(help: "The table to write in a PG: output, as schema.table.")
-  var table: String?
+  @OptionGroup var table: TableOption
 
   @Option(
     name: [.short, .long], help: "A layer to copy (repeat for several); all layers by default.")
@@ -64,14 +63,7 @@ struct Convert: ParsableCommand {
     guard (0...15).contains(precision) else {
       throw ValidationError("--precision must be between 0 and 15, not \(precision)")
     }
-    let toDatabase = PostgreSQLConnection.isConnection(output)
-    if toDatabase && table == nil {
-      throw ValidationError("a PG: output needs --table schema.table to name the table to write")
-    }
-    if !toDatabase && table != nil {
-      throw ValidationError(
-        "--table names the table of a PG: output; for a file, the extension picks the format")
-    }
+    try table.validate(output: output)
   }
 
   func run() throws {
@@ -84,7 +76,7 @@ struct Convert: ParsableCommand {
     job.options.decimals = precision
     job.boundingBoxes = bbox
     job.threads = jobs.threads
-    job.table = try table.map(PostGISTable.init(parsing:))
+    job.table = try table.parsed
     let report = try Tools.convert(job)
     print("wrote \(report.path) (\(report.format.rawValue))")
     for layer in report.layers {

@@ -45,7 +45,10 @@ struct GridCommand: ParsableCommand {
 
   @OptionGroup var output: OutputOptions
 
+  @OptionGroup var table: TableOption
+
   func validate() throws {
+    try table.validate(output: output.output)
     if (bbox == nil) == (extentOf == nil) {
       throw ValidationError("give exactly one of --bbox or --extent-of")
     }
@@ -65,9 +68,12 @@ struct GridCommand: ParsableCommand {
     }
     var job = GridJob(shape: gridShape, crs: crs, area: area, output: output.output)
     job.maximumCells = maxCells
+    job.outputTable = try table.parsed
     job.policy = output.policy
     let cells = try Tools.grid(job)
-    print("wrote \(output.output): \(cells) cells (\(gridShape), \(crs))")
+    let destination =
+      PostgreSQLConnection.masked(output.output) + (table.table.map { " table \($0)" } ?? "")
+    print("wrote \(destination): \(cells) cells (\(gridShape), \(crs))")
   }
 }
 

@@ -22,6 +22,13 @@ struct InterpolateCommand: ParsableCommand {
       In the database (the source is a table, or --database names one for a file):
         territory interpolate PG:"service=workshop" -l census.tracts --to-crs EPSG:31985 \\
           --grid 100 --extensive V014 --engine postgis -o out/olinda_100m.gpkg
+
+      A PG: output writes a table (--table schema.table, in one transaction); with
+      --engine postgis, a grid and the output in the database of the sources, the
+      server builds the table itself, and no geometry crosses the connection:
+        territory interpolate PG:"service=workshop" -l census.tracts --to-crs EPSG:31985 \\
+          --grid 100 --extensive V014 --engine postgis -o PG:"service=workshop" \\
+          --table analysis.grid100
       """)
 
   @Argument(help: "The source polygons (administrative units with counts and rates).")
@@ -76,7 +83,11 @@ struct InterpolateCommand: ParsableCommand {
 
   @OptionGroup var output: OutputOptions
 
+  @OptionGroup var table: TableOption
+
   @OptionGroup var jobs: JobsOption
+
+  func validate() throws { try table.validate(output: output.output) }
 
   func run() throws {
     let working = toCRS
@@ -90,6 +101,7 @@ struct InterpolateCommand: ParsableCommand {
     var job = InterpolationJob(
       source: request, workingCRS: working, target: targetChoice, output: output.output)
     job.mask = mask.map { ($0, nil) }
+    job.outputTable = try table.parsed
     job.policy = output.policy
     job.maximumCells = maxCells
     job.threads = jobs.threads
@@ -102,9 +114,14 @@ struct InterpolateCommand: ParsableCommand {
   private func printReport(_ summary: InterpolationJob.Summary, working: CRS) {
     let result = summary.result
     let kind = targets.isGrid ? "cells" : "targets"
+    let destination =
+      PostgreSQLConnection.masked(output.output) + (table.table.map { " table \($0)" } ?? "")
     print(
-      "wrote \(output.output): \(result.targets.count) \(kind) from \(result.sourceCount) sources (\(working))"
+      "wrote \(destination): \(summary.written) \(kind) from \(result.sourceCount) sources (\(working))"
     )
+    if summary.builtInDatabase {
+      print("  built by the server: no geometry crossed the connection")
+    }
     if let from = summary.reprojectedTargetsFrom {
       print("  targets reprojected from \(from) to \(working)")
     }

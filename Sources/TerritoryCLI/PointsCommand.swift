@@ -38,7 +38,11 @@ struct PointsCommand: ParsableCommand {
 
   @OptionGroup var output: OutputOptions
 
+  @OptionGroup var table: TableOption
+
   @OptionGroup var jobs: JobsOption
+
+  func validate() throws { try table.validate(output: output.output) }
 
   func run() throws {
     let working = toCRS
@@ -48,11 +52,14 @@ struct PointsCommand: ParsableCommand {
     job.sourceCRS = sourceCRS
     job.sum = parseList(sum)
     job.mean = parseList(mean)
+    job.outputTable = try table.parsed
     job.policy = output.policy
     job.threads = jobs.threads
     let summary = try Tools.points(job)
+    let destination =
+      PostgreSQLConnection.masked(output.output) + (table.table.map { " table \($0)" } ?? "")
     print(
-      "wrote \(output.output): \(summary.points) points in \(summary.targets) \(targets.isGrid ? "cells" : "zones")"
+      "wrote \(destination): \(summary.points) points in \(summary.targets) \(targets.isGrid ? "cells" : "zones")"
     )
     if summary.outside > 0 { print("  \(summary.outside) points fall in no zone") }
     if summary.outsideCRS > 0 {

@@ -13,6 +13,29 @@ struct OutputOptions: ParsableArguments {
   var policy: ExistingOutputPolicy { overwrite ? .overwrite : .refuse }
 }
 
+/// `--table schema.table`, for the commands whose `-o` may be a `PG:` connection.
+struct TableOption: ParsableArguments {
+  @Option(help: "With a PG: output: the table to write, as schema.table.")
+  var table: String?
+
+  /// The table named, parsed.
+  var parsed: PostGISTable? {
+    get throws { try table.map(PostGISTable.init(parsing:)) }
+  }
+
+  /// Refuses a `PG:` output without `--table`, and `--table` with a file output.
+  func validate(output: String) throws {
+    let toDatabase = PostgreSQLConnection.isConnection(output)
+    if toDatabase && table == nil {
+      throw ValidationError("a PG: output needs --table schema.table to name the table to write")
+    }
+    if !toDatabase && table != nil {
+      throw ValidationError(
+        "--table names the table of a PG: output; for a file, the extension picks the format")
+    }
+  }
+}
+
 /// `--overwrite` alone, for the commands whose output is named otherwise.
 struct OverwriteOption: ParsableArguments {
   @Flag(help: "Replace the output if it exists.")

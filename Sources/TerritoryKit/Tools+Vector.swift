@@ -42,8 +42,10 @@ public struct GridJob: Sendable {
   public var area: GridArea
   /// The most cells allowed.
   public var maximumCells = InterpolationJob.defaultMaximumCells
-  /// The output file.
+  /// The output file, or a `PG:` connection with `outputTable`.
   public var output: String
+  /// The table to write when `output` is a `PG:` connection.
+  public var outputTable: PostGISTable?
   /// Whether an existing output may be replaced.
   public var policy = ExistingOutputPolicy.refuse
 
@@ -108,7 +110,7 @@ extension Tools {
     }
     try TableWriter.writeGrid(
       cells: cells, shape: job.shape, crs: job.crs, table: nil, path: job.output,
-      policy: job.policy)
+      databaseTable: job.outputTable, policy: job.policy)
     return cells.count
   }
 }

@@ -13,6 +13,7 @@ enum Territory {
     .deletingLastPathComponent().deletingLastPathComponent()
   static let tracts = root.appendingPathComponent("Data/sites/olinda/olinda_tracts.gpkg").path
   static let dem = root.appendingPathComponent("Data/sites/olinda/olinda_dem_utm25s.tif").path
+  static let stations = root.appendingPathComponent("Data/sites/olinda/stations.geojson").path
 
   /// The executable built beside the test bundle (debug or release).
   static var executable: URL {

@@ -162,6 +162,16 @@ final class PostGISCluster: Sendable {
     return result
   }
 
+  /// The shared cluster, with the Olinda tracts in `census.tracts` (loaded
+  /// once, by the first suite that asks).
+  static func withTracts() throws -> PostGISCluster {
+    let cluster = try shared.get()
+    if try cluster.value("SELECT to_regclass('census.tracts')").isEmpty {
+      try cluster.load(Territory.tracts, as: "census.tracts")
+    }
+    return cluster
+  }
+
   /// Loads `file` into `table` (`schema.name`) with GDAL's own `ogr2ogr`, so
   /// that what is read back is checked against an independent writer.
   func load(_ file: String, as table: String) throws {

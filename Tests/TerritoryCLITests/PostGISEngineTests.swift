@@ -10,12 +10,7 @@ extension PostGISSuites {
   struct PostGISEngineTests {
     let cluster: PostGISCluster
 
-    init() throws {
-      cluster = try PostGISCluster.shared.get()
-      if try cluster.value("SELECT to_regclass('census.tracts')").isEmpty {
-        try cluster.load(Territory.tracts, as: "census.tracts")
-      }
-    }
+    init() throws { cluster = try PostGISCluster.withTracts() }
 
     static let variables = [
       "--to-crs", "EPSG:31985", "--extensive", "V014", "--intensive", "ID", "--categorical", "TIPO",

@@ -9,12 +9,7 @@ extension PostGISSuites {
   struct PostGISReadingTests {
     let cluster: PostGISCluster
 
-    init() throws {
-      cluster = try PostGISCluster.shared.get()
-      if try cluster.value("SELECT to_regclass('census.tracts')").isEmpty {
-        try cluster.load(Territory.tracts, as: "census.tracts")
-      }
-    }
+    init() throws { cluster = try PostGISCluster.withTracts() }
 
     /// Runs `interpolate` from `table` onto 200 m squares into a scratch folder,
     /// and checks that the refused run wrote nothing there.

@@ -64,9 +64,7 @@ struct DatabaseInterpolation {
         CROSS JOIN LATERAL generate_series(
           floor((ST_YMin(p.geom) - \(y0)) / \(s))::int8,
           ceil((ST_YMax(p.geom) - \(y0)) / \(s))::int8 - 1) AS row
-        CROSS JOIN LATERAL (SELECT ST_MakeEnvelope(
-          \(x0) + col::float8 * \(s), \(y0) + row::float8 * \(s),
-          \(x0) + (col + 1)::float8 * \(s), \(y0) + (row + 1)::float8 * \(s), \(srid)) AS cell) c
+        CROSS JOIN LATERAL (SELECT \(squareCell(grid, column: "col", row: "row")) AS cell) c
         """
     case .hexagon(let grid):
       let d = sql(grid.spacing)
@@ -84,11 +82,7 @@ struct DatabaseInterpolation {
           greatest(floor((ST_XMin(p.geom) - r.shift + \(d) / 2) / \(d)),
             ceil((ST_XMax(p.geom) - r.shift - \(d) / 2) / \(d)))::int8) AS col
         CROSS JOIN LATERAL (SELECT col::float8 * \(d) + r.shift AS cx) AS x
-        CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_MakePolygon(ST_MakeLine(ARRAY[
-          ST_MakePoint(x.cx + \(d) / 2, r.cy - \(r) / 2), ST_MakePoint(x.cx + \(d) / 2, r.cy + \(r) / 2),
-          ST_MakePoint(x.cx, r.cy + \(r)), ST_MakePoint(x.cx - \(d) / 2, r.cy + \(r) / 2),
-          ST_MakePoint(x.cx - \(d) / 2, r.cy - \(r) / 2), ST_MakePoint(x.cx, r.cy - \(r)),
-          ST_MakePoint(x.cx + \(d) / 2, r.cy - \(r) / 2)])), \(srid)) AS cell) c
+        CROSS JOIN LATERAL (SELECT \(hexagonCell(grid, x: "x.cx", y: "r.cy")) AS cell) c
         """
     }
     let pieces = workspace.table("pieces")
@@ -176,8 +170,9 @@ struct DatabaseInterpolation {
     return table
   }
 
-  /// The mass balance of every extensive variable.
-  func balances(denominators: String, overlapping: Bool, targets: [TargetValues]) throws
+  /// The mass balance of every extensive variable; `totalsOut` are the sums
+  /// over the targets, one per variable.
+  func balances(denominators: String, overlapping: Bool, totalsOut: [Double]) throws
     -> [MassBalance]
   {
     try extensiveNames.enumerated().map { index, name in
@@ -200,20 +195,15 @@ struct DatabaseInterpolation {
         outside = row[1].doubleValue ?? 0
       }
       return MassBalance(
-        variable: name, totalIn: totalIn,
-        totalOut: targets.reduce(0) { $0 + $1.extensive[index] }, outside: outside)
+        variable: name, totalIn: totalIn, totalOut: totalsOut[index], outside: outside)
     }
   }
 
-  /// The targets' values: every cell with a piece (row-major), or every target
-  /// polygon of `polygonCount` (in input order, untouched ones included).
-  func targetValues(totals: String, pieces: String, polygonCount: Int?) throws -> (
-    [TargetValues], [[String]]
-  ) {
-    var shares = [[TargetKey: [String: Double]]](repeating: [:], count: categoricalNames.count)
-    var seen = [Set<String>](repeating: [], count: categoricalNames.count)
-    for index in categoricalNames.indices {
-      // Grouped into a table first: a query read through a cursor runs on one process.
+  /// The area of each category of each categorical variable per target, one
+  /// working table per variable (`col`, `row`, `category`, `area`), grouped
+  /// into a table because a query read through a cursor runs on one process.
+  func categoryAreas(pieces: String) throws -> [String] {
+    try categoricalNames.indices.map { index in
       let areas = workspace.table("categories\(index)")
       try workspace.execute(
         """
@@ -222,6 +212,18 @@ struct DatabaseInterpolation {
         FROM \(pieces) p JOIN \(sources) s USING (seq)
         WHERE s.c\(index) IS NOT NULL GROUP BY p.col, p.row, s.c\(index)
         """)
+      return areas
+    }
+  }
+
+  /// The targets' values: every cell with a piece (row-major), or every target
+  /// polygon of `polygonCount` (in input order, untouched ones included).
+  func targetValues(totals: String, categoryAreas: [String], polygonCount: Int?) throws -> (
+    [TargetValues], [[String]]
+  ) {
+    var shares = [[TargetKey: [String: Double]]](repeating: [:], count: categoricalNames.count)
+    var seen = [Set<String>](repeating: [], count: categoricalNames.count)
+    for (index, areas) in categoryAreas.enumerated() {
       try workspace.forEachRow("SELECT * FROM \(areas)") { row in
         let key = TargetKey(column: Int(row[0].doubleValue ?? 0), row: Int(row[1].doubleValue ?? 0))
         let category = row[2].description
@@ -262,6 +264,38 @@ struct DatabaseInterpolation {
     return total > 0 ? areas.mapValues { $0 / total } : [:]
   }
 
+  /// The square cell (`column`, `row`: SQL expressions) as SQL, with the
+  /// floating-point operations of `LatticeCoverage`'s `x(_:)` and `y(_:)`.
+  func squareCell(_ grid: SquareGrid, column: String, row: String) -> String {
+    let bounds = squareBounds(grid, column: column, row: row)
+    return "ST_MakeEnvelope(\(bounds.joined(separator: ", ")), \(srid))"
+  }
+
+  /// x_min, y_min, x_max, y_max of the square cell (`column`, `row`) as SQL.
+  func squareBounds(_ grid: SquareGrid, column: String, row: String) -> [String] {
+    let s = sql(grid.cellSize)
+    let x0 = sql(grid.origin.x)
+    let y0 = sql(grid.origin.y)
+    return [
+      "\(x0) + \(column)::float8 * \(s)", "\(y0) + \(row)::float8 * \(s)",
+      "\(x0) + (\(column) + 1)::float8 * \(s)", "\(y0) + (\(row) + 1)::float8 * \(s)",
+    ]
+  }
+
+  /// The hexagon centred on (`x`, `y`: SQL expressions) as SQL: the six
+  /// corners of `HexGrid.vertices(column:row:)`, same operations, same order.
+  func hexagonCell(_ grid: HexGrid, x: String, y: String) -> String {
+    let d = sql(grid.spacing)
+    let r = sql(grid.radius)
+    return """
+      ST_SetSRID(ST_MakePolygon(ST_MakeLine(ARRAY[
+        ST_MakePoint(\(x) + \(d) / 2, \(y) - \(r) / 2), ST_MakePoint(\(x) + \(d) / 2, \(y) + \(r) / 2),
+        ST_MakePoint(\(x), \(y) + \(r)), ST_MakePoint(\(x) - \(d) / 2, \(y) + \(r) / 2),
+        ST_MakePoint(\(x) - \(d) / 2, \(y) - \(r) / 2), ST_MakePoint(\(x), \(y) - \(r)),
+        ST_MakePoint(\(x) + \(d) / 2, \(y) - \(r) / 2)])), \(srid))
+      """
+  }
+
   /// A float8 literal that reads back as exactly `value`.
-  private func sql(_ value: Double) -> String { "(\(value.description))::float8" }
+  func sql(_ value: Double) -> String { "(\(value.description))::float8" }
 }

@@ -12,12 +12,23 @@ public enum InterpolationEngine: String, Sendable, CaseIterable {
 }
 
 extension InterpolationJob {
+  /// Whether the server itself builds the output table: a grid written to a
+  /// table of the database the job computes in.
+  var buildsOutputInDatabase: Bool {
+    guard engine == .postgis, outputTable != nil, case .grid = target else { return false }
+    return output == (PostgreSQLConnection.isConnection(source.path) ? source.path : database)
+  }
+
   /// The interpolation computed inside the database: the source table's own
   /// database, or `database` for a file. Every working table lives in one
-  /// transaction that is rolled back at the end, so nothing is left behind.
+  /// transaction that is rolled back at the end, so nothing is left behind;
+  /// but with `publishing` (see `buildsOutputInDatabase`), the output grid
+  /// is built there as the table `outputTable`, its metadata as its comment,
+  /// and committed, and the result holds no targets (only their count).
   func interpolateInDatabase(
-    onto makeTargets: () throws -> InterpolationTargets, mask: PolygonMask?
-  ) throws -> (InterpolationResult, SourceLoadReport) {
+    onto makeTargets: () throws -> InterpolationTargets, mask: PolygonMask?,
+    publishing: ((InterpolationResult, Int) -> AnalysisMetadata)? = nil
+  ) throws -> (InterpolationResult, SourceLoadReport, published: Int?) {
     let isTable = PostgreSQLConnection.isConnection(source.path)
     if isTable, let database, database != source.path {
       throw AnalysisError.databaseEngine(
@@ -37,6 +48,9 @@ extension InterpolationJob {
     }
     let workspace = try PostGISWorkspace(connection: connection)
     defer { workspace.close() }
+    if publishing != nil, let outputTable, policy == .refuse, workspace.exists(outputTable) {
+      throw GDALError.tableExists(connection: connection, table: outputTable.description)
+    }
     let loader = DatabaseSources(workspace: workspace, request: source, workingSRID: srid)
     let (sources, report) = try loader.load(
       workingCRS: workingCRS, mask: mask, maskPath: self.mask?.path)
@@ -65,15 +79,36 @@ extension InterpolationJob {
     let denominators = try engine.denominators(
       pieces: pieces, targets: targetTable, overlapping: overlapping)
     let totals = try engine.totals(pieces: pieces, denominators: denominators)
+    let areas = try engine.categoryAreas(pieces: pieces)
+    let rule: ExtensiveRule = overlapping ? .sourceAreaShare : .coveredAreaShare
+    if let publishing, let outputTable, case .grid(let shape) = target {
+      let categories = try engine.categories(in: areas)
+      let balances = try engine.balances(
+        denominators: denominators, overlapping: overlapping,
+        totalsOut: try engine.totalsOut(totals: totals))
+      let result = InterpolationResult(
+        targets: [], extensiveNames: source.extensive, intensiveNames: source.intensive,
+        categorical: zip(source.categorical, categories).map { ($0, $1.map(\.name)) },
+        balances: balances, rule: rule, sourceCount: report.read)
+      let count = engine.count(totals)
+      let rows = try engine.gridRows(
+        totals: totals, categoryAreas: areas, categories: categories, shape: shape)
+      let comment = String(decoding: try publishing(result, count).json(), as: UTF8.self)
+      try workspace.publish(rows, as: outputTable, policy: policy, comment: comment)
+      return (result, report, count)
+    }
     let (values, categories) = try engine.targetValues(
-      totals: totals, pieces: pieces, polygonCount: polygonCount)
+      totals: totals, categoryAreas: areas, polygonCount: polygonCount)
     let balances = try engine.balances(
-      denominators: denominators, overlapping: overlapping, targets: values)
+      denominators: denominators, overlapping: overlapping,
+      totalsOut: source.extensive.indices.map { index in
+        values.reduce(0) { $0 + $1.extensive[index] }
+      })
     let result = InterpolationResult(
       targets: values, extensiveNames: source.extensive, intensiveNames: source.intensive,
       categorical: zip(source.categorical, categories).map { ($0, $1) }, balances: balances,
-      rule: overlapping ? .sourceAreaShare : .coveredAreaShare, sourceCount: report.read)
-    return (result, report)
+      rule: rule, sourceCount: report.read)
+    return (result, report, nil)
   }
 
   /// The bounds of the sources' geometries in the working table, `nil` when none.

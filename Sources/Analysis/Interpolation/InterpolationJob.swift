@@ -22,8 +22,13 @@ public struct InterpolationJob: Sendable {
   public var target: Target
   /// An optional dasymetric mask layer (path, layer).
   public var mask: (path: String, layer: String?)?
-  /// The output path (its extension picks the format).
+  /// The output path (its extension picks the format), or a `PG:` connection
+  /// with `outputTable`.
   public var output: String
+  /// The table to write when `output` is a `PG:` connection. With the
+  /// in-database engine computing in that same database and a grid, the
+  /// server builds the table itself (`buildsOutputInDatabase`).
+  public var outputTable: PostGISTable?
   /// Whether existing outputs may be replaced.
   public var policy = ExistingOutputPolicy.refuse
   /// The most cells a grid may have (50 million by default).
@@ -54,8 +59,14 @@ public struct InterpolationJob: Sendable {
     public var sources: SourceLoadReport
     /// The targets' CRS when they were reprojected to the working CRS.
     public var reprojectedTargetsFrom: CRS?
-    /// The sidecar holding the balance.
+    /// The sidecar holding the balance (for a table: its comment).
     public var metadataPath: String
+    /// The cells or targets written (`result.targets` is empty when the
+    /// server built the output table itself).
+    public var written: Int
+    /// Whether the server built the output table itself, no geometry crossing
+    /// the connection.
+    public var builtInDatabase = false
   }
 
   /// Runs the job.
@@ -68,6 +79,7 @@ public struct InterpolationJob: Sendable {
     if source.extensive.isEmpty && source.intensive.isEmpty && source.categorical.isEmpty {
       throw AnalysisError.noVariables
     }
+    try TableWriter.checkDestination(path: output, databaseTable: outputTable)
     let maskLayer = try mask.map {
       try PolygonMask(path: $0.path, layer: $0.layer, workingCRS: workingCRS)
     }
@@ -77,15 +89,26 @@ public struct InterpolationJob: Sendable {
     let result: InterpolationResult
     let report: SourceLoadReport
     var reprojectedFrom: CRS?
+    let metadataPath =
+      outputTable.map { "the comment of table \($0)" } ?? AnalysisMetadata.sidecarPath(for: output)
     switch target {
     case .grid(let shape):
+      details["grid"] = shape.description
+      if buildsOutputInDatabase {
+        let (result, report, written) = try interpolateInDatabase(
+          onto: { shape.targets }, mask: maskLayer,
+          publishing: { metadataFor($0, count: $1, details: details) })
+        return Summary(
+          result: result, sources: report, metadataPath: metadataPath, written: written ?? 0,
+          builtInDatabase: true)
+      }
       (result, report) = try compute(
         onto: { shape.targets }, mask: maskLayer, check: { try checkCellCount($0, shape) })
-      details["grid"] = shape.description
-      let metadata = metadataFor(result, details: details)
+      let metadata = metadataFor(result, count: result.targets.count, details: details)
       try TableWriter.writeGrid(
         cells: [], shape: shape, crs: workingCRS, table: ValueTable(result, coveredArea: true),
-        path: output, policy: policy, metadata: metadata, threads: threads)
+        path: output, databaseTable: outputTable, policy: policy, metadata: metadata,
+        threads: threads)
     case .layer(let path, let layer):
       var loadedTargets: TargetLayer?
       (result, report) = try compute(
@@ -99,20 +122,22 @@ public struct InterpolationJob: Sendable {
       details["targets"] = path
       try TableWriter.writeTargets(
         targets, table: ValueTable(result, coveredArea: false), crs: workingCRS, path: output,
-        policy: policy, metadata: metadataFor(result, details: details), threads: threads)
+        databaseTable: outputTable, policy: policy,
+        metadata: metadataFor(result, count: result.targets.count, details: details),
+        threads: threads)
     }
     return Summary(
       result: result, sources: report, reprojectedTargetsFrom: reprojectedFrom,
-      metadataPath: AnalysisMetadata.sidecarPath(for: output))
+      metadataPath: metadataPath, written: result.targets.count)
   }
 
-  private func metadataFor(_ result: InterpolationResult, details: [String: String])
-    -> AnalysisMetadata
-  {
+  private func metadataFor(
+    _ result: InterpolationResult, count: Int, details: [String: String]
+  ) -> AnalysisMetadata {
     AnalysisMetadata(
-      operation: "interpolate", crs: workingCRS.description, source: source.path,
-      targets: result.targets.count, rule: result.rule.rawValue, balances: result.balances,
-      details: details)
+      operation: "interpolate", crs: workingCRS.description,
+      source: PostgreSQLConnection.masked(source.path), targets: count,
+      rule: result.rule.rawValue, balances: result.balances, details: details)
   }
 
   /// The sources interpolated onto `targets` by the job's engine (the sources
@@ -123,7 +148,8 @@ public struct InterpolationJob: Sendable {
     check: ([SourceUnit]) throws -> Void = { _ in }
   ) throws -> (InterpolationResult, SourceLoadReport) {
     if engine == .postgis {
-      return try interpolateInDatabase(onto: targets, mask: mask)
+      let (result, report, _) = try interpolateInDatabase(onto: targets, mask: mask)
+      return (result, report)
     }
     let (units, report) = try SourceLoader.load(source, workingCRS: workingCRS, mask: mask)
     try check(units)

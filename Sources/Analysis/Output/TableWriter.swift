@@ -7,14 +7,19 @@ import PROJKit
 /// Writes grids and interpolation results as vector layers (the format follows
 /// the extension; `.csv` gets no geometry column, `.geojson` is reprojected to
 /// WGS 84), atomically, with a JSON sidecar `<output>.meta.json` when metadata is given.
+///
+/// A `PG:` connection as the path writes the PostGIS table `databaseTable`
+/// instead, in one transaction (`PostGISTableWriter`), in the working CRS, the
+/// metadata as the table's comment.
 public enum TableWriter {
   /// Writes grid `cells` of `shape` in `crs`; with `table`, only its rows, each
   /// followed by its values.
-  /// - Throws: `OutputError`, `GDALError`, `PROJError`, `GEOSError`; nothing is left on failure.
+  /// - Throws: `OutputError`, `AnalysisError.outputTable`, `GDALError`,
+  ///   `PROJError`, `GEOSError`; nothing is left on failure.
   public static func writeGrid(
     cells: [TargetKey], shape: GridShape, crs: CRS, table: ValueTable?, path: String,
-    policy: ExistingOutputPolicy, metadata: AnalysisMetadata? = nil,
-    threads: Int = ParallelChunks.defaultThreads
+    databaseTable: PostGISTable? = nil, policy: ExistingOutputPolicy,
+    metadata: AnalysisMetadata? = nil, threads: Int = ParallelChunks.defaultThreads
   ) throws {
     var fields = [Field(name: "col", type: .integer), Field(name: "row", type: .integer)]
     let inspire: Bool
@@ -46,35 +51,59 @@ public enum TableWriter {
       return attributes + values
     }
     try write(
-      path: path, policy: policy, layerName: "grid", crs: crs, fields: fields, metadata: metadata,
-      count: rows.count, threads: threads, attributes: attributes,
-      geometry: { try shape.polygon(rows[$0].key) })
+      path: path, databaseTable: databaseTable, policy: policy, layerName: "grid", crs: crs,
+      geometryType: .polygon, fields: fields, metadata: metadata, count: rows.count,
+      threads: threads, attributes: attributes, geometry: { try shape.polygon(rows[$0].key) })
   }
 
   /// Writes the target polygons with their own attributes followed by the table's
   /// values (a row's key is the target's index; value columns whose name a target
   /// field already has get `_i` appended).
-  /// - Throws: `OutputError`, `GDALError`, `PROJError`, `GEOSError`; nothing is left on failure.
+  /// - Throws: `OutputError`, `AnalysisError.outputTable`, `GDALError`,
+  ///   `PROJError`, `GEOSError`; nothing is left on failure.
   public static func writeTargets(
     _ targets: TargetLayer, table: ValueTable, crs: CRS, path: String,
-    policy: ExistingOutputPolicy, metadata: AnalysisMetadata? = nil,
-    threads: Int = ParallelChunks.defaultThreads
+    databaseTable: PostGISTable? = nil, policy: ExistingOutputPolicy,
+    metadata: AnalysisMetadata? = nil, threads: Int = ParallelChunks.defaultThreads
   ) throws {
-    var names = Set(targets.fields.map(\.name))
-    let valueFields = table.fields.map { field -> Field in
+    let rows = table.rows
+    try write(
+      path: path, databaseTable: databaseTable, policy: policy, layerName: targets.name,
+      crs: crs, geometryType: .multiPolygon,
+      fields: targets.fields + valueFields(table.fields, besides: targets.fields),
+      metadata: metadata, count: rows.count, threads: threads,
+      attributes: { targets.attributes[rows[$0].key.row] + rows[$0].values },
+      geometry: { index in
+        try targets.geometries[rows[index].key.row].map(Geometry.polygonal)
+      })
+  }
+
+  /// `fields` renamed where a target field already has the name (`_i` appended).
+  static func valueFields(_ fields: [Field], besides targetFields: [Field]) -> [Field] {
+    var names = Set(targetFields.map(\.name))
+    return fields.map { field -> Field in
       var field = field
       while names.contains(field.name) { field.name += "_i" }
       names.insert(field.name)
       return field
     }
-    let rows = table.rows
-    try write(
-      path: path, policy: policy, layerName: targets.name, crs: crs,
-      fields: targets.fields + valueFields, metadata: metadata, count: rows.count,
-      threads: threads, attributes: { targets.attributes[rows[$0].key.row] + rows[$0].values },
-      geometry: { index in
-        try targets.geometries[rows[index].key.row].map(Geometry.polygonal)
-      })
+  }
+
+  /// Refuses a `PG:` output without a table, and a table for a file output.
+  /// - Throws: `AnalysisError.outputTable`.
+  public static func checkDestination(path: String, databaseTable: PostGISTable?) throws {
+    let isDatabase = PostgreSQLConnection.isConnection(path)
+    if isDatabase && databaseTable == nil {
+      throw AnalysisError.outputTable(
+        output: path, problem: "a PG: output needs --table schema.table to name the table to write")
+    }
+    if !isDatabase, let databaseTable {
+      throw AnalysisError.outputTable(
+        output: path,
+        problem:
+          "--table \(databaseTable) names the table of a PG: output; for a file, the extension picks the format"
+      )
+    }
   }
 
   /// A category as a column-name suffix: letters, digits and `_` only.
@@ -89,11 +118,35 @@ public enum TableWriter {
   /// CSV rows are formatted on `threads` threads (`CSVTableFile`); other formats go
   /// through GDAL with the geometry of each row.
   private static func write(
-    path: String, policy: ExistingOutputPolicy, layerName: String, crs: CRS, fields: [Field],
-    metadata: AnalysisMetadata?, count: Int, threads: Int,
-    attributes: @escaping @Sendable (Int) -> [FieldValue],
+    path: String, databaseTable: PostGISTable?, policy: ExistingOutputPolicy, layerName: String,
+    crs: CRS, geometryType: GeometryType, fields: [Field], metadata: AnalysisMetadata?,
+    count: Int, threads: Int, attributes: @escaping @Sendable (Int) -> [FieldValue],
     geometry: (Int) throws -> Geometry?
   ) throws {
+    try checkDestination(path: path, databaseTable: databaseTable)
+    if let databaseTable {
+      let writer = try PostGISTableWriter(
+        connection: path, table: databaseTable, policy: policy)
+      writer.comment = try metadata.map { String(decoding: try $0.json(), as: UTF8.self) }
+      do {
+        let layer = try writer.addLayer(
+          name: layerName, geometryType: geometryType, hasZ: false, crs: crs, fields: fields)
+        for index in 0..<count {
+          var shape = try geometry(index)
+          if geometryType == .multiPolygon, let part = shape, part.type == .polygon {
+            shape = try Geometry.collection(.multiPolygon, of: [part])
+          }
+          try writer.write(
+            Feature(id: Int64(index + 1), attributes: attributes(index), geometry: shape),
+            toLayer: layer)
+        }
+        try writer.commit()
+      } catch {
+        writer.discard()
+        throw error
+      }
+      return
+    }
     let sidecar = try metadata.map { _ in
       try StagedOutput(path: AnalysisMetadata.sidecarPath(for: path), policy: policy)
     }

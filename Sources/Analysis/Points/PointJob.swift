@@ -25,6 +25,8 @@ public struct PointJob: Sendable {
   public var mean: [String] = []
   /// The output and whether it may replace an existing file.
   public var output: String
+  /// The table to write when `output` is a `PG:` connection.
+  public var outputTable: PostGISTable?
   /// Whether an existing output may be replaced.
   public var policy = ExistingOutputPolicy.refuse
   /// Worker threads for writing the table (every core by default).
@@ -110,17 +112,18 @@ public struct PointJob: Sendable {
     let table = ValueTable(fields: columns, rows: rows)
     summary.targets = rows.count
     let metadata = AnalysisMetadata(
-      operation: "points", crs: workingCRS.description, source: points, targets: rows.count,
+      operation: "points", crs: workingCRS.description,
+      source: PostgreSQLConnection.masked(points), targets: rows.count,
       details: ["points": String(summary.points), "outside": String(summary.outside)])
     switch locator.kind {
     case .grid(let shape):
       try TableWriter.writeGrid(
-        cells: [], shape: shape, crs: workingCRS, table: table, path: output, policy: policy,
-        metadata: metadata, threads: threads)
+        cells: [], shape: shape, crs: workingCRS, table: table, path: output,
+        databaseTable: outputTable, policy: policy, metadata: metadata, threads: threads)
     case .zones(let zones):
       try TableWriter.writeTargets(
-        zones, table: table, crs: workingCRS, path: output, policy: policy, metadata: metadata,
-        threads: threads)
+        zones, table: table, crs: workingCRS, path: output, databaseTable: outputTable,
+        policy: policy, metadata: metadata, threads: threads)
     }
     return summary
   }
