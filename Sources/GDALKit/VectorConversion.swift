@@ -154,7 +154,7 @@ private func openLayers(of input: String, options: ConversionOptions) throws -> 
       OpenedLayer(
         source: LayerSource(path: input, layer: $0.name, assumedCRS: options.sourceCRS), layer: $0)
     }
-  for layer in layers where layer.layer.featureCount() == 0 {
+  for layer in layers where layer.layer.isEmpty {
     throw GDALError.emptyLayer(path: input, layer: layer.name)
   }
   return layers
@@ -203,48 +203,112 @@ private func copy(
   var losses =
     (writer as? VectorWriter)?.format == .shapefile ? ShapefileLosses(fields: layer.fields) : nil
   let reader = layer.makeReader()
-  let writing = WritingThread(writer: writer, layer: index, threaded: options.threads > 1)
+  let checks = GeometryChecks(
+    transformer: transformer, makeValid: options.makeValid, polygonal: polygonal,
+    declared: entry.geometryType)
+  let path = writer.path
+  // Three stages, each on its own thread: reading (this one), checking and
+  // encoding, writing. Which one is the slowest depends on the formats (GDAL's
+  // GeoJSON reader, the PostgreSQL COPY stream); see docs/bench-results.md.
+  let threaded = options.threads > 1
+  let writing = WritingThread<EncodedFeature>(threaded: threaded) { encoded in
+    try writer.write(encoded, toLayer: index)
+  }
   defer { writing.cancel() }
-  while var feature = try reader.next() {
-    entry.read += 1
+  let decoder = reader.makeDecoder()
+  let checking = WritingThread<RawFeature>(threaded: threaded) { raw in
+    let feature = try decoder.decode(raw)
     losses?.record(feature.attributes)
-    if var geometry = feature.geometry {
-      if let transformer {
-        geometry = try transformer.transform(geometry)
-      }
-      if !geometry.isValid {
-        entry.invalid += 1
-        if entry.firstInvalidIDs.count < 5 { entry.firstInvalidIDs.append(feature.id) }
-        if options.makeValid {
-          geometry = try geometry.makeValid()
-          if polygonal { geometry = try geometry.polygonalPart() }
-          entry.repaired += 1
-        }
-      }
-      if geometry.type != entry.geometryType, geometry.type.promotedToMulti == entry.geometryType {
-        geometry = try Geometry.collection(entry.geometryType, of: [geometry])
-      }
-      if options.makeValid && geometry.isEmpty {
-        entry.collapsed += 1
-        feature.geometry = nil
-      } else {
-        feature.geometry = geometry
-      }
-    } else {
-      entry.nullGeometries += 1
+    try writing.send(EncodedFeature(try checks.check(feature), path: path))
+  }
+  defer { checking.cancel() }
+  while true {
+    let next: RawFeature?
+    do {
+      next = try reader.fetch()
+    } catch {
+      // The features before this one are checked first, so that an error
+      // among them is reported, as when everything ran on one thread.
+      try checking.finish()
+      try writing.finish()
+      throw error
     }
-    try writing.send(EncodedFeature(feature, path: writer.path))
+    guard let feature = next else { break }
+    entry.read += 1
+    try checking.send(feature)
     entry.written += 1
   }
+  try checking.finish()
   try writing.finish()
+  entry.nullGeometries = decoder.nullGeometryCount
+  entry.invalid = checks.invalid
+  entry.firstInvalidIDs = checks.firstInvalidIDs
+  entry.repaired = checks.repaired
+  entry.collapsed = checks.collapsed
   entry.warnings += losses?.warnings ?? []
-  if reader.droppedRings > 0 { entry.warnings.append(droppedRingsWarning(reader.droppedRings)) }
-  if entry.geometryType == .unknown, let seen = reader.geometryTypes.first,
-    reader.geometryTypes.count == 1
+  if decoder.droppedRings > 0 {
+    entry.warnings.append(droppedRingsWarning(decoder.droppedRings))
+  }
+  if entry.geometryType == .unknown, let seen = decoder.geometryTypes.first,
+    decoder.geometryTypes.count == 1
   {
     entry.geometryType = seen
   }
   return entry
+}
+
+/// What `copy` does to each geometry on the writing thread (see
+/// `WritingThread`): reprojection, the validity check and, when asked, the
+/// repair, and the promotion to the declared multi type; with the counts.
+/// Its transformer is made on the thread that uses it, as PROJ contexts are
+/// per thread (`Transformer`).
+private final class GeometryChecks {
+  private let crsPair: (source: CRS, target: CRS)?
+  private var transformer: Transformer?
+  let makeValid: Bool
+  let polygonal: Bool
+  let declared: GeometryType
+  private(set) var invalid = 0
+  private(set) var firstInvalidIDs: [Int64] = []
+  private(set) var repaired = 0
+  private(set) var collapsed = 0
+
+  init(transformer: Transformer?, makeValid: Bool, polygonal: Bool, declared: GeometryType) {
+    crsPair = transformer.map { ($0.source, $0.target) }
+    self.makeValid = makeValid
+    self.polygonal = polygonal
+    self.declared = declared
+  }
+
+  /// `feature` with its geometry reprojected, checked, repaired and promoted.
+  func check(_ feature: Feature) throws -> Feature {
+    guard var geometry = feature.geometry else { return feature }
+    var feature = feature
+    if let crsPair {
+      let transformer = try transformer ?? Transformer(from: crsPair.source, to: crsPair.target)
+      self.transformer = transformer
+      geometry = try transformer.transform(geometry)
+    }
+    if !geometry.isValid {
+      invalid += 1
+      if firstInvalidIDs.count < 5 { firstInvalidIDs.append(feature.id) }
+      if makeValid {
+        geometry = try geometry.makeValid()
+        if polygonal { geometry = try geometry.polygonalPart() }
+        repaired += 1
+      }
+    }
+    if geometry.type != declared, geometry.type.promotedToMulti == declared {
+      geometry = try Geometry.collection(declared, of: [geometry])
+    }
+    if makeValid && geometry.isEmpty {
+      collapsed += 1
+      feature.geometry = nil
+    } else {
+      feature.geometry = geometry
+    }
+    return feature
+  }
 }
 
 /// The report line for polygon rings the reader dropped (fewer than 4 points).

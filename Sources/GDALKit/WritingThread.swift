@@ -1,43 +1,47 @@
 import Foundation
 
-/// Writes a layer's encoded features on a thread of its own while the calling
-/// thread reads, reprojects and checks the next ones, in batches through a
-/// short queue (at most `queuedBatches` batches of `batchSize` waiting, so memory
-/// stays bounded whatever the layer's size).
+/// Hands a layer's features, in order, to a thread of its own (one stage of a
+/// copy: decoding and checking, or writing) while the calling thread goes on,
+/// in batches through a short queue (at most `queuedBatches` batches of
+/// `batchSize` waiting, so memory stays bounded whatever the layer's size).
 ///
-/// Why: `convert` spends about half its time reading and checking (GDAL's
-/// reader, GEOS validity) and half in GDAL's writer (and, for PostGIS, the
-/// COPY stream). Overlapping the two took loading 750,000 grid cells into
-/// PostGIS from 18.4 s to the figure in docs/bench-results.md, on 2 cores.
+/// Why: `convert` spends its time in three parts of about the same order:
+/// GDAL's reader (json-c for GeoJSON), decoding and checking (GEOS reads the
+/// geometry and checks its validity; reprojection), and GDAL's writer (for
+/// PostGIS, the COPY stream). A copy runs them as three stages, one thread
+/// each, so that the slowest part alone sets the pace. Overlapping reading
+/// and writing took loading 750,000 grid cells into PostGIS from 18.4 s to
+/// 13.1 s; the third stage is measured in docs/bench-results.md.
 ///
-/// The writer is touched only by the writing thread between `init` and
-/// `finish()`/`cancel()`, and only by the caller before and after: the queue's
-/// lock orders the hand-over.
-final class WritingThread<Writer: LayerWriting> {
-  /// Features per batch handed to the writing thread.
+/// `write` and everything it touches (the writer, a transformer, counters) are
+/// used only by the writing thread between `init` and `finish()`/`cancel()`,
+/// and only by the caller before and after: the queue's lock orders the
+/// hand-over, and an item (a feature holding a GEOS geometry) belongs to one
+/// thread at a time.
+final class WritingThread<Item> {
+  /// Items per batch handed to the writing thread.
   static var batchSize: Int { 1024 }
   /// Batches that may wait in the queue before the reader waits.
   static var queuedBatches: Int { 4 }
 
-  private let queue = BatchQueue(capacity: queuedBatches)
-  private let writer: Writer
-  private let layer: Int
+  private let queue = BatchQueue<Item>(capacity: queuedBatches)
+  private let write: (Item) throws -> Void
   private let threaded: Bool
-  private var batch: [EncodedFeature] = []
+  private var batch: [Item] = []
   private var done: DispatchSemaphore?
 
-  /// Starts the writing thread, unless `threaded` is false: then every feature
-  /// is written at once, on the calling thread (`--jobs 1`).
-  init(writer: Writer, layer: Int, threaded: Bool) {
-    self.writer = writer
-    self.layer = layer
+  /// Starts the writing thread, which calls `write` for every item in order,
+  /// unless `threaded` is false: then `write` runs at once, on the calling
+  /// thread (`--jobs 1`).
+  init(threaded: Bool, write: @escaping (Item) throws -> Void) {
+    self.write = write
     self.threaded = threaded
     batch.reserveCapacity(Self.batchSize)
     guard threaded else { return }
     let done = DispatchSemaphore(value: 0)
     self.done = done
     let queue = queue
-    let handed = HandedOver { [writer] in try writer.write($0, toLayer: layer) }
+    let handed = HandedOver(write: write)
     let thread = Thread {
       defer { done.signal() }
       while let batch = queue.take() {
@@ -55,14 +59,14 @@ final class WritingThread<Writer: LayerWriting> {
 
   deinit { cancel() }
 
-  /// Queues `feature` for writing.
-  /// - Throws: the writer's error, once the writing thread has stopped on one.
-  func send(_ feature: EncodedFeature) throws {
+  /// Queues `item` for writing.
+  /// - Throws: the error of `write`, once the writing thread has stopped on one.
+  func send(_ item: Item) throws {
     guard threaded else {
-      try writer.write(feature, toLayer: layer)
+      try write(item)
       return
     }
-    batch.append(feature)
+    batch.append(item)
     if batch.count >= Self.batchSize { try flush() }
   }
 
@@ -94,15 +98,15 @@ final class WritingThread<Writer: LayerWriting> {
   }
 }
 
-/// The writer's `write`, carried to the writing thread (see `WritingThread`).
-private struct HandedOver: @unchecked Sendable {
-  let write: (EncodedFeature) throws -> Void
+/// The writing thread's `write`, carried to it (see `WritingThread`).
+private struct HandedOver<Item>: @unchecked Sendable {
+  let write: (Item) throws -> Void
 }
 
 /// The queue between the reading and the writing thread, with the first failure.
-private final class BatchQueue: @unchecked Sendable {
+private final class BatchQueue<Item>: @unchecked Sendable {
   private let condition = NSCondition()
-  private var batches: [[EncodedFeature]] = []
+  private var batches: [[Item]] = []
   private var closed = false
   private var firstFailure: (any Error)?
   private let capacity: Int
@@ -112,7 +116,7 @@ private final class BatchQueue: @unchecked Sendable {
 
   /// Adds a batch, waiting while the queue is full; returns the failure instead
   /// when the writing thread has stopped.
-  func put(_ batch: [EncodedFeature]) -> (any Error)? {
+  func put(_ batch: [Item]) -> (any Error)? {
     condition.lock()
     defer { condition.unlock() }
     while batches.count >= capacity && firstFailure == nil {
@@ -125,7 +129,7 @@ private final class BatchQueue: @unchecked Sendable {
   }
 
   /// The next batch, or `nil` once the queue is closed and empty or has failed.
-  func take() -> [EncodedFeature]? {
+  func take() -> [Item]? {
     condition.lock()
     defer { condition.unlock() }
     while batches.isEmpty && !closed && firstFailure == nil { condition.wait() }

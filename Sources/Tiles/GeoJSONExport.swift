@@ -33,7 +33,7 @@ public enum GeoJSONExport {
       throw GDALError.singleLayerFormat(path: output, format: "GeoJSON", layers: opened.layerNames)
     }
     let layer = opened.layer
-    if layer.featureCount() == 0 {
+    if layer.isEmpty {
       throw GDALError.emptyLayer(path: input, layer: layer.name)
     }
     let transformer = try opened.transformer(to: CRS.wgs84)
