@@ -41,6 +41,10 @@ struct ZonalCommand: ParsableCommand {
 
   @OptionGroup var output: OutputOptions
 
+  @OptionGroup var table: TableOption
+
+  func validate() throws { try table.validate(output: output.output) }
+
   func run() throws {
     var job = ZonalJob(raster: raster, zones: zones, output: output.output)
     job.layer = layer
@@ -56,11 +60,14 @@ struct ZonalCommand: ParsableCommand {
       return statistic
     }
     job.rule = rule
+    job.outputTable = try table.parsed
     job.policy = output.policy
     let results = try Tools.zonal(job)
     let empty = results.filter { $0.count == 0 }.count
+    let destination =
+      PostgreSQLConnection.masked(output.output) + (table.table.map { " table \($0)" } ?? "")
     print(
-      "wrote \(output.output): \(results.count) zones, \(job.rule.rawValue) rule, band \(band) of \(raster)"
+      "wrote \(destination): \(results.count) zones, \(job.rule.rawValue) rule, band \(band) of \(raster)"
     )
     if empty > 0 { print("  \(empty) zones cover no pixel with a value (count 0)") }
   }

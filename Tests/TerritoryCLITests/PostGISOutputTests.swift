@@ -136,6 +136,28 @@ extension PostGISSuites {
           == placed.output.split(separator: " ")[2].description)
     }
 
+    @Test func zonalStatisticsWriteATable() throws {
+      let folder = try Territory.scratch()
+      defer { try? FileManager.default.removeItem(at: folder) }
+      let file = folder.path + "/zonal.csv"
+      let common = ["zonal", Territory.dem, Territory.tracts, "--rule", "coverage"]
+      let toFile = try Territory.runArray(common + ["-o", file])
+      #expect(toFile.status == 0, "\(toFile.error)")
+      let toTable = try Territory.runArray(
+        common + ["-o", cluster.connection(), "--table", "analysis.elevation"])
+      #expect(toTable.status == 0, "\(toTable.error)")
+      #expect(toTable.output.contains("table analysis.elevation: 470 zones"))
+      let exported = folder.path + "/table.csv"
+      try self.exported("analysis.elevation", to: exported)
+      try CSVComparison.expectEqual(file, exported)
+      #expect(
+        try cluster.value("SELECT type FROM geometry_columns WHERE f_table_name = 'elevation'")
+          == "MULTIPOLYGON")
+      #expect(
+        try cluster.value("SELECT obj_description('analysis.elevation'::regclass)")
+          .contains("TERRITORY_RULE=coverage"))
+    }
+
     @Test func anExistingTableIsKeptWithoutOverwrite() throws {
       let common =
         [

@@ -19,8 +19,11 @@ public struct ZonalJob: Sendable {
   public var statistics: [ZonalStatistic] = [.count, .min, .max, .mean, .sum, .std]
   /// Which pixels belong to a zone.
   public var rule = PixelRule.centre
-  /// The output, and whether it may replace an existing file.
+  /// The output file, or a `PG:` connection with `outputTable`.
   public var output: String
+  /// The table to write when `output` is a `PG:` connection (in the zones'
+  /// CRS, the run's details as the table's comment).
+  public var outputTable: PostGISTable?
   /// Whether an existing output may be replaced.
   public var policy = ExistingOutputPolicy.refuse
 
@@ -34,6 +37,7 @@ public struct ZonalJob: Sendable {
   /// Runs the job and returns the statistics of every zone, in input order.
   /// - Throws: `GDALError`, `AnalysisError`, `PROJError`, `GEOSError`, `OutputError`.
   public func run() throws -> [ZoneStatistics] {
+    try TableWriter.checkDestination(path: output, databaseTable: outputTable)
     let rasterDataset = try RasterDataset(path: raster)
     guard let rasterCRS = rasterDataset.crs else {
       throw GDALError.rasterAccess(
@@ -81,6 +85,21 @@ public struct ZonalJob: Sendable {
       names.insert(name)
       return Field(name: name, type: .real)
     }
+    let details = [
+      "TERRITORY_OPERATION": "zonal", "TERRITORY_RASTER": raster,
+      "TERRITORY_RULE": rule.rawValue,
+    ]
+    if let outputTable {
+      try writeTable(
+        outputTable, source: source, crs: crs, fields: source.fields + statisticFields,
+        details: details, count: results.count,
+        row: { position in
+          attributes[position]
+            + statistics.map { results[position].value($0).map(FieldValue.real) ?? .null }
+        },
+        geometry: { geometries[$0] })
+      return
+    }
     let writer = try VectorWriter(path: output, policy: policy)
     do {
       let withGeometry = writer.format != .csv
@@ -90,11 +109,7 @@ public struct ZonalJob: Sendable {
       let index = try writer.addLayer(
         name: source.name, geometryType: withGeometry ? source.geometryType : .none,
         crs: withGeometry ? outputCRS : nil, fields: source.fields + statisticFields)
-      writer.setMetadata(
-        [
-          "TERRITORY_OPERATION": "zonal", "TERRITORY_RASTER": raster,
-          "TERRITORY_RULE": rule.rawValue,
-        ], layer: index)
+      writer.setMetadata(details, layer: index)
       for (position, result) in results.enumerated() {
         var geometry = withGeometry ? geometries[position] : nil
         if let transformer, let original = geometry {
@@ -104,6 +119,38 @@ public struct ZonalJob: Sendable {
         try writer.write(
           Feature(
             id: Int64(position + 1), attributes: attributes[position] + values, geometry: geometry),
+          toLayer: index)
+      }
+      try writer.commit()
+    } catch {
+      writer.discard()
+      throw error
+    }
+  }
+
+  /// Writes the zones and their statistics to the PostGIS table `table`, in
+  /// one transaction, polygons as multipolygons (a typed column takes both),
+  /// `details` as the table's comment.
+  private func writeTable(
+    _ table: PostGISTable, source: VectorLayer, crs: CRS, fields: [Field],
+    details: [String: String], count: Int, row: (Int) -> [FieldValue],
+    geometry: (Int) -> Geometry?
+  ) throws {
+    let writer = try PostGISTableWriter(connection: output, table: table, policy: policy)
+    writer.comment = details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+      .joined(separator: "\n")
+    do {
+      let polygonal = source.geometryType.isPolygonal
+      let index = try writer.addLayer(
+        name: source.name, geometryType: polygonal ? .multiPolygon : source.geometryType,
+        hasZ: false, crs: crs, fields: fields)
+      for position in 0..<count {
+        var shape = geometry(position)
+        if polygonal, let part = shape, part.type == .polygon {
+          shape = try Geometry.collection(.multiPolygon, of: [part])
+        }
+        try writer.write(
+          Feature(id: Int64(position + 1), attributes: row(position), geometry: shape),
           toLayer: index)
       }
       try writer.commit()
