@@ -114,6 +114,55 @@ extension PostGISSuites {
       }
     }
 
+    /// Interpolates the tracts onto `targets` (a table) with the Swift engine
+    /// to a CSV file, and with the in-database engine to a table the server
+    /// builds itself, and checks that they hold the same rows.
+    func expectTheSameTargets(
+      _ targets: String, variables: [String], in folder: URL, rule: String
+    ) throws {
+      let common =
+        [cluster.connection(), "-l", "census.tracts", "--to-crs", "EPSG:31985"] + variables
+        + ["--target", cluster.connection(), "--target-layer", targets]
+      let file = folder.path + "/file.csv"
+      let toFile = try Territory.runArray(["interpolate"] + common + ["-o", file, "--overwrite"])
+      #expect(toFile.status == 0, "\(toFile.error)")
+      let table = "analysis.server_" + targets.split(separator: ".")[1]
+      let byServer = try Territory.runArray(
+        ["interpolate"] + common
+          + ["--engine", "postgis", "-o", cluster.connection(), "--table", table, "--overwrite"])
+      #expect(byServer.status == 0, "\(byServer.error)")
+      #expect(byServer.output.contains("built by the server: no geometry crossed the connection"))
+      #expect(byServer.output.contains("counts split by \(rule)"))
+      let exported = folder.path + "/table.csv"
+      try self.exported(table, to: exported)
+      try CSVComparison.expectEqual(file, exported)
+      #expect(try cluster.value(PostGISEngineTests.workingTables) == "0")
+    }
+
+    @Test func targetTablesAreBuiltByTheServerToo() throws {
+      let folder = try Territory.scratch()
+      defer { try? FileManager.default.removeItem(at: folder) }
+      let squares = folder.appendingPathComponent("squares.geojson")
+      try PostGISEngineTests.overlappingSquares.write(
+        to: squares, atomically: true, encoding: .utf8)
+      try cluster.sql("DROP TABLE IF EXISTS census.squares")
+      try cluster.load(squares.path, as: "census.squares")
+      try expectTheSameTargets(
+        "census.squares", variables: Array(PostGISEngineTests.variables.dropFirst(2)), in: folder,
+        rule: "source-area share")
+      // The tracts onto themselves: every field kept, V014 and ID of the
+      // results renamed V014_i and ID_i beside the targets' own.
+      try expectTheSameTargets(
+        "census.tracts", variables: Array(PostGISEngineTests.variables.dropFirst(2)), in: folder,
+        rule: "covered-area share")
+      let header = try cluster.value(
+        """
+        SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns
+        WHERE table_schema = 'analysis' AND table_name = 'server_tracts'
+        """)
+      #expect(header.contains("V014,") && header.contains("V014_i,"), "\(header)")
+    }
+
     @Test func gridAndPointsWriteTables() throws {
       let grid = try Territory.run(
         "grid", "--bbox", "0,0,1000,500", "--crs", "EPSG:31985", "--cell", "100", "-o",

@@ -1,11 +1,11 @@
 import GDALKit
 import GeoCore
 
-/// The output grid built by the server itself, for a job whose output is a
-/// table of the database it computes in: the cells' geometries are generated
-/// in SQL beside their sums, so no geometry crosses the connection, in either
-/// direction. The columns, their order and their values are those
-/// `TableWriter.writeGrid` writes from `ValueTable`.
+/// The output table built by the server itself, for a job whose output is a
+/// table of the database it computes in: grid cells are generated in SQL
+/// beside their sums, target polygons come from a table of that database, so
+/// no geometry crosses the connection, in either direction. The columns,
+/// their order and their values are those `TableWriter` writes from `ValueTable`.
 extension DatabaseInterpolation {
   /// The categories of each categorical variable, sorted by name as the
   /// client path sorts them: each with its name (the value as `FieldValue`
@@ -40,10 +40,8 @@ extension DatabaseInterpolation {
 
   /// A `SELECT` of the grid's rows, in row-major order: `fid`, the cell's
   /// columns (`col`, `row`, then its bounds, or its centre for hexagons, and
-  /// the INSPIRE identifier), `covered_area`, the variables under their own
-  /// names, one share per category (`<variable>_<category>`, empty where no
-  /// category covers the cell), and `geom`. The shares are grouped first into
-  /// working tables, with parallel workers.
+  /// the INSPIRE identifier), `covered_area`, the values (`valueColumns`),
+  /// and `geom`.
   func gridRows(
     totals: String, categoryAreas: [String], categories: [[(name: String, text: String)]],
     shape: GridShape
@@ -64,9 +62,58 @@ extension DatabaseInterpolation {
       geometry = hexagonCell(grid, x: x, y: y)
     }
     columns.append("t.covered_area")
-    columns += extensiveNames.enumerated().map { "t.e\($0) AS \(PostGISTable.quoted($1))" }
-    columns += intensiveNames.enumerated().map { "t.i\($0) AS \(PostGISTable.quoted($1))" }
-    var joins: [String] = []
+    let values = try valueColumns(
+      categoryAreas: categoryAreas, categories: categories, names: nil, untouched: nil)
+    columns += values.columns.map { "\($0.expression) AS \(PostGISTable.quoted($0.name))" }
+    columns.append("(\(geometry))::geometry(Polygon, \(srid)) AS geom")
+    return """
+      SELECT \(columns.joined(separator: ", "))
+      FROM \(totals) t \(values.joins(on: "t.col", "t.row"))
+      """
+  }
+
+  /// A `SELECT` of the target polygons' rows, in their layer's order: `fid`,
+  /// their own columns (`a0…` of `DatabaseSources.loadTargetTable`, under
+  /// their names), the values (`valueColumns`, renamed as
+  /// `TableWriter.writeTargets` renames them) with 0 for the counts of a
+  /// target no source reaches, and `geom` as a multipolygon.
+  func targetRows(
+    targets: String, fields: [Field], totals: String, categoryAreas: [String],
+    categories: [[(name: String, text: String)]]
+  ) throws -> String {
+    var columns = ["t.seq + 1 AS fid"]
+    columns += fields.enumerated().map { "t.a\($0) AS \(PostGISTable.quoted($1.name))" }
+    let values = try valueColumns(
+      categoryAreas: categoryAreas, categories: categories, names: fields, untouched: "0")
+    columns += values.columns.map { "\($0.expression) AS \(PostGISTable.quoted($0.name))" }
+    columns.append(
+      """
+      (CASE WHEN t.geom IS NULL OR ST_IsEmpty(t.geom) THEN NULL ELSE ST_Multi(t.geom) END)\
+      ::geometry(MultiPolygon, \(srid)) AS geom
+      """)
+    return """
+      SELECT \(columns.joined(separator: ", "))
+      FROM \(targets) t LEFT JOIN \(totals) v ON v.row = t.seq \(values.joins(on: "0", "t.seq"))
+      """
+  }
+
+  /// The value columns of an output, in `ValueTable`'s order: the variables
+  /// under their own names (renamed with `_i` where one of `names` has the
+  /// name already), then one share per category (`<variable>_<category>`,
+  /// empty where no category covers the target). Sums come from the totals
+  /// (`t` for grids, `v` for targets; `untouched` stands for a count no source
+  /// reaches); shares from working tables grouped here, with parallel workers.
+  private func valueColumns(
+    categoryAreas: [String], categories: [[(name: String, text: String)]], names: [Field]?,
+    untouched: String?
+  ) throws -> ValueColumns {
+    let totals = untouched == nil ? "t" : "v"
+    var expressions = extensiveNames.indices.map { index in
+      untouched.map { "coalesce(\(totals).e\(index), \($0))" } ?? "\(totals).e\(index)"
+    }
+    expressions += intensiveNames.indices.map { "\(totals).i\($0)" }
+    var fields = (extensiveNames + intensiveNames).map { Field(name: $0, type: .real) }
+    var result = ValueColumns()
     for (index, areas) in categoryAreas.enumerated() where !categories[index].isEmpty {
       let shares = workspace.table("shares\(index)")
       let sums = categories[index].enumerated().map { number, category in
@@ -78,20 +125,19 @@ extension DatabaseInterpolation {
         CREATE TABLE \(shares) AS
         SELECT col, row, \(sums.joined(separator: ", ")) FROM \(areas) GROUP BY col, row
         """)
-      joins.append(
-        "LEFT JOIN \(shares) c\(index) ON c\(index).col = t.col AND c\(index).row = t.row")
-      columns += categories[index].enumerated().map { number, category in
-        let name = categoricalNames[index] + "_" + TableWriter.columnSafe(category.name)
-        return "c\(index).s\(number) AS \(PostGISTable.quoted(name))"
+      result.shares.append((shares, "c\(index)"))
+      for (number, category) in categories[index].enumerated() {
+        expressions.append("c\(index).s\(number)")
+        fields.append(
+          Field(
+            name: categoricalNames[index] + "_" + TableWriter.columnSafe(category.name), type: .real
+          ))
       }
     }
-    columns.append("(\(geometry))::geometry(Polygon, \(srid)) AS geom")
-    return """
-      SELECT \(columns.joined(separator: ", "))
-      FROM \(totals) t \(joins.joined(separator: " "))
-      """
+    if let names { fields = TableWriter.valueFields(fields, besides: names) }
+    result.columns = zip(expressions, fields).map { ($0, $1.name) }
+    return result
   }
-
   /// `SquareGrid.inspireIdentifier(column:row:)` as SQL: whole metres as
   /// integers (the grids INSPIRE defines have whole sizes), others as float8 text.
   private func inspireIdentifier(_ grid: SquareGrid) -> String {
@@ -103,5 +149,19 @@ extension DatabaseInterpolation {
     }
     let whole = Int64(size)
     return "'CRS3035RES\(whole)mN' || (t.row * \(whole))::text || 'E' || (t.col * \(whole))::text"
+  }
+}
+
+/// The value columns of an output query, and the share tables they join.
+private struct ValueColumns {
+  var columns: [(expression: String, name: String)] = []
+  var shares: [(table: String, alias: String)] = []
+
+  /// The `LEFT JOIN`s of the share tables on a target's column and row.
+  func joins(on column: String, _ row: String) -> String {
+    shares.map {
+      "LEFT JOIN \($0.table) \($0.alias) ON \($0.alias).col = \(column) AND \($0.alias).row = \(row)"
+    }
+    .joined(separator: " ")
   }
 }

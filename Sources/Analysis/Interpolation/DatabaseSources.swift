@@ -151,4 +151,41 @@ struct DatabaseSources {
     return try workspace.upload(
       "targets", fields: [Field(name: "seq", type: .integer64)], crs: crs, features: features)
   }
+
+  /// Target polygons from a table of the same database, copied into the
+  /// workspace in SQL as `TargetLayer.load` reads a layer: in the working CRS,
+  /// repaired when invalid, their polygonal part; `seq` in the table's key
+  /// order, and the table's fields renamed `a0…`. Their geometries never leave
+  /// the server.
+  /// - Returns: the working table, the fields, and the table's CRS.
+  /// - Throws: `GDALError.missingCRS`, `.notPolygons`, `AnalysisError.emptySource`.
+  func loadTargetTable(path: String, layer: String?) throws -> (
+    table: String, fields: [Field], crs: CRS
+  ) {
+    let opened = try LayerSource(path: path, layer: layer).open()
+    let crs = try opened.requireCRS()
+    try opened.requirePolygons()
+    let source = try PostGISTable(parsing: opened.name).qualified
+    let geometry =
+      "ST_Transform(\(PostGISTable.quoted(opened.layer.geometryColumn)), \(workingSRID))"
+    let idColumn = opened.layer.idColumn
+    let order = idColumn.isEmpty ? "" : "ORDER BY \(PostGISTable.quoted(idColumn))"
+    let columns = opened.fields.enumerated().map { "\(PostGISTable.quoted($1.name)) AS a\($0)" }
+    let table = workspace.table("targets")
+    try workspace.execute(
+      """
+      CREATE TABLE \(table) AS
+      SELECT (row_number() OVER (\(order)))::int8 - 1 AS seq,
+        ST_CollectionExtract(CASE WHEN ST_IsValid(territory_target_geometry)
+          THEN territory_target_geometry ELSE ST_MakeValid(territory_target_geometry) END, 3) AS geom
+        \(columns.map { ", " + $0 }.joined())
+      FROM (SELECT \(geometry) AS territory_target_geometry, * FROM \(source)) AS s
+      """)
+    if workspace.value("SELECT count(*) FROM \(table)") == "0" {
+      throw AnalysisError.emptySource(path: path, layer: opened.name)
+    }
+    try workspace.execute("CREATE INDEX ON \(table) USING GIST (geom)")
+    try workspace.execute("ANALYZE \(table)")
+    return (table, opened.fields, crs)
+  }
 }

@@ -12,23 +12,31 @@ public enum InterpolationEngine: String, Sendable, CaseIterable {
 }
 
 extension InterpolationJob {
-  /// Whether the server itself builds the output table: a grid written to a
-  /// table of the database the job computes in.
+  /// Whether the server itself builds the output table: the output is a
+  /// table of the database the job computes in, and the targets are a grid or
+  /// a table of that database too.
   var buildsOutputInDatabase: Bool {
-    guard engine == .postgis, outputTable != nil, case .grid = target else { return false }
-    return output == (PostgreSQLConnection.isConnection(source.path) ? source.path : database)
+    let computesIn = PostgreSQLConnection.isConnection(source.path) ? source.path : database
+    guard engine == .postgis, outputTable != nil, output == computesIn else { return false }
+    switch target {
+    case .grid: return true
+    case .layer(let path, _): return path == computesIn
+    }
   }
 
   /// The interpolation computed inside the database: the source table's own
   /// database, or `database` for a file. Every working table lives in one
   /// transaction that is rolled back at the end, so nothing is left behind;
-  /// but with `publishing` (see `buildsOutputInDatabase`), the output grid
-  /// is built there as the table `outputTable`, its metadata as its comment,
-  /// and committed, and the result holds no targets (only their count).
+  /// but with `publishing` (see `buildsOutputInDatabase`), the output is
+  /// built there as the table `outputTable`, its metadata as its comment, and
+  /// committed, and the result holds no targets (only their count, and the
+  /// CRS of a target table).
   func interpolateInDatabase(
     onto makeTargets: () throws -> InterpolationTargets, mask: PolygonMask?,
     publishing: ((InterpolationResult, Int) -> AnalysisMetadata)? = nil
-  ) throws -> (InterpolationResult, SourceLoadReport, published: Int?) {
+  ) throws -> (
+    InterpolationResult, SourceLoadReport, published: (count: Int, targetsCRS: CRS?)?
+  ) {
     let isTable = PostgreSQLConnection.isConnection(source.path)
     if isTable, let database, database != source.path {
       throw AnalysisError.databaseEngine(
@@ -58,12 +66,19 @@ extension InterpolationJob {
       workspace: workspace, sources: sources, extensiveNames: source.extensive,
       intensiveNames: source.intensive, categoricalNames: source.categorical, srid: srid)
     try engine.allowParallelPlans(workers: threads - 1)
-    let targets = try makeTargets()
-    let pieces: String
+    var pieces = ""
     var targetTable: String?
     var overlapping = false
     var polygonCount: Int?
-    switch targets {
+    var targetTableLayout: (fields: [Field], crs: CRS)?
+    if publishing != nil, case .layer(let path, let layer) = target {
+      let loaded = try loader.loadTargetTable(path: path, layer: layer)
+      (pieces, overlapping) = try engine.polygonPieces(targets: loaded.table)
+      targetTable = loaded.table
+      targetTableLayout = (loaded.fields, loaded.crs)
+    }
+    switch targetTableLayout == nil ? try makeTargets() : nil {
+    case nil: break
     case .squareGrid(let grid):
       try checkCellCount(within: sourceExtent(workspace, sources), GridShape.square(grid))
       pieces = try engine.gridPieces(.square(grid))
@@ -81,7 +96,7 @@ extension InterpolationJob {
     let totals = try engine.totals(pieces: pieces, denominators: denominators)
     let areas = try engine.categoryAreas(pieces: pieces)
     let rule: ExtensiveRule = overlapping ? .sourceAreaShare : .coveredAreaShare
-    if let publishing, let outputTable, case .grid(let shape) = target {
+    if let publishing, let outputTable {
       let categories = try engine.categories(in: areas)
       let balances = try engine.balances(
         denominators: denominators, overlapping: overlapping,
@@ -90,12 +105,23 @@ extension InterpolationJob {
         targets: [], extensiveNames: source.extensive, intensiveNames: source.intensive,
         categorical: zip(source.categorical, categories).map { ($0, $1.map(\.name)) },
         balances: balances, rule: rule, sourceCount: report.read)
-      let count = engine.count(totals)
-      let rows = try engine.gridRows(
-        totals: totals, categoryAreas: areas, categories: categories, shape: shape)
+      let rows: String
+      let count: Int
+      if let targetTable, let layout = targetTableLayout {
+        rows = try engine.targetRows(
+          targets: targetTable, fields: layout.fields, totals: totals, categoryAreas: areas,
+          categories: categories)
+        count = engine.count(targetTable)
+      } else if case .grid(let shape) = target {
+        rows = try engine.gridRows(
+          totals: totals, categoryAreas: areas, categories: categories, shape: shape)
+        count = engine.count(totals)
+      } else {
+        preconditionFailure("publishing needs a grid or a target table (buildsOutputInDatabase)")
+      }
       let comment = String(decoding: try publishing(result, count).json(), as: UTF8.self)
       try workspace.publish(rows, as: outputTable, policy: policy, comment: comment)
-      return (result, report, count)
+      return (result, report, (count, targetTableLayout?.crs))
     }
     let (values, categories) = try engine.targetValues(
       totals: totals, categoryAreas: areas, polygonCount: polygonCount)

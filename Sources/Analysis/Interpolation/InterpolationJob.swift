@@ -99,8 +99,8 @@ public struct InterpolationJob: Sendable {
           onto: { shape.targets }, mask: maskLayer,
           publishing: { metadataFor($0, count: $1, details: details) })
         return Summary(
-          result: result, sources: report, metadataPath: metadataPath, written: written ?? 0,
-          builtInDatabase: true)
+          result: result, sources: report, metadataPath: metadataPath,
+          written: written?.count ?? 0, builtInDatabase: true)
       }
       (result, report) = try compute(
         onto: { shape.targets }, mask: maskLayer, check: { try checkCellCount($0, shape) })
@@ -110,6 +110,18 @@ public struct InterpolationJob: Sendable {
         path: output, databaseTable: outputTable, policy: policy, metadata: metadata,
         threads: threads)
     case .layer(let path, let layer):
+      details["targets"] = PostgreSQLConnection.masked(path)
+      if let layer { details["targets_layer"] = layer }
+      if buildsOutputInDatabase {
+        let (result, report, written) = try interpolateInDatabase(
+          onto: { preconditionFailure("the targets are a table of the database") },
+          mask: maskLayer, publishing: { metadataFor($0, count: $1, details: details) })
+        let crs = written?.targetsCRS
+        return Summary(
+          result: result, sources: report,
+          reprojectedTargetsFrom: crs.flatMap { $0.isEquivalent(to: workingCRS) ? nil : $0 },
+          metadataPath: metadataPath, written: written?.count ?? 0, builtInDatabase: true)
+      }
       var loadedTargets: TargetLayer?
       (result, report) = try compute(
         onto: {
@@ -119,7 +131,6 @@ public struct InterpolationJob: Sendable {
         }, mask: maskLayer)
       let targets = loadedTargets!
       if !targets.sourceCRS.isEquivalent(to: workingCRS) { reprojectedFrom = targets.sourceCRS }
-      details["targets"] = path
       try TableWriter.writeTargets(
         targets, table: ValueTable(result, coveredArea: false), crs: workingCRS, path: output,
         databaseTable: outputTable, policy: policy,
