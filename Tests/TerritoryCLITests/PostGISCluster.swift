@@ -127,13 +127,22 @@ final class PostGISCluster: Sendable {
   /// another connection, waits for that connection's `COPY` and ends its
   /// server process: a connection cut in the middle of a write.
   func killingTheCopy(_ command: (String) throws -> CommandResult) throws -> CommandResult {
+    try killing(during: "COPY%", command)
+  }
+
+  /// Runs `command` with a connection of its own name while a watcher, on
+  /// another connection, waits for that connection to run a statement like
+  /// `pattern` (`ILIKE`) and ends its server process.
+  func killing(during pattern: String, _ command: (String) throws -> CommandResult) throws
+    -> CommandResult
+  {
     let name = "territory-cut-\(getpid())-\(UUID().uuidString.prefix(8))"
     let killer = """
       DO $$ DECLARE n int; BEGIN
         FOR i IN 1..1500 LOOP
           PERFORM pg_stat_clear_snapshot();
           SELECT count(*) INTO n FROM pg_stat_activity
-            WHERE application_name = '\(name)' AND query ILIKE 'COPY%';
+            WHERE application_name = '\(name)' AND query ILIKE '\(pattern)';
           IF n > 0 THEN
             PERFORM pg_terminate_backend(pid) FROM pg_stat_activity
               WHERE application_name = '\(name)';
@@ -141,7 +150,7 @@ final class PostGISCluster: Sendable {
           END IF;
           PERFORM pg_sleep(0.02);
         END LOOP;
-        RAISE EXCEPTION 'no COPY was seen';
+        RAISE EXCEPTION 'no statement like % was seen', '\(pattern)';
       END $$
       """
     let killed = Mutex<(any Error)??>(nil)

@@ -248,6 +248,25 @@ extension PostGISSuites {
           == "0")
     }
 
+    @Test func aConnectionCutWhileTheServerBuildsTheTableLeavesNothing() throws {
+      let result = try cluster.killing(during: "CREATE TABLE%territory_staging_%") { connection in
+        try Territory.runArray(
+          [
+            "interpolate", connection, "-l", "census.tracts", "--to-crs", "EPSG:31985",
+            "--extensive", "V014", "--grid", "10", "--engine", "postgis", "-o", connection,
+            "--table", "analysis.cut",
+          ])
+      }
+      #expect(result.status == 1)
+      #expect(result.error.hasPrefix("error: "), "\(result.error)")
+      #expect(result.error.split(separator: "\n").count == 1, "\(result.error)")
+      #expect(try cluster.value("SELECT to_regclass('analysis.cut')").isEmpty)
+      #expect(try cluster.value(PostGISEngineTests.workingTables) == "0")
+      #expect(
+        try cluster.value("SELECT count(*) FROM pg_class WHERE relname LIKE 'territory_staging_%'")
+          == "0")
+    }
+
     @Test func aTableIsNamedOnlyForADatabaseOutput() throws {
       let common = [
         Territory.tracts, "--to-crs", "EPSG:31985", "--extensive", "V014", "--grid", "200",
