@@ -57,11 +57,17 @@ public final class VectorLayer {
   /// keeps one, else by reading the first feature. Forcing a count would read
   /// the whole layer once more where the format stores none (GeoJSON lines:
   /// 2.2 s of the 6.2 s a load of 94,000 polygons into PostGIS took).
+  /// GDAL's messages are kept from the terminal, and a first feature GDAL
+  /// cannot read does not make the layer empty: the read that follows
+  /// reports it, as one error.
   public var isEmpty: Bool {
     if let count = featureCount(force: false) { return count == 0 }
-    OGR_L_ResetReading(handle)
-    defer { OGR_L_ResetReading(handle) }
-    guard let first = OGR_L_GetNextFeature(handle) else { return true }
+    let (first, messages) = withGDALMessages { () -> OGRFeatureH? in
+      OGR_L_ResetReading(handle)
+      defer { OGR_L_ResetReading(handle) }
+      return OGR_L_GetNextFeature(handle)
+    }
+    guard let first else { return messages.errors.isEmpty }
     OGR_F_Destroy(first)
     return false
   }

@@ -8,18 +8,19 @@ struct Convert: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Copy vector layers to another format, optionally reprojected and repaired.",
     discussion: """
-      The output format follows the extension: .gpkg, .geojson (RFC 7946, always WGS 84),
-      .geojsonl (one feature per line), .fgb, .shp, .csv (geometry as WKT). Every layer is
+      The output format follows the extension: .gpkg, .geojson (RFC 7946, always WGS 84), \
+      .geojsonl (one feature per line), .fgb, .shp, .csv (geometry as WKT). Every layer is \
       copied unless --layer names some; every feature and attribute is kept with its type.
 
-      A PostgreSQL connection as the output (PG:"service=…" or PG:"host=… dbname=…")
-      loads one layer into the PostGIS table named by --table, in one transaction: a
-      failure leaves no table, and --overwrite replaces an existing one at once. The
+      A PostgreSQL connection as the output (PG:"service=…" or PG:"host=… dbname=…") \
+      loads one layer into the PostGIS table named by --table, in one transaction: a \
+      failure leaves no table, and --overwrite replaces an existing one at once. The \
       table gets a primary key fid, a spatial index on geom and fresh statistics:
         territory convert tracts.gpkg PG:"service=workshop" --table census.tracts
 
       Example:
-        territory convert Data/sites/olinda/olinda_tracts.gpkg out/tracts.fgb --to-crs EPSG:31985
+        territory convert Data/sites/olinda/olinda_tracts.gpkg out/tracts.fgb \\
+          --to-crs EPSG:31985
       """)
 
   @Argument(help: "The vector file to read.")

@@ -8,13 +8,13 @@ struct GridCommand: ParsableCommand {
     commandName: "grid",
     abstract: "Make a square or hexagonal grid aligned on multiples of the cell size.",
     discussion: """
-      Square cell (col, row) covers [col·s, (col+1)·s) × [row·s, (row+1)·s) in the CRS, so grids
-      of different sizes nest; in EPSG:3035 each cell also gets its INSPIRE identifier.
+      Square cell (col, row) covers [col·s, (col+1)·s) × [row·s, (row+1)·s) in the CRS, so grids \
+      of different sizes nest; in EPSG:3035 each cell also gets its INSPIRE identifier. \
       Hexagons are pointy-top, s apart (centre of (col, row) at (col·s + (row mod 2)·s/2, row·1.5·s/√3)).
 
       Example:
-        territory grid --extent-of Data/sites/olinda/olinda_tracts.gpkg --crs EPSG:31985 \\
-          --cell 500 -o out/grid500.gpkg
+        territory grid --extent-of Data/sites/olinda/olinda_tracts.gpkg \\
+          --crs EPSG:31985 --cell 500 -o out/grid500.gpkg
       """)
 
   @Option(help: "The area to cover, XMIN,YMIN,XMAX,YMAX in the grid's CRS.")

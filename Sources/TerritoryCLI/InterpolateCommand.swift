@@ -8,27 +8,31 @@ struct InterpolateCommand: ParsableCommand {
     commandName: "interpolate",
     abstract: "Move counts, rates and categories from source polygons onto a grid or other zones.",
     discussion: """
-      Extensive variables (counts) are split by area and their totals kept (the mass balance is
-      printed and written to <output>.meta.json); intensive variables (rates) become area-weighted
-      means over the covered part; categorical ones the share of covered area per category.
-      With --grid only the cells a source touches are written; with --target every target, with its
-      own attributes. When targets overlap (catchments), counts are split by the share of the
-      source's own area, and the output says so.
+      Extensive variables (counts) are split by area and their totals kept (the \
+      mass balance is printed and written to <output>.meta.json, or to the comment \
+      of a table); intensive variables (rates) become area-weighted means over the \
+      covered part; categorical ones the share of covered area per category. With \
+      --grid only the cells a source touches are written; with --target every \
+      target, with its own attributes. When targets overlap (catchments), counts \
+      are split by the share of the source's own area, and the output says so.
 
       Example:
-        territory interpolate Data/sites/olinda/olinda_tracts.gpkg --source-crs EPSG:4674 \\
-          --to-crs EPSG:31985 --grid 200 --extensive V014 --categorical TIPO -o out/olinda_200m.gpkg
+        territory interpolate Data/sites/olinda/olinda_tracts.gpkg \\
+          --source-crs EPSG:4674 --to-crs EPSG:31985 --grid 200 \\
+          --extensive V014 --categorical TIPO -o out/olinda_200m.gpkg
 
       In the database (the source is a table, or --database names one for a file):
-        territory interpolate PG:"service=workshop" -l census.tracts --to-crs EPSG:31985 \\
-          --grid 100 --extensive V014 --engine postgis -o out/olinda_100m.gpkg
+        territory interpolate PG:"service=workshop" -l census.tracts \\
+          --to-crs EPSG:31985 --grid 100 --extensive V014 --engine postgis \\
+          -o out/olinda_100m.gpkg
 
-      A PG: output writes a table (--table schema.table, in one transaction); with
-      --engine postgis, a grid and the output in the database of the sources, the
-      server builds the table itself, and no geometry crosses the connection:
-        territory interpolate PG:"service=workshop" -l census.tracts --to-crs EPSG:31985 \\
-          --grid 100 --extensive V014 --engine postgis -o PG:"service=workshop" \\
-          --table analysis.grid100
+      A PG: output writes a table (--table schema.table, in one transaction). \
+      With --engine postgis, the output in the database the job computes in, and \
+      a grid or a target table of that database, the server builds the table \
+      itself, and no geometry crosses the connection:
+        territory interpolate PG:"service=workshop" -l census.tracts \\
+          --to-crs EPSG:31985 --grid 100 --extensive V014 --engine postgis \\
+          -o PG:"service=workshop" --table analysis.grid100
       """)
 
   @Argument(help: "The source polygons (administrative units with counts and rates).")

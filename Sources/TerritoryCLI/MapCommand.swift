@@ -11,13 +11,13 @@ struct MapCommand: ParsableCommand {
     discussion: """
       Palettes (ColorBrewer; * = colour-blind safe): \(Palette.names.map { name in
         (try? Palette(name).colourBlindSafe) == true ? name + "*" : name
-      }.joined(separator: " ")).
-      --small-multiples draws the column from several layers of INPUT (every layer, or those
+      }.joined(separator: " ")). \
+      --small-multiples draws the column from several layers of INPUT (every layer, or those \
       named with -l) on one page with one shared classification and one legend.
 
       Example:
-        territory map out/olinda/analysis.gpkg -l grid200 --column V014_density --palette YlOrRd \\
-          --title "Olinda" --lang fr -o out/olinda_density.pdf
+        territory map out/olinda/analysis.gpkg -l grid200 --column V014_density \\
+          --palette YlOrRd --title "Olinda" --lang fr -o out/olinda_density.pdf
       """)
 
   @Argument(help: "The vector file.")

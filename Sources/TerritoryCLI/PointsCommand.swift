@@ -8,12 +8,13 @@ struct PointsCommand: ParsableCommand {
     commandName: "points",
     abstract: "Count points per grid cell or zone, and sum or average their attributes.",
     discussion: """
-      With --grid only cells holding points are written; with --target every zone, with its own
-      attributes. A point on the border of zones that tile the territory counts once; when zones
+      With --grid only cells holding points are written; with --target every zone, with its own \
+      attributes. A point on the border of zones that tile the territory counts once; when zones \
       overlap (catchments), it counts in each zone that covers it.
 
       Example:
-        territory points schools.gpkg --to-crs EPSG:31985 --grid 500 --sum pupils -o out/schools_500m.gpkg
+        territory points schools.gpkg --to-crs EPSG:31985 --grid 500 --sum pupils \\
+          -o out/schools_500m.gpkg
       """)
 
   @Argument(help: "The points.")

@@ -16,9 +16,9 @@ struct SiteCheckCommand: ParsableCommand {
     commandName: "check",
     abstract: "Load every layer of a site and report what needs attention.",
     discussion: """
-      Reports missing or unreadable files, CRSs missing or with an unknown datum (with the
-      most likely EPSG code), layers outside the site, invalid geometries, declared fields that
-      do not exist, text fields declared as counts, and the totals of every count.
+      Reports missing or unreadable files, CRSs missing or with an unknown datum (with the \
+      most likely EPSG code), layers outside the site, invalid geometries, declared fields that \
+      do not exist, text fields declared as counts, and the totals of every count. \
       Exit code 0 when the site is usable, 1 otherwise.
 
       Example:
@@ -83,15 +83,15 @@ struct AnalyzeCommand: ParsableCommand {
     commandName: "analyze",
     abstract: "The main job: every layer of a site at every scale, with the scale report.",
     discussion: """
-      Writes into DIR (default out/<site>): analysis.gpkg (one layer per scale, plus catchments
-      and footprint), <scale>.geojson, report.md and report.json (the scale report), and
-      manifest.lock.json (the resolved manifest, input checksums, tool versions). The previous
+      Writes into DIR (default out/<site>): analysis.gpkg (one layer per scale, plus catchments \
+      and footprint), <scale>.geojson, report.md and report.json (the scale report), and \
+      manifest.lock.json (the resolved manifest, input checksums, tool versions). The previous \
       contents of DIR are replaced only when everything is written (--overwrite).
 
-      With --to PG:"…", the same tables are also written to a PostGIS schema (named after the
-      site unless --schema names it), with the scale report as the tables report_balances,
-      report_statistics and report_documents. The schema is built under a staging name and
-      swapped in within one transaction: readers never see half an analysis, and a failure
+      With --to PG:"…", the same tables are also written to a PostGIS schema (named after the \
+      site unless --schema names it), with the scale report as the tables report_balances, \
+      report_statistics and report_documents. The schema is built under a staging name and \
+      swapped in within one transaction: readers never see half an analysis, and a failure \
       keeps the previous one.
 
       Example:

@@ -10,7 +10,8 @@ struct SiteInitCommand: ParsableCommand {
       "Write a starting site.yaml from the team's files (roles and kinds guessed, marked for review).",
     discussion: """
       Example:
-        territory site init mysite --crs EPSG:2154 --from communes.gpkg --from mnt.tif
+        territory site init mysite --crs EPSG:2154 \\
+          --from communes.gpkg --from mnt.tif
       """)
 
   @Argument(help: "The site folder (created if missing).")

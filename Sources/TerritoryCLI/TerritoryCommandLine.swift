@@ -8,7 +8,7 @@ struct Territory: ParsableCommand {
     commandName: "territory",
     abstract: "Territorial analysis for planning workshops: load, analyse across scales, export.",
     discussion: """
-      Exit codes: 0 success; 1 bad input or failed command (one line 'error: ...' on
+      Exit codes: 0 success; 1 bad input or failed command (one line 'error: ...' on \
       standard error, no output left behind); 64 wrong usage of the command line.
 
       Example:

@@ -9,21 +9,24 @@ struct TilesCommand: ParsableCommand {
     abstract:
       "Cut vector layers (or one raster) into map tiles: PMTiles, MBTiles or a z/x/y folder.",
     discussion: """
-      The output's extension picks the container: NAME.pmtiles (PMTiles v3), NAME.mbtiles
-      (MBTiles 1.3), or a folder name without extension (z/x/y.pbf and metadata.json, TileJSON).
-      Vector inputs of any format and CRS become one MVT layer each (named after the
-      source layer, or -l, one per input). Polygons are simplified to about a pixel below
-      the highest zoom, each shared border once for both sides, so neighbours stay
-      gap-free. Tiles hold at most --max-tile-bytes and --max-tile-features; the smallest
-      features are dropped first and every drop is reported per zoom. A raster input
-      (an elevation model, a land-cover grid) gives 256-pixel PNG tiles instead.
-      A PostgreSQL connection is an input too: -l schema.table names the table, read
+      The output's extension picks the container: NAME.pmtiles (PMTiles v3), NAME.mbtiles \
+      (MBTiles 1.3), or a folder name without extension (z/x/y.pbf and metadata.json, TileJSON). \
+      Vector inputs of any format and CRS become one MVT layer each (named after the \
+      source layer, or -l, one per input). Polygons are simplified to about a pixel below \
+      the highest zoom, each shared border once for both sides, so neighbours stay \
+      gap-free. Tiles hold at most --max-tile-bytes and --max-tile-features; the smallest \
+      features are dropped first and every drop is reported per zoom. A raster input \
+      (an elevation model, a land-cover grid) gives 256-pixel PNG tiles instead. \
+      A PostgreSQL connection is an input too: -l schema.table names the table, read \
       through a cursor, and its MVT layer takes the table's name.
 
       Examples:
-        territory tiles Data/sites/olinda/olinda_tracts.gpkg -o out/tracts.pmtiles -zg
-        territory tiles grid.gpkg -o out/grid.mbtiles -Z 8 -z 14 -y V014 --accumulate V014:sum
-        territory tiles Data/sites/olinda/olinda_dem.tif -o out/dem -Z 10 -z 15 --hillshade
+        territory tiles Data/sites/olinda/olinda_tracts.gpkg -o out/tracts.pmtiles \\
+          -zg
+        territory tiles grid.gpkg -o out/grid.mbtiles -Z 8 -z 14 -y V014 \\
+          --accumulate V014:sum
+        territory tiles Data/sites/olinda/olinda_dem_utm25s.tif -o out/dem \\
+          -Z 10 -z 15 --hillshade
         territory tiles PG:"service=workshop" -l census.tracts -o out/tracts.pmtiles
       """)
 

@@ -8,14 +8,15 @@ struct ZonalCommand: ParsableCommand {
     commandName: "zonal",
     abstract: "Statistics of a raster over polygons: count, min, max, mean, sum, std, majority.",
     discussion: """
-      Zones are projected to the raster's CRS (the raster is never resampled). Pixel rules:
-      centre (the pixel's centre is inside the zone; GDAL's default), all-touched (the zone covers
-      some of the pixel), coverage (each pixel weighted by the exact fraction the zone covers).
+      Zones are projected to the raster's CRS (the raster is never resampled). Pixel rules: \
+      centre (the pixel's centre is inside the zone; GDAL's default), all-touched (the zone covers \
+      some of the pixel), coverage (each pixel weighted by the exact fraction the zone covers). \
       Nodata pixels are left out; a zone without pixels gets count 0 and empty min, max and mean.
 
       Example:
-        territory zonal Data/sites/olinda/olinda_dem_utm25s.tif Data/sites/olinda/olinda_tracts.gpkg \\
-          --zones-crs EPSG:4674 --rule coverage -o out/elevation_by_tract.gpkg
+        territory zonal Data/sites/olinda/olinda_dem_utm25s.tif \\
+          Data/sites/olinda/olinda_tracts.gpkg --zones-crs EPSG:4674 \\
+          --rule coverage -o out/elevation_by_tract.gpkg
       """)
 
   @Argument(help: "The raster.")

@@ -100,15 +100,17 @@ struct DatabaseSources {
         ST_Transform(\(geometry), \(workingSRID)) AS geom, \(columns.joined(separator: ", "))
       FROM \(source)
       """)
-    report.read = Int(workspace.value("SELECT count(*) FROM \(table)") ?? "0") ?? 0
-    report.withoutGeometry =
-      Int(
-        workspace.value("SELECT count(*) FROM \(table) WHERE geom IS NULL OR ST_IsEmpty(geom)")
-          ?? "0")
-      ?? 0
     let invalid = "geom IS NOT NULL AND NOT ST_IsEmpty(geom) AND NOT ST_IsValid(geom)"
-    let invalidCount =
-      Int(workspace.value("SELECT count(*) FROM \(table) WHERE \(invalid)") ?? "0") ?? 0
+    var invalidCount = 0
+    try workspace.forEachRow(
+      """
+      SELECT count(*) AS rows, count(*) FILTER (WHERE geom IS NULL OR ST_IsEmpty(geom)) AS empty,
+        count(*) FILTER (WHERE \(invalid)) AS invalid FROM \(table)
+      """
+    ) { row in
+      let counts = row.map { Int($0.doubleValue ?? 0) }
+      (report.read, report.withoutGeometry, invalidCount) = (counts[0], counts[1], counts[2])
+    }
     if invalidCount > 0 && !request.makeValid {
       var firstIDs: [Int64] = []
       try workspace.forEachRow(
