@@ -114,6 +114,36 @@ public enum TableWriter {
     return mapped.isEmpty ? "empty" : String(mapped)
   }
 
+  /// Writes `count` rows to the new PostGIS table `table` in one transaction
+  /// (`PostGISTableWriter`), with `comment`; a `.multiPolygon` column gets
+  /// polygons as one-part multipolygons, since a typed column takes one type.
+  /// - Throws: `GDALError`; the database is left as it was on failure.
+  static func writeTable(
+    _ table: PostGISTable, connection: String, policy: ExistingOutputPolicy,
+    layerName: String, crs: CRS, geometryType: GeometryType, fields: [Field], comment: String?,
+    count: Int, attributes: (Int) throws -> [FieldValue], geometry: (Int) throws -> Geometry?
+  ) throws {
+    let writer = try PostGISTableWriter(connection: connection, table: table, policy: policy)
+    writer.comment = comment
+    do {
+      let layer = try writer.addLayer(
+        name: layerName, geometryType: geometryType, hasZ: false, crs: crs, fields: fields)
+      for index in 0..<count {
+        var shape = try geometry(index)
+        if geometryType == .multiPolygon, let part = shape, part.type == .polygon {
+          shape = try Geometry.collection(.multiPolygon, of: [part])
+        }
+        try writer.write(
+          Feature(id: Int64(index + 1), attributes: attributes(index), geometry: shape),
+          toLayer: layer)
+      }
+      try writer.commit()
+    } catch {
+      writer.discard()
+      throw error
+    }
+  }
+
   /// Creates the writer (and the metadata sidecar), writes `count` rows, commits both.
   /// CSV rows are formatted on `threads` threads (`CSVTableFile`); other formats go
   /// through GDAL with the geometry of each row.
@@ -125,26 +155,11 @@ public enum TableWriter {
   ) throws {
     try checkDestination(path: path, databaseTable: databaseTable)
     if let databaseTable {
-      let writer = try PostGISTableWriter(
-        connection: path, table: databaseTable, policy: policy)
-      writer.comment = try metadata.map { String(decoding: try $0.json(), as: UTF8.self) }
-      do {
-        let layer = try writer.addLayer(
-          name: layerName, geometryType: geometryType, hasZ: false, crs: crs, fields: fields)
-        for index in 0..<count {
-          var shape = try geometry(index)
-          if geometryType == .multiPolygon, let part = shape, part.type == .polygon {
-            shape = try Geometry.collection(.multiPolygon, of: [part])
-          }
-          try writer.write(
-            Feature(id: Int64(index + 1), attributes: attributes(index), geometry: shape),
-            toLayer: layer)
-        }
-        try writer.commit()
-      } catch {
-        writer.discard()
-        throw error
-      }
+      try writeTable(
+        databaseTable, connection: path, policy: policy, layerName: layerName, crs: crs,
+        geometryType: geometryType, fields: fields,
+        comment: try metadata.map { String(decoding: try $0.json(), as: UTF8.self) },
+        count: count, attributes: attributes, geometry: geometry)
       return
     }
     let sidecar = try metadata.map { _ in

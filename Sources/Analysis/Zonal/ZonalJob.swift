@@ -90,10 +90,15 @@ public struct ZonalJob: Sendable {
       "TERRITORY_RULE": rule.rawValue,
     ]
     if let outputTable {
-      try writeTable(
-        outputTable, source: source, crs: crs, fields: source.fields + statisticFields,
-        details: details, count: results.count,
-        row: { position in
+      // Zones as multipolygons in their CRS; the details as the table's comment.
+      try TableWriter.writeTable(
+        outputTable, connection: output, policy: policy, layerName: source.name, crs: crs,
+        geometryType: source.geometryType.isPolygonal ? .multiPolygon : source.geometryType,
+        fields: source.fields + statisticFields,
+        comment: details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+          .joined(separator: "\n"),
+        count: results.count,
+        attributes: { position in
           attributes[position]
             + statistics.map { results[position].value($0).map(FieldValue.real) ?? .null }
         },
@@ -119,38 +124,6 @@ public struct ZonalJob: Sendable {
         try writer.write(
           Feature(
             id: Int64(position + 1), attributes: attributes[position] + values, geometry: geometry),
-          toLayer: index)
-      }
-      try writer.commit()
-    } catch {
-      writer.discard()
-      throw error
-    }
-  }
-
-  /// Writes the zones and their statistics to the PostGIS table `table`, in
-  /// one transaction, polygons as multipolygons (a typed column takes both),
-  /// `details` as the table's comment.
-  private func writeTable(
-    _ table: PostGISTable, source: VectorLayer, crs: CRS, fields: [Field],
-    details: [String: String], count: Int, row: (Int) -> [FieldValue],
-    geometry: (Int) -> Geometry?
-  ) throws {
-    let writer = try PostGISTableWriter(connection: output, table: table, policy: policy)
-    writer.comment = details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-      .joined(separator: "\n")
-    do {
-      let polygonal = source.geometryType.isPolygonal
-      let index = try writer.addLayer(
-        name: source.name, geometryType: polygonal ? .multiPolygon : source.geometryType,
-        hasZ: false, crs: crs, fields: fields)
-      for position in 0..<count {
-        var shape = geometry(position)
-        if polygonal, let part = shape, part.type == .polygon {
-          shape = try Geometry.collection(.multiPolygon, of: [part])
-        }
-        try writer.write(
-          Feature(id: Int64(position + 1), attributes: row(position), geometry: shape),
           toLayer: index)
       }
       try writer.commit()
