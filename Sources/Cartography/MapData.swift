@@ -6,17 +6,18 @@ import PROJKit
 /// Reads what a map shows from vector layers: polygons and one numeric column,
 /// projected for drawing.
 public enum MapData {
-  /// The polygons of `layer` in `path` with the values of `column`, in `crs`
-  /// when given, else in the layer's CRS if projected, else in the UTM zone of
-  /// the layer's centre (WGS 84) for a layer narrower than 20° of longitude, a
-  /// Lambert azimuthal equal-area projection centred on it for a wider one, and
-  /// Equal Earth (EPSG:8857) for a layer spanning most of the world.
-  /// - Throws: `MapError.columnNotFound`, `.notNumeric`, `GDALError`, `PROJError`.
+  /// The polygons of `layer` in `path` with the values of `column`, projected:
+  /// in `projection` when given (the other panels of small multiples); else in
+  /// `crs` (the user's) when it suits the data; else in the layer's CRS if
+  /// projected; else in the projection `MapProjection.choose(for:)` picks for
+  /// the data's extent, with geometries cut along the meridian opposite its
+  /// centre.
+  /// - Throws: `MapError.columnNotFound`, `.notNumeric`, `.unsuitableCRS`,
+  ///   `GDALError`, `PROJError`.
   public static func load(
-    path: String, layer name: String?, column: String, crs target: CRS? = nil,
-    labels: String? = nil,
-    sizes: String? = nil
-  ) throws -> (features: [MapFeature], crs: CRS) {
+    path: String, layer name: String?, column: String, projection given: MapProjection? = nil,
+    crs userCRS: CRS? = nil, labels: String? = nil, sizes: String? = nil
+  ) throws -> (features: [MapFeature], projection: MapProjection) {
     let layer = try LayerSource(path: path, layer: name).open()
     let fields = layer.fields
     func find(_ name: String?, numeric: Bool) throws -> Int? {
@@ -32,10 +33,48 @@ public enum MapData {
     let index = try find(column, numeric: true)!
     let labelIndex = try find(labels, numeric: false)
     let sizeIndex = try find(sizes, numeric: true)
-    let crs = try target ?? drawingCRS(for: layer)
+    let source = try layer.requireCRS()
+    // Features and their geometry in degrees (or in the layer's projected CRS
+    // when that is the map's), projected once the map's CRS is known.
+    var read: [(feature: Feature, geometry: Geometry)] = []
+    let inDegrees = given?.seam != nil || userCRS != nil || (given == nil && !source.isProjected)
+    try layer.forEachFeature(in: inDegrees ? try CRS.wgs84 : nil) { feature in
+      guard let geometry = feature.geometry, !geometry.isEmpty else { return }
+      read.append((feature, geometry))
+    }
+    let projection: MapProjection
+    if let given {
+      projection = given
+    } else if inDegrees {
+      let extent = GeographicExtent.covering(read.flatMap { partBoxes($0.geometry) })
+      let suggested = try extent.map { try MapProjection.choose(for: $0) }
+      if let userCRS {
+        if let extent, let why = MapProjection.unsuitability(of: userCRS, for: extent) {
+          throw MapError.unsuitableCRS(
+            crs: userCRS.description, reason: why,
+            suggestion: suggested.map { "\($0.caption), chosen when --crs is left out" } ?? "")
+        }
+        projection = MapProjection(crs: userCRS, reason: "the CRS asked for")
+      } else {
+        projection = try suggested ?? MapProjection(crs: CRS("EPSG:8857"), reason: "no geometry")
+      }
+    } else {
+      projection = MapProjection(crs: source, reason: "the layer's own projected CRS")
+    }
+    let transformer = inDegrees ? try Transformer(from: CRS.wgs84, to: projection.crs) : nil
     var features: [MapFeature] = []
-    try layer.forEachFeature(in: crs) { feature in
-      guard let geometry = feature.geometry else { return }
+    features.reserveCapacity(read.count)
+    for (feature, original) in read {
+      var geometry = original
+      if let transformer {
+        do {
+          geometry = try transformer.transform(try cut(original, along: projection.seam))
+        } catch let error as PROJError {
+          throw MapError.unsuitableCRS(
+            crs: projection.crs.description, reason: error.description,
+            suggestion: "a CRS whose area of use covers \(path)")
+        }
+      }
       var drawn = MapFeature(
         polygons: geometry.polygonRings(), value: feature.attributes[index].doubleValue)
       if geometry.type.isPuntal {
@@ -52,44 +91,46 @@ public enum MapData {
       }
       features.append(drawn)
     }
-    return (features, crs)
+    return (features, projection)
   }
 
-  /// The outlines of the polygons of `path` (first layer) in `crs`.
-  public static func outlines(path: String, layer name: String? = nil, crs: CRS) throws -> [[[SIMD2<
-    Double
-  >]]] {
+  /// The outlines of the polygons of `path` (first layer) in the map's projection.
+  public static func outlines(
+    path: String, layer name: String? = nil, projection: MapProjection
+  ) throws -> [[[SIMD2<Double>]]] {
     let layer = try LayerSource(path: path, layer: name).open()
+    let transformer = try Transformer(from: CRS.wgs84, to: projection.crs)
     var polygons: [[[SIMD2<Double>]]] = []
-    try layer.forEachFeature(in: crs) { feature in
-      guard let geometry = feature.geometry else { return }
-      polygons += geometry.polygonRings()
+    try layer.forEachFeature(in: try CRS.wgs84) { feature in
+      guard let geometry = feature.geometry, !geometry.isEmpty else { return }
+      polygons += try transformer.transform(try cut(geometry, along: projection.seam))
+        .polygonRings()
     }
     return polygons
   }
 
-  /// The layer's CRS when projected; else the UTM zone, Lambert azimuthal or
-  /// Equal Earth projection that suits its extent.
-  private static func drawingCRS(for layer: OpenedLayer) throws -> CRS {
-    let source = try layer.requireCRS()
-    var crs = source
-    if !source.isProjected, let extent = layer.layer.extent {
-      let toDegrees = try Transformer(from: source, to: CRS.wgs84)
-      let centre = try toDegrees.transform(
-        x: (extent.minX + extent.maxX) / 2, y: (extent.minY + extent.maxY) / 2)
-      let box = try toDegrees.transformBounds(extent)
-      // Past a UTM zone's reach, transverse Mercator fails or distorts badly.
-      if box.width > 120 || box.height > 90 {
-        crs = try CRS("EPSG:8857")
-      } else if box.width > 20 {
-        crs = try CRS(
-          "+proj=laea +lat_0=\(centre.y) +lon_0=\(centre.x) +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
-        )
-      } else {
-        let zone = Int(((centre.x + 180) / 6).rounded(.down)) + 1
-        crs = try CRS("EPSG:\(centre.y >= 0 ? 32600 + zone : 32700 + zone)")
+  /// One box per polygon (or point) of a geometry in degrees.
+  static func partBoxes(_ geometry: Geometry) -> [Envelope] {
+    let polygons = geometry.polygonRings()
+    guard !polygons.isEmpty else { return geometry.envelope.map { [$0] } ?? [] }
+    return polygons.compactMap { rings in
+      guard let ring = rings.first, let first = ring.first else { return nil }
+      return ring.reduce(Envelope(minX: first.x, minY: first.y, maxX: first.x, maxY: first.y)) {
+        $0.union(Envelope(minX: $1.x, minY: $1.y, maxX: $1.x, maxY: $1.y))
       }
     }
-    return crs
+  }
+
+  /// `geometry` (degrees) cut along the meridian `seam`, when it straddles it.
+  static func cut(_ geometry: Geometry, along seam: Double?) throws -> Geometry {
+    guard let seam, let box = geometry.envelope, box.minX < seam, box.maxX > seam else {
+      return geometry
+    }
+    let margin = 1e-7
+    let west = try geometry.clipped(
+      to: Envelope(minX: -180, minY: -90, maxX: seam - margin, maxY: 90))
+    let east = try geometry.clipped(
+      to: Envelope(minX: seam + margin, minY: -90, maxX: 180, maxY: 90))
+    return try west.union(with: east)
   }
 }

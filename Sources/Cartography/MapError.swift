@@ -10,6 +10,10 @@ public enum MapError: Error, Sendable, Equatable, CustomStringConvertible {
   case backgroundCRS(path: String, crs: String, map: String)
   /// The page cannot be drawn or written.
   case cannotDraw(path: String, reason: String)
+  /// The map's CRS cannot show the data.
+  case unsuitableCRS(crs: String, reason: String, suggestion: String)
+  /// Proportional symbols need sizes of zero or more.
+  case negativeSizes(path: String, field: String, count: Int)
 
   /// One line naming the value and what to do.
   public var description: String {
@@ -26,6 +30,12 @@ public enum MapError: Error, Sendable, Equatable, CustomStringConvertible {
         "the background \(path) is in \(crs), the map in \(map); say the background's CRS, or warp it to the map's CRS (gdalwarp)"
     case .cannotDraw(let path, let reason):
       return "cannot draw \(path): \(reason)"
+    case .unsuitableCRS(let crs, let reason, let suggestion):
+      return
+        "the map cannot be drawn in \(crs): \(reason)\(suggestion.isEmpty ? "" : "; try \(suggestion)")"
+    case .negativeSizes(let path, let field, let count):
+      return
+        "\(count) feature\(count == 1 ? " has" : "s have") a negative '\(field)' in \(path); proportional circles need sizes of zero or more (map the field's absolute value, or choose another field)"
     }
   }
 }

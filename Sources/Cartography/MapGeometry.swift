@@ -41,7 +41,8 @@ public enum MapGeometry {
     return 2 * radius * asin(min(1, h.squareRoot()))
   }
 
-  /// The bounds of every polygon of the panels.
+  /// The bounds of every polygon and point of the panels, and of their
+  /// boundaries (outlines drawn over the data are never cut by the frame).
   static func extent(_ panels: [MapPanel]) -> Envelope? {
     var box: Envelope?
     for panel in panels {
@@ -50,6 +51,10 @@ public enum MapGeometry {
           let point = Envelope(minX: point.x, minY: point.y, maxX: point.x, maxY: point.y)
           box = box.map { $0.union(point) } ?? point
         }
+      }
+      for point in panel.boundaries.flatMap({ $0.first ?? [] }) {
+        let point = Envelope(minX: point.x, minY: point.y, maxX: point.x, maxY: point.y)
+        box = box.map { $0.union(point) } ?? point
       }
     }
     return box

@@ -60,7 +60,8 @@ public enum MapRenderer {
     top += unit * 0.02
     // Footer: sources and CRS.
     let small = unit * 0.012
-    let crsLine = "CRS: \(spec.crs.name)\(spec.crs.epsgCode.map { " (EPSG:\($0))" } ?? "")"
+    let crsLine =
+      "CRS: \(spec.crsCaption ?? spec.crs.name + (spec.crs.epsgCode.map { " (EPSG:\($0))" } ?? ""))"
     let footer = [
       spec.source.isEmpty ? nil : "\(spec.language.sourceHeading): \(spec.source)", crsLine,
     ].compactMap { $0 }.joined(separator: "   ·   ")
@@ -77,21 +78,34 @@ public enum MapRenderer {
     let mapX = rtl ? margin + column + gap : margin
     let mapWidth = width - 2 * margin - column - gap
     let columnX = rtl ? margin : width - margin - column
-    guard var extent = MapGeometry.extent(spec.panels) else {
+    guard let dataExtent = MapGeometry.extent(spec.panels) else {
       throw MapError.cannotDraw(path: "", reason: "the layer has nothing to draw")
     }
-    // Room around points, which sit on the edge of their extent.
-    if spec.panels.contains(where: { $0.features.contains { !$0.points.isEmpty } }) {
-      let pad = max(100, max(extent.width, extent.height) * 0.06)
-      extent = Envelope(
-        minX: extent.minX - pad, minY: extent.minY - pad, maxX: extent.maxX + pad,
-        maxY: extent.maxY + pad)
-    }
-    let layout = panelLayout(
+    // One circle size on every panel and in the legend: the largest circle's
+    // radius follows the page, not the panel.
+    let hasPoints = spec.panels.contains { $0.features.contains { !$0.points.isEmpty } }
+    let symbolRadius =
+      spec.proportionalSizeTitle != nil ? largestRadius(unit) : unit * 0.008
+    // Room for circles around points, which sit on the edge of their extent:
+    // a margin of one radius at the final scale (found in a few rounds, as the
+    // margin itself lowers the scale).
+    var extent = dataExtent
+    var layout = panelLayout(
       count: spec.panels.count, extent: extent, width: mapWidth, height: bottom - top,
       caption: spec.panels.count > 1 ? unit * 0.022 : 0, gap: gap)
+    for _ in 0..<(hasPoints ? 4 : 0) {
+      let pad = (symbolRadius + 2) / layout.scale
+      extent = Envelope(
+        minX: dataExtent.minX - pad, minY: dataExtent.minY - pad, maxX: dataExtent.maxX + pad,
+        maxY: dataExtent.maxY + pad)
+      layout = panelLayout(
+        count: spec.panels.count, extent: extent, width: mapWidth, height: bottom - top,
+        caption: spec.panels.count > 1 ? unit * 0.022 : 0, gap: gap)
+    }
     for (index, panel) in spec.panels.enumerated() {
-      let columnIndex = index % layout.columns
+      // Right-to-left pages read their panels from the right.
+      let columnIndex =
+        rtl ? layout.columns - 1 - index % layout.columns : index % layout.columns
       let rowIndex = index / layout.columns
       let x = mapX + Double(columnIndex) * (layout.cellWidth + gap)
       var y = top + Double(rowIndex) * (layout.cellHeight + gap)
@@ -103,11 +117,12 @@ public enum MapRenderer {
       }
       drawPanel(
         panel, spec: spec, canvas: canvas, x: x, y: y, width: layout.cellWidth,
-        height: layout.cellHeight - layout.captionHeight, extent: extent, scale: layout.scale)
+        height: layout.cellHeight - layout.captionHeight, extent: extent, scale: layout.scale,
+        symbolRadius: symbolRadius)
     }
     try drawLegend(
       spec, canvas: canvas, x: columnX, y: top, width: column, unit: unit, scale: layout.scale,
-      extent: extent)
+      extent: extent, symbolRadius: symbolRadius)
   }
 
   /// The grid of panels that gives them the largest common scale.
@@ -132,7 +147,7 @@ public enum MapRenderer {
   private static func drawPanel(
     _ panel: MapPanel, spec: MapSpec, canvas: Canvas, x: Double, y: Double, width: Double,
     height: Double,
-    extent: Envelope, scale: Double
+    extent: Envelope, scale: Double, symbolRadius: Double
   ) {
     let offsetX = x + (width - extent.width * scale) / 2
     let offsetY = y + (height - extent.height * scale) / 2
@@ -168,21 +183,21 @@ public enum MapRenderer {
       canvas.addRings(polygon.map { $0.map(page) })
       canvas.stroke(Colour(red: 0.25, green: 0.25, blue: 0.25), width: 0.35)
     }
-    drawPoints(panel, spec: spec, canvas: canvas, page: page, unit: min(width, height))
+    drawPoints(panel, spec: spec, canvas: canvas, page: page, radius: symbolRadius)
     drawLabels(
       panel, canvas: canvas, page: page, frame: (x, y, width, height),
       size: max(5, min(width, height) * 0.016))
     canvas.restore()
   }
 
-  /// The radius of the largest proportional circle, from the panel's size.
+  /// The radius of the largest proportional circle, from the page's size.
   static func largestRadius(_ unit: Double) -> Double { unit * 0.045 }
 
   /// Point features: proportional circles (largest first, so small ones stay
   /// visible on top) or small dots.
   private static func drawPoints(
     _ panel: MapPanel, spec: MapSpec, canvas: Canvas, page: (SIMD2<Double>) -> SIMD2<Double>,
-    unit: Double
+    radius largestRadius: Double
   ) {
     let points = panel.features.filter { !$0.points.isEmpty }
     guard !points.isEmpty else { return }
@@ -192,9 +207,9 @@ public enum MapRenderer {
       let colour =
         feature.value.map { spec.colours[Classification.classIndex(of: $0, breaks: spec.breaks)] }
         ?? spec.noDataColour
-      var radius = unit * 0.008
+      var radius = largestRadius
       if spec.proportionalSizeTitle != nil, largest > 0 {
-        radius = largestRadius(unit) * (max(0, feature.size ?? 0) / largest).squareRoot()
+        radius = largestRadius * (max(0, feature.size ?? 0) / largest).squareRoot()
       }
       for point in feature.points {
         canvas.circle(page(point), radius: radius)
@@ -238,109 +253,5 @@ public enum MapRenderer {
       placed.append(box)
       canvas.haloLabel(text, x: box.0, y: box.1, size: size)
     }
-  }
-
-  private static func drawLegend(
-    _ spec: MapSpec, canvas: Canvas, x: Double, y: Double, width: Double, unit: Double,
-    scale: Double, extent: Envelope
-  ) throws {
-    let rtl = spec.language.rightToLeft
-    let align: TextAlignment = rtl ? .right : .left
-    var top = y
-    top +=
-      canvas.text(
-        spec.legendTitle, x: x, y: top, width: width, size: unit * 0.016, bold: true,
-        alignment: align
-      ).height + unit * 0.012
-    let numbers = spec.language.numbers
-    let decimals = NumberStyle.decimals(for: spec.breaks)
-    let values = spec.panels.flatMap { $0.features.compactMap(\.value) }
-    let low = values.min() ?? spec.breaks.first ?? 0
-    let box = (width: unit * 0.03, height: unit * 0.02)
-    let labelSize = unit * 0.013
-    var entries: [(Colour, String)] = []
-    for (index, upper) in spec.breaks.enumerated() {
-      let lower = index == 0 ? low : spec.breaks[index - 1]
-      entries.append(
-        (
-          spec.colours[index],
-          "\(numbers.format(lower, decimals: decimals)) – \(numbers.format(upper, decimals: decimals))"
-        ))
-    }
-    if spec.panels.contains(where: { $0.features.contains { $0.value == nil } }) {
-      entries.append((spec.noDataColour, spec.language.noData))
-    }
-    // Highest class on top, as readers expect.
-    for (colour, label) in entries.reversed() {
-      let boxX = rtl ? x + width - box.width : x
-      canvas.rectangle(boxX, top, box.width, box.height)
-      canvas.fillPreserve(colour)
-      canvas.stroke(Colour(red: 0.5, green: 0.5, blue: 0.5), width: 0.3)
-      let labelX = rtl ? x : x + box.width + unit * 0.01
-      canvas.text(
-        label, x: labelX, y: top + (box.height - labelSize * 1.3) / 2,
-        width: width - box.width - unit * 0.01, size: labelSize, alignment: align)
-      top += box.height + unit * 0.006
-    }
-    if let sizeTitle = spec.proportionalSizeTitle {
-      let sizes = spec.panels.flatMap { $0.features.compactMap(\.size) }
-      if let largest = sizes.max(), largest > 0 {
-        top += unit * 0.02
-        top +=
-          canvas.text(
-            sizeTitle, x: x, y: top, width: width, size: unit * 0.014, bold: true, alignment: align
-          ).height + unit * 0.01
-        let radius = largestRadius(unit * 0.7)
-        for fraction in [1.0, 0.25] {
-          let r = radius * fraction.squareRoot()
-          let centreX = rtl ? x + width - radius : x + radius
-          canvas.circle(SIMD2(centreX, top + 2 * radius - r), radius: r)
-          canvas.stroke(Colour(red: 0.2, green: 0.2, blue: 0.2), width: 0.5)
-          canvas.text(
-            numbers.format(
-              largest * fraction, decimals: NumberStyle.decimals(for: [largest * fraction])),
-            x: rtl ? x : x + 2 * radius + unit * 0.01,
-            y: top + 2 * radius - 2 * r - labelSize * 0.6,
-            width: width - 2 * radius, size: labelSize, alignment: align)
-        }
-        top += 2 * radius
-      }
-    }
-    top += unit * 0.03
-    // Scale bar: a round ground length, measured at the centre of the map.
-    let centre = SIMD2((extent.minX + extent.maxX) / 2, (extent.minY + extent.maxY) / 2)
-    let ground = try MapGeometry.groundScale(at: centre, crs: spec.crs)
-    let length = MapGeometry.roundLength(below: width * 0.8 / scale * ground)
-    let barWidth = length / ground * scale
-    let barX = rtl ? x + width - barWidth : x
-    for half in 0..<2 {
-      canvas.rectangle(barX + Double(half) * barWidth / 2, top, barWidth / 2, unit * 0.008)
-      canvas.fillPreserve(
-        half == 0 ? Colour(red: 0.15, green: 0.15, blue: 0.15) : Colour(red: 1, green: 1, blue: 1))
-      canvas.stroke(Colour(red: 0.15, green: 0.15, blue: 0.15), width: 0.4)
-    }
-    let label =
-      length >= 1_000
-      ? "\(numbers.format(length / 1_000, decimals: length.truncatingRemainder(dividingBy: 1_000) == 0 ? 0 : 1)) \(spec.language.kilometres)"
-      : "\(numbers.format(length, decimals: 0)) \(spec.language.metres)"
-    top += unit * 0.012
-    // "0" under the start of the bar, the length under its end.
-    let ends = rtl ? (label, "0") : ("0", label)
-    canvas.text(ends.0, x: barX - 20, y: top, width: 40, size: labelSize, alignment: .centre)
-    canvas.text(
-      ends.1, x: barX + barWidth - 40, y: top, width: 80, size: labelSize, alignment: .centre)
-    top += labelSize * 2.2
-    // North arrow, rotated by the grid convergence.
-    let angle = try MapGeometry.northAngle(at: centre, crs: spec.crs) * .pi / 180
-    let size = unit * 0.05
-    let arrowX = rtl ? x + width - size : x + size / 2
-    let tip = SIMD2(arrowX + sin(angle) * size / 2, top + size * 0.9 - cos(angle) * size / 2)
-    let base = SIMD2(arrowX, top + size * 0.9)
-    let side = SIMD2(cos(angle), sin(angle)) * size * 0.18
-    canvas.addRings([[tip, base + side, base - side]])
-    canvas.fill(Colour(red: 0.15, green: 0.15, blue: 0.15))
-    canvas.text(
-      spec.language.north, x: tip.x - size / 2, y: tip.y - labelSize * 1.6, width: size,
-      size: labelSize, bold: true, alignment: .centre)
   }
 }

@@ -90,6 +90,8 @@ public struct MapSpec: Sendable {
   public var noDataColour = Colour(red: 0.85, green: 0.85, blue: 0.85)
   /// The CRS of every coordinate (projected).
   public var crs: CRS
+  /// How the small print names the CRS (default: its name and EPSG code).
+  public var crsCaption: String?
   /// One panel for a map, several for small multiples (all at the same scale).
   public var panels: [MapPanel]
   /// A shaded relief under the data (in the map's CRS); the data is then drawn

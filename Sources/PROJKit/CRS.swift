@@ -66,7 +66,10 @@ public struct CRS: Sendable, Hashable, CustomStringConvertible {
   ///   understood, `PROJError.notACRS` when it is not a CRS.
   public init(_ definition: String) throws(PROJError) {
     let trimmed = definition.trimmingWhitespace()
-    var text = trimmed
+    // A bare number is an EPSG code, as users write it (`2154`).
+    var text =
+      !trimmed.isEmpty && trimmed.allSatisfy({ $0.isASCII && $0.isNumber })
+      ? "EPSG:" + trimmed : trimmed
     if text.hasPrefix("+"), !text.contains("+type=crs") { text += " +type=crs" }
     let context = PROJContext.current
     context.reset()

@@ -18,6 +18,19 @@ public enum ClassificationScheme: Sendable, Equatable {
   case manual([Double])
 }
 
+extension ClassificationScheme {
+  /// The scheme's name, as a user writes it (`natural-breaks`).
+  public var name: String {
+    switch self {
+    case .quantiles: return ClassificationMethod.quantiles.rawValue
+    case .equalInterval: return ClassificationMethod.equalInterval.rawValue
+    case .naturalBreaks: return ClassificationMethod.naturalBreaks.rawValue
+    case .headTail: return ClassificationMethod.headTail.rawValue
+    case .manual: return ClassificationMethod.manual.rawValue
+    }
+  }
+}
+
 /// Class breaks: the upper bound of each class, ascending; the last is the maximum.
 public enum Classification {
   /// The largest number of values natural breaks computes exactly.
@@ -121,6 +134,27 @@ public enum Classification {
     return bounds.reversed()
   }
 
+  /// Each class's smallest and largest value, and how many values it holds
+  /// (`nil` for a class no value falls in), so that a legend shows bounds that
+  /// never repeat: a class starts at its own smallest value, not at the bound
+  /// of the class below.
+  public static func ranges(of values: [Double], breaks: [Double]) -> [ClassRange?] {
+    var ranges = [ClassRange?](repeating: nil, count: breaks.count)
+    guard !breaks.isEmpty else { return ranges }
+    for value in values where value.isFinite {
+      let index = classIndex(of: value, breaks: breaks)
+      if var range = ranges[index] {
+        range.lower = min(range.lower, value)
+        range.upper = max(range.upper, value)
+        range.count += 1
+        ranges[index] = range
+      } else {
+        ranges[index] = ClassRange(lower: value, upper: value, count: 1)
+      }
+    }
+    return ranges
+  }
+
   /// The class (0-based) of `value` given `breaks`: the first upper bound it does not exceed.
   public static func classIndex(of value: Double, breaks: [Double]) -> Int {
     var low = 0
@@ -130,6 +164,23 @@ public enum Classification {
       if value <= breaks[middle] { high = middle } else { low = middle + 1 }
     }
     return low
+  }
+}
+
+/// The values one class holds: its smallest, its largest, and how many.
+public struct ClassRange: Sendable, Equatable {
+  /// The smallest value of the class.
+  public var lower: Double
+  /// The largest value of the class.
+  public var upper: Double
+  /// How many values the class holds.
+  public var count: Int
+
+  /// A class from `lower` to `upper` holding `count` values.
+  public init(lower: Double, upper: Double, count: Int) {
+    self.lower = lower
+    self.upper = upper
+    self.count = count
   }
 }
 

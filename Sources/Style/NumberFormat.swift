@@ -34,15 +34,35 @@ public enum NumberStyle: String, Sendable, CaseIterable {
 
   /// Decimals for a legend: at least two significant digits on the smallest
   /// non-zero bound, more while two bounds would print alike (at most 6).
-  public static func decimals(for breaks: [Double]) -> Int {
+  /// With `precision` (the decimals the data carries, `precision(of:)`), never more
+  /// than the data has: whole numbers print as whole numbers.
+  public static func decimals(for breaks: [Double], precision: Int = 6) -> Int {
+    let limit = max(0, min(6, precision))
     let magnitudes = breaks.map(abs).filter { $0 > 0 }
     guard let smallest = magnitudes.min() else { return 0 }
-    var decimals = max(0, min(6, 1 - Int(log10(smallest).rounded(.down))))
-    while decimals < 6,
+    var decimals = max(0, min(limit, 1 - Int(log10(smallest).rounded(.down))))
+    while decimals < limit,
       Set(breaks.map { String(format: "%.\(decimals)f", $0) }).count < Set(breaks).count
     {
       decimals += 1
     }
     return decimals
+  }
+
+  /// The decimals `values` carry: the fewest (at most 6) at which every value
+  /// (of up to 10,000, evenly sampled) prints as itself; 0 for whole numbers.
+  public static func precision(of values: [Double]) -> Int {
+    let finite = values.filter(\.isFinite)
+    let step = max(1, finite.count / 10_000)
+    let sample = stride(from: 0, to: finite.count, by: step).map { finite[$0] }
+    for decimals in 0..<6 {
+      let scale = pow(10, Double(decimals))
+      let exact = sample.allSatisfy { value in
+        let scaled = value * scale
+        return abs(scaled - scaled.rounded()) <= 1e-6 * max(1, abs(scaled))
+      }
+      if exact { return decimals }
+    }
+    return 6
   }
 }

@@ -88,6 +88,14 @@ struct MapCommand: ParsableCommand {
     help: "The CRS of --background when its own is missing or vague.")
   var backgroundCRS: CRS?
 
+  @Option(
+    help: ArgumentHelp(
+      "The map's CRS (EPSG:n or n, WKT, PROJ).",
+      discussion:
+        "By default the layer's projected CRS; for a layer in degrees, the UTM zone it lies in, a Lambert azimuthal equal-area projection centred on a region, or Equal Earth centred on the data for a continent or the world."
+    ))
+  var crs: CRS?
+
   @Flag(name: .customLong("small-multiples"), help: "One panel per layer, one shared legend.")
   var smallMultiples = false
 
@@ -129,11 +137,13 @@ struct MapCommand: ParsableCommand {
     job.sizeField = symbol == .proportional ? sizeField : nil
     job.background = background
     job.backgroundCRS = backgroundCRS
+    job.crs = crs
     job.policy = output.policy
     let result = try Tools.map(job)
     for warning in result.warnings {
       FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
     }
+    print("projection: \(result.projection.caption) (\(result.projection.reason))")
     print(
       "wrote \(output.output): \(result.panels) panel\(result.panels == 1 ? "" : "s"), \(result.classes) classes (\(scheme.rawValue)), \(result.palette)"
     )

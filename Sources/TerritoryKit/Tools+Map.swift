@@ -46,6 +46,9 @@ public struct MapJob: Sendable {
   public var background: String?
   /// The CRS of `background` when its own is missing or vague.
   public var backgroundCRS: CRS?
+  /// The map's CRS (default: the layer's projected CRS, else one chosen for
+  /// the data's extent, `MapProjection.choose(for:)`).
+  public var crs: CRS?
   /// The output: `.pdf`, `.svg` or `.png`.
   public var output: String
   /// Whether an existing output may be replaced.
@@ -69,6 +72,8 @@ public struct MapResult: Sendable {
   public var palette: String
   /// What the reader of the map should know (fewer classes than asked, labels left out).
   public var warnings: [String]
+  /// The map's CRS, as its small print names it, and why it was chosen.
+  public var projection: MapProjection
 }
 
 extension Tools {
@@ -82,18 +87,26 @@ extension Tools {
       ? (job.layers.isEmpty ? try VectorDataset(path: job.input).layerNames : job.layers)
       : [job.layers.first]
     var panels: [MapPanel] = []
-    var crs: CRS?
+    var projection: MapProjection?
     for name in layers {
-      let (features, layerCRS) = try MapData.load(
-        path: job.input, layer: name, column: job.column, crs: crs, labels: job.labels,
-        sizes: job.sizeField)
-      crs = crs ?? layerCRS
-      let outlines = try job.boundaries.map { try MapData.outlines(path: $0, crs: layerCRS) } ?? []
+      let (features, chosen) = try MapData.load(
+        path: job.input, layer: name, column: job.column, projection: projection, crs: job.crs,
+        labels: job.labels, sizes: job.sizeField)
+      projection = projection ?? chosen
+      let outlines =
+        try job.boundaries.map { try MapData.outlines(path: $0, projection: chosen) } ?? []
       panels.append(MapPanel(caption: name ?? "", features: features, boundaries: outlines))
     }
     let values = panels.flatMap { $0.features.compactMap(\.value) }
-    guard let crs, !values.isEmpty else {
+    guard let projection, !values.isEmpty else {
       throw MapError.noValues(path: job.input, column: job.column)
+    }
+    let crs = projection.crs
+    if let sizeField = job.sizeField {
+      let negative = panels.reduce(0) { $0 + $1.features.filter { ($0.size ?? 0) < 0 }.count }
+      if negative > 0 {
+        throw MapError.negativeSizes(path: job.input, field: sizeField, count: negative)
+      }
     }
     var warnings: [String] = []
     let distinct = Set(values).count
@@ -102,6 +115,11 @@ extension Tools {
         "\(job.column) has only \(distinct) distinct values; using \(distinct) classes")
     }
     let breaks = Classification.breaks(values, scheme: job.scheme, classes: job.classes)
+    if breaks.count < min(job.classes, distinct) {
+      warnings.append(
+        "the \(job.scheme.name) breaks of \(job.column) repeat (many equal values); showing \(breaks.count) classes instead of \(job.classes)"
+      )
+    }
     var spec = MapSpec(
       title: job.title ?? job.column, legendTitle: job.legend ?? job.column, breaks: breaks,
       colours: try palette.colours(breaks.count), crs: crs, panels: panels)
@@ -112,6 +130,7 @@ extension Tools {
     spec.landscape = job.landscape
     spec.dpi = job.dpi
     spec.proportionalSizeTitle = job.sizeField
+    spec.crsCaption = projection.caption
     if let background = job.background {
       let shade = try Hillshade(path: background, crs: job.backgroundCRS)
       guard shade.crs.isEquivalent(to: crs) else {
@@ -122,6 +141,7 @@ extension Tools {
     }
     warnings += try MapRenderer.render(spec, to: job.output, policy: job.policy)
     return MapResult(
-      panels: panels.count, classes: breaks.count, palette: palette.name, warnings: warnings)
+      panels: panels.count, classes: breaks.count, palette: palette.name, warnings: warnings,
+      projection: projection)
   }
 }

@@ -141,6 +141,46 @@ struct MapMeasureTests {
     #expect(NumberStyle.decimals(for: [5_057, 10_482, 15_938, 56_384]) == 0)
     #expect(NumberStyle.decimals(for: [0.125, 0.5, 1]) == 2)
     #expect(NumberStyle.decimals(for: [1.001, 1.002, 2]) == 3)  // more until bounds differ
+    // Never more decimals than the data carries.
+    #expect(NumberStyle.decimals(for: [0.5, 1], precision: 0) == 0)
+    #expect(NumberStyle.precision(of: [1, 2, 30]) == 0)
+    #expect(NumberStyle.precision(of: [1.5, 2.25]) == 2)
+    #expect(NumberStyle.precision(of: [1 / 3]) == 6)
+  }
+
+  /// Legend labels as the issue found them: "920,938 – 920,938", two classes
+  /// starting at 5,163, "1.0 – 1.0" for whole numbers. A class shows its own
+  /// smallest and largest value, a one-value class its value, counts no decimals.
+  @Test func legendLabelsNeverRepeatABound() {
+    let wide: (String, Double) -> Double = { _, _ in 0 }
+    func labels(_ values: [Double], _ breaks: [Double]) -> [String] {
+      LegendLabels.make(
+        values: values, breaks: breaks, numbers: .en, width: 100, size: 10, measure: wide
+      ).labels
+    }
+    #expect(
+      labels(
+        [920_938, 4_510_327, 142_257_519, 326_625_791],
+        [920_938, 4_510_327, 142_257_519, 326_625_791])
+        == ["920,938", "4,510,327", "142,257,519", "326,625,791"])
+    #expect(
+      labels([5_163, 5_163, 9_000, 22_366], [5_163, 22_366]) == ["5,163", "9,000 – 22,366"])
+    #expect(labels([0, 1, 1, 2, 3], [1, 3]) == ["0 – 1", "2 – 3"])
+    #expect(labels([0.25, 0.5, 2.75], [0.5, 2.75]) == ["0.25 – 0.50", "2.75"])
+    // A manual class no value falls in shows the bounds that define it.
+    #expect(labels([1, 9], [2, 5, 9]) == ["1", "> 2 – 5", "9"])
+  }
+
+  /// Labels too wide for the legend are divided by a power of a thousand, with
+  /// a unit line, rather than wrapped (widths measured as 6 points a character).
+  @Test func wideLegendLabelsAreDividedNotWrapped() {
+    let legend = LegendLabels.make(
+      values: [1_937_478_508, 3_045_212_795, 500_000_000], breaks: [1_937_478_508, 3_045_212_795],
+      numbers: .fr, width: 80, size: 10
+    ) { text, size in Double(text.count) * 6 * size / 10 }
+    #expect(legend.unitLine == "× 1\u{202F}000\u{202F}000")
+    #expect(legend.labels == ["500 – 1\u{202F}937", "3\u{202F}045"])
+    #expect(legend.labels.allSatisfy { Double($0.count) * 6 <= 80 })
   }
 
   @Test func palettes() throws {
@@ -171,16 +211,47 @@ struct MapProjectionTests {
       to: "wide.geojson", in: folder)
   }
 
+  /// The longitudes of the polygons, the projection expected, and the centre
+  /// longitude it must have (hand-computed: the middle of the shortest arc).
   @Test(arguments: [
-    ([10.0, 12], "UTM"), ([-10, 30], "Lambert Azimuthal"), ([-170, 100.9], "Equal Earth"),
+    ([10.0, 12], "UTM zone 32N", 11.5), ([-10, 30], "Lambert Azimuthal", 10.5),
+    ([-170, -60, 60], "Equal Earth", -55),
+    // Across the antimeridian: 170°E to 174°W is 16° wide, centred on 178°E.
+    ([170, -175], "Lambert Azimuthal", 178),
   ])
-  func theProjectionCoversTheLayer(longitudes: [Double], expected: String) throws {
+  func theProjectionCoversTheLayer(longitudes: [Double], expected: String, centre: Double) throws {
     let path = try layer(longitudes)
     defer {
       try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
     }
-    let (features, crs) = try MapData.load(path: path, layer: nil, column: "v")
+    let (features, projection) = try MapData.load(path: path, layer: nil, column: "v")
     #expect(features.count == longitudes.count)
+    let crs = projection.crs
     #expect(crs.name.contains(expected) || crs.wkt.contains(expected), "\(crs.name)")
+    if !expected.hasPrefix("UTM") {
+      #expect(crs.definition.contains("+lon_0=\(centre.rounded())"), "\(crs.definition)")
+    }
+  }
+
+  @Test func theShortestArcCrossesTheAntimeridian() throws {
+    func box(_ west: Double, _ east: Double) -> Envelope {
+      Envelope(minX: west, minY: -10, maxX: east, maxY: 10)
+    }
+    // Fiji: two parts either side of 180°.
+    let fiji = try #require(GeographicExtent.covering([box(177, 180), box(-180, -178)]))
+    #expect(fiji.west == 177 && fiji.east == 182 && fiji.width == 5)
+    #expect(fiji.centreLongitude == 179.5)
+    // The world: no gap, from -180 to 180.
+    let world = try #require(GeographicExtent.covering([box(-180, 0), box(-10, 180)]))
+    #expect(world.west == -180 && world.east == 180)
+  }
+
+  @Test func aCRSMadeForAnotherPlaceIsRefused() throws {
+    let world = GeographicExtent(west: -180, east: 180, south: -90, north: 84)
+    let reason = try #require(MapProjection.unsuitability(of: try CRS("32631"), for: world))
+    #expect(reason.contains("EPSG:32631 is meant for 0° to 6.0°E"), "\(reason)")
+    let chicago = GeographicExtent(west: -87.9, east: -87.5, south: 41.6, north: 42.1)
+    #expect(MapProjection.unsuitability(of: try CRS("EPSG:3435"), for: chicago) == nil)
+    #expect(MapProjection.unsuitability(of: try CRS("EPSG:8857"), for: world) == nil)
   }
 }

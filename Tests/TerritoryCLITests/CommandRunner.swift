@@ -2,6 +2,27 @@ import Foundation
 import Testing
 
 /// Runs the built `territory` executable and captures what it prints.
+/// A word of a PDF page and its box, in points from the top left.
+struct PageWord: Sendable, CustomStringConvertible {
+  var text: String
+  var minX: Double
+  var minY: Double
+  var maxX: Double
+  var maxY: Double
+
+  /// The share of the smaller of the two boxes that the other covers.
+  func overlap(with other: PageWord) -> Double {
+    let width = min(maxX, other.maxX) - max(minX, other.minX)
+    let height = min(maxY, other.maxY) - max(minY, other.minY)
+    guard width > 0, height > 0 else { return 0 }
+    let smaller = min(
+      (maxX - minX) * (maxY - minY), (other.maxX - other.minX) * (other.maxY - other.minY))
+    return width * height / max(smaller, 1e-9)
+  }
+
+  var description: String { "'\(text)' at (\(Int(minX)), \(Int(minY)))" }
+}
+
 struct CommandResult {
   var status: Int32
   var output: String
@@ -56,6 +77,29 @@ enum Territory {
     let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
     return text
+  }
+
+  /// The words of a PDF and their boxes in points (`pdftotext -bbox-layout`).
+  static func pdfWords(_ path: String) throws -> [PageWord] {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+    process.arguments = ["-bbox-layout", path, "-"]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    let pattern = try NSRegularExpression(
+      pattern:
+        #"<word xMin="([-0-9.]+)" yMin="([-0-9.]+)" xMax="([-0-9.]+)" yMax="([-0-9.]+)">([^<]*)</word>"#
+    )
+    let range = NSRange(text.startIndex..., in: text)
+    return pattern.matches(in: text, range: range).map { match in
+      func group(_ index: Int) -> String { String(text[Range(match.range(at: index), in: text)!]) }
+      return PageWord(
+        text: group(5), minX: Double(group(1))!, minY: Double(group(2))!, maxX: Double(group(3))!,
+        maxY: Double(group(4))!)
+    }
   }
 
   static func scratch() throws -> URL {
