@@ -1,50 +1,77 @@
 internal import CCairo
 import Foundation
 import GDALKit
+import GeoCore
 import PROJKit
 
 /// A shaded relief drawn under the data: the hillshade of an elevation raster
-/// (Horn's slope, light from the north-west at 45°), as grey levels.
+/// (Horn's slope, light from the north-west at 45°), as grey levels, on a grid
+/// in the map's CRS.
 public struct Hillshade: Sendable {
   /// Grey levels, row by row from the top (0 black, 255 white).
   public var pixels: [UInt8]
+  /// Whether each pixel has data (no data is left transparent).
+  public var hasData: [Bool]
   /// Columns.
   public var width: Int
   /// Rows.
   public var height: Int
-  /// GDAL's geotransform of the raster, in its CRS.
+  /// GDAL's geotransform of the grid, in `crs`.
   public var geoTransform: [Double]
-  /// The raster's CRS.
+  /// The grid's CRS: the map's.
   public var crs: CRS
 
-  /// The hillshade of band `band` of `path` (nodata pixels are white).
-  /// - Throws: `GDALError`, `MapError.cannotDraw` for a raster without CRS or rotated.
-  public init(path: String, band: Int = 1, crs assumed: CRS? = nil) throws {
+  /// The largest side of the warped grid, in pixels (a print page needs fewer).
+  static let largestSide = 3_000
+
+  /// The hillshade of band `band` of `path`, warped from the raster's CRS (or
+  /// `assumed` when it declares none) onto `map`'s CRS over `extent`, at about
+  /// the raster's own resolution. Pixels without data stay transparent, and the
+  /// slope at the edge of the data is taken from the data alone, so that the
+  /// edge is clean.
+  /// - Throws: `MapError.cannotDraw` for a raster without CRS or without data
+  ///   over the map, `GDALError`.
+  public init(
+    path: String, band: Int = 1, crs assumed: CRS? = nil, map: CRS, extent: Envelope
+  ) throws {
     let raster = try RasterDataset(path: path)
-    guard let crs = assumed ?? raster.crs else {
-      throw MapError.cannotDraw(path: path, reason: "the raster declares no CRS")
+    guard let source = assumed ?? raster.crs else {
+      throw MapError.backgroundWithoutCRS(path: path)
     }
-    guard let t = raster.geoTransform, t[2] == 0, t[4] == 0 else {
-      throw MapError.cannotDraw(
-        path: path, reason: "only north-up rasters can be shaded; warp it first")
+    guard let sourceExtent = raster.extent, raster.width > 0, raster.height > 0 else {
+      throw MapError.cannotDraw(path: path, reason: "the raster has no extent")
     }
-    let (w, h) = (raster.width, raster.height)
-    let z = try raster.read(
-      band: band, window: RasterWindow(column: 0, row: 0, width: w, height: h))
+    // The raster's pixel size, measured in the map's CRS.
+    let onMap = try Transformer(from: source, to: map).transformBounds(sourceExtent)
+    let pixel = max(
+      onMap.width / Double(raster.width), onMap.height / Double(raster.height),
+      max(extent.width, extent.height) / Double(Self.largestSide))
+    let w = max(2, Int((extent.width / pixel).rounded(.up)))
+    let h = max(2, Int((extent.height / pixel).rounded(.up)))
+    let grid = Envelope(
+      minX: extent.minX, minY: extent.maxY - Double(h) * pixel,
+      maxX: extent.minX + Double(w) * pixel, maxY: extent.maxY)
+    let z = try raster.warped(
+      band: band, to: map, bounds: grid, width: w, height: h, resampling: "bilinear",
+      sourceCRS: assumed)
     let noData = try raster.noDataValue(band: band)
-    let (dx, dy) = (t[1], -t[5])
+    let valid = z.map { !$0.isNaN && Double($0) != noData }
+    guard valid.contains(true) else {
+      throw MapError.cannotDraw(
+        path: path,
+        reason: "the raster has no data over the map's extent; give a raster that covers the map")
+    }
     let azimuth = 315.0 * .pi / 180
     let altitude = 45.0 * .pi / 180
     var pixels = [UInt8](repeating: 255, count: w * h)
-    func value(_ column: Int, _ row: Int) -> Double {
-      let c = min(max(column, 0), w - 1)
-      let r = min(max(row, 0), h - 1)
-      return z[r * w + c]
-    }
     for row in 0..<h {
-      for column in 0..<w {
-        let centre = z[row * w + column]
-        if centre.isNaN || centre == noData { continue }
+      for column in 0..<w where valid[row * w + column] {
+        let centre = Double(z[row * w + column])
+        // A neighbour off the grid or without data takes the centre's height.
+        func value(_ c: Int, _ r: Int) -> Double {
+          guard c >= 0, c < w, r >= 0, r < h, valid[r * w + c] else { return centre }
+          return Double(z[r * w + c])
+        }
         let (a, b, c) = (
           value(column - 1, row - 1), value(column, row - 1), value(column + 1, row - 1)
         )
@@ -52,8 +79,8 @@ public struct Hillshade: Sendable {
         let (g, hh, i) = (
           value(column - 1, row + 1), value(column, row + 1), value(column + 1, row + 1)
         )
-        let dzdx = ((c + 2 * f + i) - (a + 2 * d + g)) / (8 * dx)
-        let dzdy = ((g + 2 * hh + i) - (a + 2 * b + c)) / (8 * dy)
+        let dzdx = ((c + 2 * f + i) - (a + 2 * d + g)) / (8 * pixel)
+        let dzdy = ((g + 2 * hh + i) - (a + 2 * b + c)) / (8 * pixel)
         let slope = atan((dzdx * dzdx + dzdy * dzdy).squareRoot())
         let aspect = atan2(dzdy, -dzdx)
         let shade =
@@ -62,21 +89,22 @@ public struct Hillshade: Sendable {
       }
     }
     self.pixels = pixels
+    hasData = valid
     width = w
     height = h
-    geoTransform = t
-    self.crs = crs
+    geoTransform = [grid.minX, pixel, 0, grid.maxY, 0, -pixel]
+    crs = map
   }
 }
 
 extension Canvas {
-  /// Paints `shade` with its pixels placed by `place` (map coordinates to page),
-  /// assuming the raster and the map share their CRS.
+  /// Paints `shade` with its pixels placed by `place` (map coordinates to
+  /// page); pixels without data are transparent.
   func paint(_ shade: Hillshade, place: (SIMD2<Double>) -> SIMD2<Double>) {
-    let stride = Int(cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, Int32(shade.width)))
+    let stride = Int(cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, Int32(shade.width)))
     guard
       let image = cairo_image_surface_create(
-        CAIRO_FORMAT_RGB24, Int32(shade.width), Int32(shade.height))
+        CAIRO_FORMAT_ARGB32, Int32(shade.width), Int32(shade.height))
     else { return }
     defer { cairo_surface_destroy(image) }
     cairo_surface_flush(image)
@@ -86,8 +114,10 @@ extension Canvas {
         $0
       }
       for column in 0..<shade.width {
-        let grey = UInt32(shade.pixels[row * shade.width + column])
-        line[column] = grey << 16 | grey << 8 | grey
+        let index = row * shade.width + column
+        let grey = UInt32(shade.pixels[index])
+        // Premultiplied ARGB: a transparent pixel is all zeros.
+        line[column] = shade.hasData[index] ? 0xFF00_0000 | grey << 16 | grey << 8 | grey : 0
       }
     }
     cairo_surface_mark_dirty(image)
@@ -100,6 +130,8 @@ extension Canvas {
       context, (corner.x - origin.x) / Double(shade.width),
       (corner.y - origin.y) / Double(shade.height))
     cairo_set_source_surface(context, image, 0, 0)
+    // Nearest-neighbour at the edge of the data would be jagged, bilinear
+    // blends into the transparent pixels: a soft, clean edge.
     cairo_pattern_set_filter(cairo_get_source(context), CAIRO_FILTER_BILINEAR)
     cairo_paint(context)
     restore()

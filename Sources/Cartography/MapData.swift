@@ -12,13 +12,14 @@ public enum MapData {
   /// projected; else in the projection `MapProjection.choose(for:)` picks for
   /// the data's extent, with geometries cut along the meridian opposite its
   /// centre.
+  /// `sourceCRS` is the CRS the layer is in, whatever its file declares.
   /// - Throws: `MapError.columnNotFound`, `.notNumeric`, `.unsuitableCRS`,
   ///   `GDALError`, `PROJError`.
   public static func load(
     path: String, layer name: String?, column: String, projection given: MapProjection? = nil,
-    crs userCRS: CRS? = nil, labels: String? = nil, sizes: String? = nil
+    crs userCRS: CRS? = nil, sourceCRS: CRS? = nil, labels: String? = nil, sizes: String? = nil
   ) throws -> (features: [MapFeature], projection: MapProjection) {
-    let layer = try LayerSource(path: path, layer: name).open()
+    let layer = try LayerSource(path: path, layer: name, assumedCRS: sourceCRS).open()
     let fields = layer.fields
     func find(_ name: String?, numeric: Bool) throws -> Int? {
       guard let name else { return nil }

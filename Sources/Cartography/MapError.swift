@@ -6,8 +6,8 @@ public enum MapError: Error, Sendable, Equatable, CustomStringConvertible {
   case notNumeric(path: String, column: String, type: String)
   /// The column has no value.
   case noValues(path: String, column: String)
-  /// The shaded background is in another CRS than the map.
-  case backgroundCRS(path: String, crs: String, map: String)
+  /// The shaded background declares no CRS and none was given.
+  case backgroundWithoutCRS(path: String)
   /// The page cannot be drawn or written.
   case cannotDraw(path: String, reason: String)
   /// The map's CRS cannot show the data.
@@ -25,9 +25,8 @@ public enum MapError: Error, Sendable, Equatable, CustomStringConvertible {
       return "column '\(column)' of \(path) is \(type), not a number; this scheme needs numbers"
     case .noValues(let path, let column):
       return "column '\(column)' of \(path) has no value to map"
-    case .backgroundCRS(let path, let crs, let map):
-      return
-        "the background \(path) is in \(crs), the map in \(map); say the background's CRS, or warp it to the map's CRS (gdalwarp)"
+    case .backgroundWithoutCRS(let path):
+      return "the background \(path) declares no CRS; say which CRS its coordinates are in"
     case .cannotDraw(let path, let reason):
       return "cannot draw \(path): \(reason)"
     case .unsuitableCRS(let crs, let reason, let suggestion):

@@ -43,7 +43,7 @@ public enum MapGeometry {
 
   /// The bounds of every polygon and point of the panels, and of their
   /// boundaries (outlines drawn over the data are never cut by the frame).
-  static func extent(_ panels: [MapPanel]) -> Envelope? {
+  public static func extent(_ panels: [MapPanel]) -> Envelope? {
     var box: Envelope?
     for panel in panels {
       for feature in panel.features {

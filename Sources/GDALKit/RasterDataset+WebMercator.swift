@@ -22,8 +22,30 @@ extension RasterDataset {
   public func warpedToWebMercator(
     band: Int, bounds: Envelope, width: Int, height: Int, resampling: String, sourceCRS: CRS?
   ) throws(GDALError) -> [Float] {
+    try warped(
+      band: band, to: "EPSG:3857", bounds: bounds, width: width, height: height,
+      resampling: resampling, sourceCRS: sourceCRS)
+  }
+
+  /// Band `band` warped onto a grid of `width` x `height` pixels covering
+  /// `bounds` in `crs`, as 32-bit floats with NaN where the source has no data
+  /// or does not reach (`GDALWarp`, all cores).
+  /// - Throws: `GDALError.rasterAccess` with GDAL's message.
+  public func warped(
+    band: Int, to crs: CRS, bounds: Envelope, width: Int, height: Int, resampling: String,
+    sourceCRS: CRS?
+  ) throws(GDALError) -> [Float] {
+    try warped(
+      band: band, to: crs.wkt, bounds: bounds, width: width, height: height,
+      resampling: resampling, sourceCRS: sourceCRS)
+  }
+
+  private func warped(
+    band: Int, to target: String, bounds: Envelope, width: Int, height: Int, resampling: String,
+    sourceCRS: CRS?
+  ) throws(GDALError) -> [Float] {
     var arguments = [
-      "-of", "MEM", "-t_srs", "EPSG:3857", "-te", "\(bounds.minX)", "\(bounds.minY)",
+      "-of", "MEM", "-t_srs", target, "-te", "\(bounds.minX)", "\(bounds.minY)",
       "\(bounds.maxX)", "\(bounds.maxY)", "-ts", "\(width)", "\(height)", "-r", resampling,
       "-ot", "Float32", "-dstnodata", "nan", "-wo", "NUM_THREADS=ALL_CPUS", "-q",
     ]

@@ -32,15 +32,17 @@ public enum NumberStyle: String, Sendable, CaseIterable {
     return sign + grouped + (parts.count > 1 ? decimal + parts[1] : "")
   }
 
-  /// Decimals for a legend: at least two significant digits on the smallest
-  /// non-zero bound, more while two bounds would print alike (at most 6).
+  /// Decimals for a legend: three significant digits on the largest bound
+  /// (a bound near zero, the smallest value of a density, does not ask for
+  /// six decimals on every label), more while two bounds would print alike
+  /// (at most 6).
   /// With `precision` (the decimals the data carries, `precision(of:)`), never more
   /// than the data has: whole numbers print as whole numbers.
   public static func decimals(for breaks: [Double], precision: Int = 6) -> Int {
     let limit = max(0, min(6, precision))
     let magnitudes = breaks.map(abs).filter { $0 > 0 }
-    guard let smallest = magnitudes.min() else { return 0 }
-    var decimals = max(0, min(limit, 1 - Int(log10(smallest).rounded(.down))))
+    guard let largest = magnitudes.max() else { return 0 }
+    var decimals = max(0, min(limit, 2 - Int(log10(largest).rounded(.down))))
     while decimals < limit,
       Set(breaks.map { String(format: "%.\(decimals)f", $0) }).count < Set(breaks).count
     {

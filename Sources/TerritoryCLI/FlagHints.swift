@@ -26,7 +26,9 @@ enum ErrorHint {
     case TilesError.tooManyTiles: return "-z lowers the highest zoom, --max-tiles raises the limit"
     case TilesError.layerNames, TilesError.duplicateLayer: return "one -l per input"
     case TilesError.noColourTable: return "--color-ramp"
-    case MapError.backgroundCRS: return "--background-crs"
+    case MapError.backgroundWithoutCRS: return "--background-crs"
+    case MapError.unsuitableCRS: return "--crs"
+    case MapError.negativeSizes: return "--size-field"
     case StyleError.tooManyClasses: return "--classes"
     case StyleError.unknownRamp: return "--color-ramp"
     case StyleError.unknownPalette: return "--palette"
@@ -39,5 +41,6 @@ enum ErrorHint {
 extension Convert: FlagHints { static let crsFlag: String? = "--source-crs" }
 extension InterpolateCommand: FlagHints { static let crsFlag: String? = "--source-crs" }
 extension PointsCommand: FlagHints { static let crsFlag: String? = "--source-crs" }
+extension MapCommand: FlagHints { static let crsFlag: String? = "--source-crs" }
 extension ZonalCommand: FlagHints { static let crsFlag: String? = "--zones-crs" }
 extension TilesCommand: FlagHints { static let crsFlag: String? = "--assume-crs" }

@@ -96,6 +96,11 @@ struct MapCommand: ParsableCommand {
     ))
   var crs: CRS?
 
+  @Option(
+    name: .customLong("source-crs"),
+    help: "Assume the input is in this CRS (for files whose CRS is missing or wrong).")
+  var sourceCRS: CRS?
+
   @Flag(name: .customLong("small-multiples"), help: "One panel per layer, one shared legend.")
   var smallMultiples = false
 
@@ -138,6 +143,7 @@ struct MapCommand: ParsableCommand {
     job.background = background
     job.backgroundCRS = backgroundCRS
     job.crs = crs
+    job.sourceCRS = sourceCRS
     job.policy = output.policy
     let result = try Tools.map(job)
     for warning in result.warnings {

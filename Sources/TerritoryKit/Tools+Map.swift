@@ -49,6 +49,8 @@ public struct MapJob: Sendable {
   /// The map's CRS (default: the layer's projected CRS, else one chosen for
   /// the data's extent, `MapProjection.choose(for:)`).
   public var crs: CRS?
+  /// The CRS `input` is in, whatever its file declares (a file whose CRS is missing or wrong).
+  public var sourceCRS: CRS?
   /// The output: `.pdf`, `.svg` or `.png`.
   public var output: String
   /// Whether an existing output may be replaced.
@@ -91,6 +93,7 @@ extension Tools {
     for name in layers {
       let (features, chosen) = try MapData.load(
         path: job.input, layer: name, column: job.column, projection: projection, crs: job.crs,
+        sourceCRS: job.sourceCRS,
         labels: job.labels, sizes: job.sizeField)
       projection = projection ?? chosen
       let outlines =
@@ -132,12 +135,15 @@ extension Tools {
     spec.proportionalSizeTitle = job.sizeField
     spec.crsCaption = projection.caption
     if let background = job.background {
-      let shade = try Hillshade(path: background, crs: job.backgroundCRS)
-      guard shade.crs.isEquivalent(to: crs) else {
-        throw MapError.backgroundCRS(
-          path: background, crs: shade.crs.description, map: crs.description)
+      // The frame is wider than the data on one side: shade around it too.
+      if let extent = MapGeometry.extent(panels) {
+        let pad = max(extent.width, extent.height) * 0.3
+        spec.background = try Hillshade(
+          path: background, crs: job.backgroundCRS, map: crs,
+          extent: Envelope(
+            minX: extent.minX - pad, minY: extent.minY - pad, maxX: extent.maxX + pad,
+            maxY: extent.maxY + pad))
       }
-      spec.background = shade
     }
     warnings += try MapRenderer.render(spec, to: job.output, policy: job.policy)
     return MapResult(

@@ -228,3 +228,20 @@ struct SiteProposalTests {
     #expect(SiteProposal.guess(name: "SID74", type: .integer) == .count)
   }
 }
+
+@Suite("Indicator titles")
+struct IndicatorTitleTests {
+  /// A map title read "Altitude (m) (moyenne)": the statistic joins the unit's bracket.
+  @Test func aStatisticJoinsTheUnitsBracket() {
+    #expect(
+      LoadedSite.title("Altitude (m)", phrase: "{} (moyenne)", language: "fr")
+        == "Altitude (m, moyenne)")
+    #expect(
+      LoadedSite.title("Elevation", phrase: "{} (mean)", language: "en") == "Elevation (mean)")
+    #expect(
+      LoadedSite.title("الارتفاع (م)", phrase: "{} (المتوسط)", language: "ar")
+        == "الارتفاع (م، المتوسط)")
+    #expect(
+      LoadedSite.title("Residents", phrase: "{} per km²", language: "en") == "Residents per km²")
+  }
+}

@@ -190,6 +190,12 @@ struct MapMeasureTests {
       try palette.colours(5).map(\.hex) == ["#FFFFB2", "#FECC5C", "#FD8D3C", "#F03B20", "#BD0026"])
     #expect(try Palette("YlOrRd", reversed: true).colours(3).first?.hex == "#F03B20")
     #expect(throws: StyleError.self) { try Palette("Yellows") }
+    // matplotlib's perceptually uniform maps, by any case (viridis(0.5) = #21918C).
+    for name in ["Viridis", "MAGMA", "cividis"] {
+      let uniform = try Palette(name)
+      #expect(uniform.kind == .sequential && uniform.colourBlindSafe)
+    }
+    #expect(try Palette("Viridis").colours(3).map(\.hex) == ["#440154", "#21918C", "#FDE725"])
     #expect(throws: StyleError.tooManyClasses(palette: "Set2", requested: 9, maximum: 8)) {
       try Palette("Set2").colours(9)
     }

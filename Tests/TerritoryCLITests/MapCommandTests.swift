@@ -85,11 +85,37 @@ struct MapCommandTests {
       folder.appendingPathComponent("stations.png").path, "--dpi", "60",
     ])
     #expect(circles.status == 0, "\(circles.error)")
-    let mismatch = try Territory.runArray([
-      "map", stations, "--column", "platforms", "--background", Territory.dem, "-o",
+    // A DEM in another CRS (degrees) is warped onto the map's.
+    let degrees = folder.appendingPathComponent("dem4326.tif").path
+    let warp = Process()
+    warp.executableURL = URL(fileURLWithPath: "/usr/bin/gdalwarp")
+    warp.arguments = ["-q", "-t_srs", "EPSG:4326", "-dstnodata", "-9999", Territory.dem, degrees]
+    try warp.run()
+    warp.waitUntilExit()
+    let warped = try Territory.runArray([
+      "map", stations, "--column", "platforms", "--background", degrees, "-o",
+      folder.appendingPathComponent("warped.png").path, "--dpi", "60",
+    ])
+    #expect(warped.status == 0, "\(warped.error)")
+    // An ASCII grid declares no CRS: --background-crs says it; one far from
+    // the map has no data over it.
+    let grid = folder.appendingPathComponent("nocrs.asc")
+    try Data(
+      "ncols 3\nnrows 3\nxllcorner 0\nyllcorner 0\ncellsize 100\n1 2 3\n4 5 6\n7 8 9\n".utf8
+    ).write(to: grid)
+    let unknown = try Territory.runArray([
+      "map", stations, "--column", "platforms", "--background", grid.path, "-o",
       folder.appendingPathComponent("x.png").path,
     ])
-    #expect(mismatch.status == 1 && mismatch.error.contains("--background-crs"))
+    #expect(unknown.status == 1 && unknown.error.contains("--background-crs"), "\(unknown.error)")
+    let elsewhere = try Territory.runArray([
+      "map", stations, "--column", "platforms", "--background", grid.path, "--background-crs",
+      "EPSG:32725", "-o", folder.appendingPathComponent("x.png").path,
+    ])
+    #expect(
+      elsewhere.status == 1 && elsewhere.error.contains("no data over the map's extent"),
+      "\(elsewhere.error)")
+    #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.png").path))
     let missingSize = try Territory.runArray([
       "map", stations, "--column", "platforms", "--symbol", "proportional", "-o",
       folder.appendingPathComponent("y.png").path,

@@ -134,17 +134,28 @@ extension LoadedSite {
   }
 
   /// The label of a variable in each of the site's languages, turned into an
-  /// indicator's title by `phrase` (`{}` is the variable's label).
+  /// indicator's title by `phrase` (`{}` is the variable's label). A bracket the
+  /// phrase adds joins one the label ends with: "Altitude (m, moyenne)", not
+  /// "Altitude (m) (moyenne)".
   func labels(of variable: VariableSpec?, name: String, phrase: [String: String]) -> [String:
     String]
   {
     var labels: [String: String] = [:]
     for language in Set(manifest.languages + ["en"]) {
       let label = variable?.labels[language] ?? variable?.labels["en"] ?? name
-      labels[language] = (phrase[language] ?? phrase["en"] ?? "{}").replacingOccurrences(
-        of: "{}", with: label)
+      labels[language] = Self.title(
+        label, phrase: phrase[language] ?? phrase["en"] ?? "{}", language: language)
     }
     return labels
+  }
+
+  /// `phrase` with `{}` replaced by `label`, brackets merged.
+  static func title(_ label: String, phrase: String, language: String) -> String {
+    if phrase.hasPrefix("{} ("), phrase.hasSuffix(")"), label.hasSuffix(")") {
+      let added = phrase.dropFirst(4).dropLast()
+      return label.dropLast() + (language == "ar" ? "، " : ", ") + added + ")"
+    }
+    return phrase.replacingOccurrences(of: "{}", with: label)
   }
 
   /// A units variable's English label, for the report.
