@@ -89,7 +89,7 @@ let package = Package(
       exclude: ["Golden"]),
     .testTarget(
       name: "CartographyTests",
-      dependencies: ["Cartography", "Style", "GeoCore", "PROJKit", "TestFixtures"]),
+      dependencies: ["Cartography", "Style", "GeoCore", "GEOSKit", "PROJKit", "TestFixtures"]),
     .testTarget(
       name: "GDALKitTests",
       dependencies: ["GDALKit", "GEOSKit", "PROJKit", "GeoCore", "TestFixtures"]),

@@ -37,7 +37,7 @@ public enum SiteMaps {
     indicator: String, title: String, subtitle: String, source: String, scales: [Scale], crs: CRS,
     language: MapLanguage, palette: Palette, folder: URL
   ) throws -> [String] {
-    let panels = try scales.map { scale in
+    let panels = scales.map { scale in
       MapPanel(
         caption: scale.caption,
         features: zip(scale.geometries, scale.values).map { shape, value in

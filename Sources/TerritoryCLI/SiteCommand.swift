@@ -110,6 +110,11 @@ struct AnalyzeCommand: ParsableCommand {
   @Option(help: "The schema of --to (default: the site's name).")
   var schema: String?
 
+  @Option(
+    name: .customLong("map-crs"),
+    help: "The CRS of the maps, in place of the site's map-crs (default: the working CRS).")
+  var mapCRS: String?
+
   @OptionGroup var overwrite: OverwriteOption
 
   @Flag(help: "Print nothing on standard error.")
@@ -131,6 +136,7 @@ struct AnalyzeCommand: ParsableCommand {
     options.threads = jobs.threads
     options.database = to
     options.schema = schema
+    options.mapCRS = mapCRS
     if !quiet {
       options.progress = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
     }

@@ -38,14 +38,18 @@ enum SiteExports {
     let maps = folder.appendingPathComponent("maps")
     try FileManager.default.createDirectory(at: maps, withIntermediateDirectories: true)
     let language = manifest.languages.compactMap(MapLanguage.init(rawValue:)).first ?? .en
-    let crs = try CRS(manifest.crs)
+    let working = try CRS(manifest.crs)
+    let crs = try manifest.mapCRS.map { try CRS($0) } ?? working
+    let transformer = try Transformer.unlessEquivalent(from: working, to: crs)
     let title = manifest.titles[language.rawValue] ?? manifest.name
     var files: [String] = []
     for (position, indicator) in first.indicators.enumerated() {
       let scales = try zip(manifest.scales, tables).map { scale, table in
         SiteMaps.Scale(
           name: scale.name, caption: scale.labels[language.rawValue] ?? scale.name,
-          geometries: try table.geometries.shapes(), values: table.indicators[position].values)
+          geometries: try table.geometries.shapes().map { shape in
+            try shape.map { try reprojected($0, by: transformer) }
+          }, values: table.indicators[position].values)
       }
       files += try SiteMaps.draw(
         indicator: indicator.name,
@@ -57,6 +61,23 @@ enum SiteExports {
       ).map { "maps/" + $0 }
     }
     return files
+  }
+
+  /// `shape` in the maps' CRS.
+  private static func reprojected(_ shape: PolygonalShape, by transformer: Transformer?) throws
+    -> PolygonalShape
+  {
+    guard let transformer else { return shape }
+    var moved = shape
+    moved.polygons = try shape.polygons.map { rings in
+      try rings.map { ring in
+        try ring.map { point in
+          let (x, y) = try transformer.transform(x: point.x, y: point.y)
+          return SIMD2(x, y)
+        }
+      }
+    }
+    return moved
   }
 
   /// How a layer is named in a map's sources line: its file's name, or, for a

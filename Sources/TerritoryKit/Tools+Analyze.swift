@@ -10,6 +10,9 @@ public struct AnalyzeOptions {
   public var database: String?
   /// The schema of `database` (default: the site's name).
   public var schema: String?
+  /// The CRS the maps are drawn in, in place of the site's `map-crs` (or its
+  /// working CRS).
+  public var mapCRS: String?
   /// Worker threads (default: every core); the results do not depend on it.
   public var threads = ParallelChunks.defaultThreads
   /// Called with one line per step.
@@ -43,7 +46,8 @@ extension Tools {
     -> AnalyzeResult
   {
     let progress = options.progress
-    let manifest = try ManifestReader.read(site)
+    var manifest = try ManifestReader.read(site)
+    if let mapCRS = options.mapCRS { manifest.mapCRS = mapCRS }
     progress("checking \(manifest.layers.count) layers of site '\(manifest.name)'")
     let (check, layers) = SiteCheck.read(manifest)
     guard check.usable else { throw SiteCheckFailure(report: check) }

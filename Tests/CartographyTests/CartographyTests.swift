@@ -1,4 +1,5 @@
 import Foundation
+import GEOSKit
 import GeoCore
 import PROJKit
 import Style
@@ -237,6 +238,33 @@ struct MapProjectionTests {
     if !expected.hasPrefix("UTM") {
       #expect(crs.definition.contains("+lon_0=\(centre.rounded())"), "\(crs.definition)")
     }
+  }
+
+  /// Fiji's two halves, either side of 180°, drawn in the projection centred on
+  /// them: the halves meet (one piece), and a polygon straddling the meridian
+  /// opposite the centre is cut along it instead of being smeared across the map.
+  @Test func partsAcrossTheAntimeridianMeet() throws {
+    let folder = try Fixtures.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = try Fixtures.write(
+      #"""
+      {"type":"FeatureCollection","features":[{"type":"Feature","properties":{"v":1},"geometry":
+      {"type":"MultiPolygon","coordinates":[[[[177,-18],[180,-18],[180,-16],[177,-16],[177,-18]]],
+      [[[-180,-18],[-178,-18],[-178,-16],[-180,-16],[-180,-18]]]]}}]}
+      """#, to: "fiji.geojson", in: folder)
+    let (features, projection) = try MapData.load(path: path, layer: nil, column: "v")
+    #expect(projection.caption.contains("180°E"), "\(projection.caption)")
+    let parts = features[0].polygons.map { rings in rings[0].map(\.x) }
+    #expect(parts.count == 2)
+    let (west, east) =
+      parts[0].max()! < parts[1].max()! ? (parts[0], parts[1]) : (parts[1], parts[0])
+    #expect(
+      abs(west.max()! - east.min()!) < 1, "the halves are \(east.min()! - west.max()!) m apart")
+    // A ring across the seam (-1°) of a projection centred on 179°: two pieces.
+    let straddling = try Geometry(
+      wkt: "POLYGON((-5 0, 3 0, 3 2, -5 2, -5 0))")
+    let cut = try MapData.cut(straddling, along: -1)
+    #expect(cut.polygonRings().count == 2)
   }
 
   @Test func theShortestArcCrossesTheAntimeridian() throws {

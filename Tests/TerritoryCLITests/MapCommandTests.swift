@@ -181,5 +181,26 @@ struct MapCommandTests {
     #expect(result.status == 0, "\(result.error)")
     #expect(result.error.contains("warning: v has only 2 distinct values; using 2 classes"))
     #expect(result.output.contains("2 classes"))
+    // Quantiles of a column that is mostly one value repeat their breaks: fewer
+    // classes, and a warning that says why.
+    let skewed = folder.appendingPathComponent("skewed.geojson")
+    let features = (0..<12).map { index in
+      let x = Double(index) * 0.01
+      let value = index < 10 ? 5 : index * 10
+      return
+        #"{"type":"Feature","properties":{"v":\#(value)},"geometry":{"type":"Polygon","coordinates":[[[\#(x),0],[\#(x + 0.01),0],[\#(x + 0.01),0.01],[\#(x),0]]]}}"#
+    }
+    try Data(
+      (#"{"type":"FeatureCollection","features":["# + features.joined(separator: ",") + "]}").utf8
+    ).write(to: skewed)
+    let quantiles = try Territory.runArray([
+      "map", skewed.path, "--column", "v", "--scheme", "quantiles", "--classes", "3", "-o",
+      folder.appendingPathComponent("q.png").path, "--dpi", "50",
+    ])
+    #expect(quantiles.status == 0, "\(quantiles.error)")
+    #expect(
+      quantiles.error.contains(
+        "the quantiles breaks of v repeat (many equal values); showing 2 classes instead of 3"),
+      "\(quantiles.error)")
   }
 }

@@ -6,7 +6,8 @@ import Yams
 /// cell sizes, paths leaving the site folder, a variable declared twice.
 public enum ManifestReader {
   static let topKeys = [
-    "name", "title", "languages", "crs", "allow-outside", "layers", "scales", "analyses",
+    "name", "title", "languages", "crs", "map-crs", "allow-outside", "layers", "scales",
+    "analyses",
   ]
   static let layerKeys = ["path", "layer", "crs", "role", "id", "variables"]
   static let variableKeys = ["kind", "label", "band"]
@@ -58,6 +59,7 @@ public enum ManifestReader {
       allowOutside: try top["allow-outside"].map { try reader.bool($0, at: "allow-outside") }
         ?? false,
       layers: [], scales: [], analyses: AnalysesSpec(), folder: folder.isEmpty ? "." : folder)
+    manifest.mapCRS = try top["map-crs"].map { try reader.string($0, at: "map-crs") }
     if manifest.languages.isEmpty { manifest.languages = manifest.titles.keys.sorted() }
     manifest.layers = try LayerReading.layers(top["layers"]!, reader: reader, manifest: manifest)
     manifest.scales =

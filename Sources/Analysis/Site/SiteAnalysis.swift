@@ -180,7 +180,7 @@ public enum SiteOutputs {
         "layer": f.layer, "where": "\(f.field) = \(f.value)", "close": f.close,
       ]
     }
-    let lock: [String: Any] = [
+    var lock: [String: Any] = [
       "generated": formatter.string(from: Date()),
       "tools": [
         "territory": GeoCoreVersion.string, "gdal": GDALLibrary.version,
@@ -195,6 +195,10 @@ public enum SiteOutputs {
       ],
       "inputs": inputs,
     ]
+    if let mapCRS = manifest.mapCRS, var described = lock["manifest"] as? [String: Any] {
+      described["map-crs"] = mapCRS
+      lock["manifest"] = described
+    }
     return try JSONSerialization.data(
       withJSONObject: lock, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
   }

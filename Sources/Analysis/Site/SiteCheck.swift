@@ -87,6 +87,19 @@ public enum SiteCheck {
       problem("error", "", "crs: \(error)")
       return (report, layers)
     }
+    if let mapCRS = manifest.mapCRS {
+      if let crs = try? CRS(mapCRS) {
+        if !crs.isProjected {
+          problem(
+            "error", "",
+            "map-crs: \(mapCRS) is not projected; maps are drawn in a projected CRS (EPSG:8857 for the world, a national CRS for a country)"
+          )
+        }
+      } else {
+        problem(
+          "error", "", "map-crs: PROJ does not know '\(mapCRS)'; give EPSG:n, WKT or a PROJ string")
+      }
+    }
     var siteExtent: Envelope?
     var unitsArea = 0.0
     for spec in manifest.layers {

@@ -10,6 +10,8 @@ public struct SiteManifest: Sendable, Equatable {
   public var languages: [String]
   /// The working CRS: projected, in metres.
   public var crs: String
+  /// The CRS the maps are drawn in (`map-crs`); the working CRS when `nil`.
+  public var mapCRS: String?
   /// Whether layer paths may leave the site folder.
   public var allowOutside: Bool
   /// The layers, in manifest order.
