@@ -68,6 +68,34 @@ struct MapLayoutTests {
     }
   }
 
+  /// Small multiples read in the page's direction: in Arabic the first layer's
+  /// panel is on the right.
+  @Test(arguments: [("en", false), ("ar", true)])
+  func smallMultiplesFollowTheReadingDirection(language: String, rightToLeft: Bool) throws {
+    let folder = try Territory.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let large = try Self.largeValues(in: folder)
+    let layers = folder.appendingPathComponent("layers.gpkg").path
+    for name in ["alpha", "beta"] {
+      let ogr = Process()
+      ogr.executableURL = URL(fileURLWithPath: "/usr/bin/ogr2ogr")
+      ogr.arguments = (name == "beta" ? ["-update"] : []) + ["-nln", name, layers, large]
+      try ogr.run()
+      ogr.waitUntilExit()
+      #expect(ogr.terminationStatus == 0)
+    }
+    let output = folder.appendingPathComponent("m.pdf").path
+    let result = try Territory.runArray([
+      "map", layers, "--small-multiples", "--column", "area_sqft", "--lang", language, "-o",
+      output,
+    ])
+    #expect(result.status == 0, "\(result.error)")
+    let words = try Territory.pdfWords(output)
+    let alpha = try #require(words.first { $0.text == "alpha" })
+    let beta = try #require(words.first { $0.text == "beta" })
+    #expect((alpha.minX > beta.minX) == rightToLeft, "alpha at \(alpha.minX), beta at \(beta.minX)")
+  }
+
   @Test func largeValuesAreDividedAndBoundsNeverRepeat() throws {
     let folder = try Territory.scratch()
     defer { try? FileManager.default.removeItem(at: folder) }
