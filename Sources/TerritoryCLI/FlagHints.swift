@@ -21,6 +21,7 @@ enum ErrorHint {
     case AnalysisError.invalidGeometries: return "--make-valid repairs them"
     case AnalysisError.tooManyCells: return "--max-cells raises the limit"
     case AnalysisError.noVariables: return "--extensive, --intensive, --categorical"
+    case AnalysisError.notNumeric where command is ChangeCommand: return nil
     case AnalysisError.notNumeric: return "--categorical takes text"
     case TilesError.zoomRange: return "-Z and -z"
     case TilesError.tooManyTiles: return "-z lowers the highest zoom, --max-tiles raises the limit"
@@ -41,6 +42,7 @@ enum ErrorHint {
 extension Convert: FlagHints { static let crsFlag: String? = "--source-crs" }
 extension InterpolateCommand: FlagHints { static let crsFlag: String? = "--source-crs" }
 extension PointsCommand: FlagHints { static let crsFlag: String? = "--source-crs" }
+extension ChangeCommand: FlagHints { static let crsFlag: String? = "--source-crs" }
 extension MapCommand: FlagHints { static let crsFlag: String? = "--source-crs" }
 extension ZonalCommand: FlagHints { static let crsFlag: String? = "--zones-crs" }
 extension TilesCommand: FlagHints { static let crsFlag: String? = "--assume-crs" }

@@ -104,3 +104,6 @@ func parseList(_ values: [String]) -> [String] {
   values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
     .filter { !$0.isEmpty }
 }
+
+/// A total as the balance lines print it: six decimals.
+func fixed(_ value: Double) -> String { String(format: "%.6f", value) }

@@ -150,5 +150,4 @@ struct InterpolateCommand: ParsableCommand {
     print("  balance written to \(summary.metadataPath)")
   }
 
-  private func fixed(_ value: Double) -> String { String(format: "%.6f", value) }
 }

@@ -17,7 +17,9 @@ struct Territory: ParsableCommand {
     version: TerritoryCommandLine.version,
     subcommands: [
       Info.self, Convert.self, GridCommand.self, InterpolateCommand.self, ZonalCommand.self,
-      PointsCommand.self, SiteCommand.self, AnalyzeCommand.self, MapCommand.self, TilesCommand.self,
+      PointsCommand.self, ChangeCommand.self, SiteCommand.self, AnalyzeCommand.self,
+      MapCommand.self,
+      TilesCommand.self,
     ]
   )
 }

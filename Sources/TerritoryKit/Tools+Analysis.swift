@@ -19,3 +19,12 @@ extension Tools {
     try job.run()
   }
 }
+
+extension Tools {
+  /// `territory change`: two dates of a territory on the same targets, with
+  /// each variable's change and the mass balance of each date.
+  /// - Throws: what `ChangeJob.run()` throws.
+  public static func change(_ job: ChangeJob) throws -> ChangeJob.Summary {
+    try job.run()
+  }
+}

@@ -74,6 +74,35 @@ struct BadInputCommandTests {
       name: "unknown option", arguments: ["convert", "{tracts}", "{dir}/out.gpkg", "--frobnicate"],
       files: [:],
       mentions: ["frobnicate"], status: 64),
+    // territory change: each date checked, the date named by its file.
+    Case(
+      name: "change: a variable missing in the later date",
+      arguments: [
+        "change", "{tracts}", "{tracts}", "--to-crs", "EPSG:31985", "--onto", "before",
+        "--extensive", "V014:POP22", "-o", "{dir}/change.gpkg",
+      ], files: [:], mentions: ["POP22", "olinda_tracts", "V014"]),
+    Case(
+      name: "change: a text variable",
+      arguments: [
+        "change", "{tracts}", "{tracts}", "--to-crs", "EPSG:31985", "--grid", "500",
+        "--extensive", "NM_BAIR", "-o", "{dir}/change.gpkg",
+      ], files: [:], mentions: ["NM_BAIR", "String"]),
+    Case(
+      name: "change: an invalid unit without --make-valid",
+      arguments: [
+        "change", "{tracts}", "{dir}/bowtie.geojson", "--to-crs", "EPSG:31985", "--grid", "500",
+        "--extensive", "V014:pop", "-o", "{dir}/change.gpkg",
+      ],
+      files: [
+        "bowtie.geojson":
+          #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"pop":5},"geometry":{"type":"Polygon","coordinates":[[[-34.85,-8.0],[-34.84,-7.99],[-34.84,-8.0],[-34.85,-7.99],[-34.85,-8.0]]]}}]}"#
+      ], mentions: ["bowtie.geojson", "--make-valid"]),
+    Case(
+      name: "change: two targets at once",
+      arguments: [
+        "change", "{tracts}", "{tracts}", "--to-crs", "EPSG:31985", "--grid", "500", "--onto",
+        "after", "--extensive", "V014", "-o", "{dir}/change.gpkg",
+      ], files: [:], mentions: ["--grid", "--onto"], status: 64),
   ]
 
   @Test(arguments: cases)

@@ -172,6 +172,16 @@ public struct InterpolationJob: Sendable {
 
   /// Refuses grids whose cells over the sources' extent would exceed the maximum.
   private func checkCellCount(_ units: [SourceUnit], _ shape: GridShape) throws {
+    try shape.checkCellCount(within: Self.extent(of: units), maximum: maximumCells)
+  }
+
+  /// Refuses grids whose cells over `extent` would exceed the maximum.
+  func checkCellCount(within extent: Envelope?, _ shape: GridShape) throws {
+    try shape.checkCellCount(within: extent, maximum: maximumCells)
+  }
+
+  /// The bounds of the units' polygons.
+  static func extent(of units: [SourceUnit]) -> Envelope? {
     var extent: Envelope?
     for unit in units {
       for polygon in unit.polygons {
@@ -181,16 +191,7 @@ public struct InterpolationJob: Sendable {
         extent = extent.map { $0.union(box) } ?? box
       }
     }
-    try checkCellCount(within: extent, shape)
-  }
-
-  /// Refuses grids whose cells over `extent` would exceed the maximum.
-  func checkCellCount(within extent: Envelope?, _ shape: GridShape) throws {
-    guard let extent else { return }
-    let estimate = (extent.width * extent.height) / shape.cellArea
-    if estimate > Double(maximumCells) {
-      throw AnalysisError.tooManyCells(count: estimate, maximum: maximumCells)
-    }
+    return extent
   }
 }
 
@@ -200,6 +201,15 @@ extension GridShape: CustomStringConvertible {
     switch self {
     case .square(let grid): return "square \(metres(grid.cellSize)) m"
     case .hexagon(let grid): return "hexagon \(metres(grid.spacing)) m"
+    }
+  }
+
+  /// Refuses a grid whose cells over `extent` would exceed `maximum`.
+  func checkCellCount(within extent: Envelope?, maximum: Int) throws {
+    guard let extent else { return }
+    let estimate = (extent.width * extent.height) / cellArea
+    if estimate > Double(maximum) {
+      throw AnalysisError.tooManyCells(count: estimate, maximum: maximum)
     }
   }
 
