@@ -115,6 +115,22 @@ def totals(source, field, output):
     print(f"totals: {field} = {got} kept over {len(rows)} cells")
 
 
+def unchanged(source, field, output):
+    """A layer compared with itself (`territory change A A`): both dates keep the
+    layer's total, and every change is zero."""
+    src = pyogrio.read_dataframe(source, read_geometry=False)
+    expected = float(src[field].fillna(0).sum())
+    rows = list(csv.DictReader(open(output)))
+    for date in ["before", "after"]:
+        got = sum(float(row[f"{field}_{date}"]) for row in rows if row[f"{field}_{date}"] != "")
+        if abs(got - expected) > 1e-9 * max(abs(expected), 1.0):
+            fail(f"{field}_{date}: {got!r} in the cells for {expected!r} in the source")
+    worst = max((abs(float(row[f"{field}_change"])) for row in rows if row[f"{field}_change"] != ""), default=0)
+    if worst > 1e-9 * max(abs(expected), 1.0):
+        fail(f"{field}_change reaches {worst!r} between a layer and itself")
+    print(f"unchanged: {field} = {expected} on both dates over {len(rows)} cells, largest change {worst}")
+
+
 def points(source, cells, log):
     frame = pyogrio.read_dataframe(source)
     total = int(shapely.get_num_geometries(frame.geometry.values[frame.geometry.notna().values]).sum())
@@ -170,5 +186,5 @@ def close(first, second):
 
 if __name__ == "__main__":
     mode, arguments = sys.argv[1], sys.argv[2:]
-    {"info": info, "same-count": same_count, "areas": areas, "cell": cell, "totals": totals,
+    {"info": info, "same-count": same_count, "areas": areas, "cell": cell, "totals": totals, "unchanged": unchanged,
      "points": points, "ladder": ladder, "close": close}[mode](*arguments)
