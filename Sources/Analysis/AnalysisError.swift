@@ -23,6 +23,8 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
   case databaseEngine(problem: String)
   /// A `PG:` output without the table to write, or a table named for a file output.
   case outputTable(output: String, problem: String)
+  /// Regions cannot be drawn as asked; `problem` says why and what to do.
+  case regions(problem: String)
 
   /// One line naming what is wrong and what to do.
   public var description: String {
@@ -45,6 +47,8 @@ public enum AnalysisError: Error, Sendable, Equatable, CustomStringConvertible {
         "that grid would have \(Int(count.rounded())) cells, more than the maximum of \(maximum); use larger cells, a smaller area, or raise the limit"
     case .noVariables:
       return "no variable to interpolate; name some counts, rates or categories"
+    case .regions(let problem):
+      return "cannot draw regions: \(problem)"
     case .databaseEngine(let problem):
       return "the in-database engine (--engine postgis) \(problem)"
     case .outputTable(let output, let problem):

@@ -43,6 +43,7 @@ extension Convert: FlagHints { static let crsFlag: String? = "--source-crs" }
 extension InterpolateCommand: FlagHints { static let crsFlag: String? = "--source-crs" }
 extension PointsCommand: FlagHints { static let crsFlag: String? = "--source-crs" }
 extension ChangeCommand: FlagHints { static let crsFlag: String? = "--source-crs" }
+extension RegionsCommand: FlagHints { static let crsFlag: String? = "--source-crs" }
 extension MapCommand: FlagHints { static let crsFlag: String? = "--source-crs" }
 extension ZonalCommand: FlagHints { static let crsFlag: String? = "--zones-crs" }
 extension TilesCommand: FlagHints { static let crsFlag: String? = "--assume-crs" }

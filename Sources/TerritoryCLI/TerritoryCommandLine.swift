@@ -17,7 +17,8 @@ struct Territory: ParsableCommand {
     version: TerritoryCommandLine.version,
     subcommands: [
       Info.self, Convert.self, GridCommand.self, InterpolateCommand.self, ZonalCommand.self,
-      PointsCommand.self, ChangeCommand.self, SiteCommand.self, AnalyzeCommand.self,
+      PointsCommand.self, ChangeCommand.self, RegionsCommand.self, SiteCommand.self,
+      AnalyzeCommand.self,
       MapCommand.self,
       TilesCommand.self,
     ]

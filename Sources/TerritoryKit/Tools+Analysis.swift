@@ -28,3 +28,11 @@ extension Tools {
     try job.run()
   }
 }
+
+extension Tools {
+  /// `territory regions`: contiguous regions drawn from the data.
+  /// - Throws: what `RegionsJob.run()` throws.
+  public static func regions(_ job: RegionsJob) throws -> RegionsJob.Summary {
+    try job.run()
+  }
+}

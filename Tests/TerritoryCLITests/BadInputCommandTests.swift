@@ -103,6 +103,43 @@ struct BadInputCommandTests {
         "change", "{tracts}", "{tracts}", "--to-crs", "EPSG:31985", "--grid", "500", "--onto",
         "after", "--extensive", "V014", "-o", "{dir}/change.gpkg",
       ], files: [:], mentions: ["--grid", "--onto"], status: 64),
+    // territory regions.
+    Case(
+      name: "regions: a floor no region can reach",
+      arguments: [
+        "regions", "{tracts}", "--to-crs", "EPSG:31985", "--min", "V014=1e9", "-o",
+        "{dir}/regions.gpkg",
+      ], files: [:], mentions: ["V014", "377779", "lower --min"]),
+    Case(
+      name: "regions: a floor field that does not exist",
+      arguments: [
+        "regions", "{tracts}", "--to-crs", "EPSG:31985", "--min", "POP=10", "-o",
+        "{dir}/regions.gpkg",
+      ], files: [:], mentions: ["POP", "V014"]),
+    Case(
+      name: "regions: a text variable",
+      arguments: [
+        "regions", "{tracts}", "--to-crs", "EPSG:31985", "--min", "V014=1000", "--by", "TIPO",
+        "-o", "{dir}/regions.gpkg",
+      ], files: [:], mentions: ["TIPO", "String"]),
+    Case(
+      name: "regions: more regions than units",
+      arguments: [
+        "regions", "{tracts}", "--to-crs", "EPSG:31985", "--min", "V014=0", "--method", "skater",
+        "--regions", "471", "-o", "{dir}/regions.gpkg",
+      ], files: [:], mentions: ["471", "470"]),
+    Case(
+      name: "regions: skater without --regions",
+      arguments: [
+        "regions", "{tracts}", "--to-crs", "EPSG:31985", "--min", "V014=1000", "--method",
+        "skater", "-o", "{dir}/regions.gpkg",
+      ], files: [:], mentions: ["skater", "--regions"]),
+    Case(
+      name: "regions: a floor that is not FIELD=VALUE",
+      arguments: [
+        "regions", "{tracts}", "--to-crs", "EPSG:31985", "--min", "V014", "-o",
+        "{dir}/regions.gpkg",
+      ], files: [:], mentions: ["--min", "FIELD=VALUE"], status: 64),
   ]
 
   @Test(arguments: cases)
