@@ -31,6 +31,7 @@ public enum SiteMaps {
 
   /// Draws `indicator`'s maps into `folder`: `<indicator>_<scale>.png` (A4, 150 dpi)
   /// and `<indicator>_scales.pdf` / `.png` (A3 poster), classes by natural breaks
+  /// (around zero, losses and gains apart, for a diverging palette: a change)
   /// over every scale's values.
   /// - Returns: the file names written, relative to `folder`.
   public static func draw(
@@ -46,8 +47,15 @@ public enum SiteMaps {
     }
     let values = scales.flatMap { $0.values.compactMap { $0 } }
     guard !values.isEmpty else { return [] }
-    let breaks = Classification.breaks(values, scheme: .naturalBreaks, classes: 5)
-    let colours = try palette.colours(breaks.count)
+    // A change is classed around zero (losses and gains apart), anything else
+    // by natural breaks.
+    let (breaks, colours) =
+      palette.kind == .diverging
+      ? try Classification.diverging(values, palette: palette)
+      : try {
+        let breaks = Classification.breaks(values, scheme: .naturalBreaks, classes: 5)
+        return (breaks, try palette.colours(breaks.count))
+      }()
     var files: [String] = []
     for (scale, panel) in zip(scales, panels) {
       var spec = MapSpec(

@@ -217,3 +217,33 @@ public enum ClassificationMethod: String, Sendable, CaseIterable {
     }
   }
 }
+
+extension Classification {
+  /// Classes centred on zero for a change: natural breaks of the losses and of
+  /// the gains separately (up to `perSide` classes each), and a class of its
+  /// own for values of exactly 0, coloured from the two ends of a diverging
+  /// `palette` inwards, so that zero sits on its neutral middle whatever the
+  /// sizes of the two sides.
+  /// - Returns: the upper bounds and one colour per class.
+  /// - Throws: `StyleError.tooManyClasses` when the palette has too few colours.
+  public static func diverging(_ values: [Double], palette: Palette, perSide: Int = 3)
+    throws(StyleError) -> (breaks: [Double], colours: [Colour])
+  {
+    let finite = values.filter(\.isFinite)
+    let losses = finite.filter { $0 < 0 }
+    let gains = finite.filter { $0 > 0 }
+    let lossBreaks = losses.isEmpty ? [] : breaks(losses, scheme: .naturalBreaks, classes: perSide)
+    let gainBreaks = gains.isEmpty ? [] : breaks(gains, scheme: .naturalBreaks, classes: perSide)
+    let side = max(lossBreaks.count, gainBreaks.count, 1)
+    let ramp = try palette.colours(2 * side + 1)
+    var breaks = lossBreaks
+    var colours = Array(ramp[(side - lossBreaks.count)..<side])
+    if finite.contains(0) {
+      breaks.append(0)
+      colours.append(ramp[side])
+    }
+    breaks += gainBreaks
+    colours += ramp[(side + 1)..<(side + 1 + gainBreaks.count)]
+    return (breaks, colours)
+  }
+}

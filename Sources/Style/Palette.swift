@@ -119,11 +119,14 @@ public struct Palette: Sendable, Hashable {
 extension Palette {
   /// The palette of an analysis indicator, chosen by its name: densities
   /// (`_density`) yellow to red, means of a raster (`_mean`) yellow to blue,
+  /// changes (`_change`, `_change_pct`) red (loss) to blue (gain), diverging,
   /// anything else (counts, shares) purples.
   public static func forIndicator(named name: String) -> Palette {
     let scheme =
-      name.hasSuffix("_density") ? "YlOrRd" : name.hasSuffix("_mean") ? "YlGnBu" : "Purples"
-    // The three names are in the ColorBrewer table.
+      name.hasSuffix("_change") || name.hasSuffix("_change_pct")
+      ? "RdBu"
+      : name.hasSuffix("_density") ? "YlOrRd" : name.hasSuffix("_mean") ? "YlGnBu" : "Purples"
+    // The four names are in the ColorBrewer table.
     return try! Palette(scheme)
   }
 }

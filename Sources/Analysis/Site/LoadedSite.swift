@@ -27,6 +27,8 @@ public final class LoadedSite {
   let points: [(spec: LayerSpec, locations: [SIMD2<Double>])]
   /// The polygons of the other layers the scales use (`units` and `zones` scales), by key.
   let scaleTargets: [String: TargetLayer]
+  /// The earlier date's units, with the fields `analyses.change` compares.
+  let earlierUnits: [SourceUnit]?
   /// Every point layer placed in the working CRS, by key (for catchments).
   let placedPoints: [String: [SIMD2<Double>]]
   /// What loading changed or could not use, one line each (points that cannot
@@ -129,6 +131,19 @@ public final class LoadedSite {
       }
     }
     self.scaleTargets = scaleTargets
+    if let change = manifest.analyses.change, let spec = manifest.layer(change.before) {
+      let layer = try read(spec)
+      var request = SourceRequest(path: Self.path(of: spec, in: manifest), layer: spec.layer)
+      request.extensive = change.pairs.map(\.before)
+      earlierUnits = try Self.naming(spec, manifest) {
+        var builder = try SourceBuilder(
+          request, fields: layer.fields, layer: layer.name, makeValid: true, mask: nil)
+        for feature in layer.features { try builder.add(feature) }
+        return try builder.finish().units
+      }
+    } else {
+      earlierUnits = nil
+    }
     var placed = layers.layers.filter { key, _ in manifest.layer(key)?.role == .points }
       .mapValues(\.points)
     // Catchments around the vertices of a layer of another role.

@@ -9,10 +9,10 @@ public enum ManifestReader {
     "name", "title", "languages", "crs", "map-crs", "allow-outside", "layers", "scales",
     "analyses",
   ]
-  static let layerKeys = ["path", "layer", "crs", "role", "id", "variables"]
+  static let layerKeys = ["path", "layer", "crs", "role", "id", "variables", "date"]
   static let variableKeys = ["kind", "label", "band"]
   static let scaleKeys = ["name", "label", "grid", "hex", "units", "dissolve", "by", "zones"]
-  static let analysisKeys = ["densities", "zonal", "points", "catchments", "footprint"]
+  static let analysisKeys = ["densities", "zonal", "points", "catchments", "footprint", "change"]
 
   /// Reads the manifest of the site folder (or `site.yaml` path) `path`.
   /// - Throws: `SiteError` (always that type).

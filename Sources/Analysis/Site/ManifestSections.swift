@@ -31,7 +31,8 @@ enum LayerReading {
           layer: try fields["layer"].map { try reader.string($0, at: "\(place).layer") },
           crs: try fields["crs"].map { try reader.string($0, at: "\(place).crs") }, role: role,
           id: try fields["id"].map { try reader.string($0, at: "\(place).id") },
-          variables: variables))
+          variables: variables,
+          date: try fields["date"].map { try reader.string($0, at: "\(place).date") }))
     }
     if layers.isEmpty { throw reader.error(node, "layers is empty; declare at least one layer") }
     return layers
@@ -196,7 +197,43 @@ enum AnalysisReading {
         close: try entry["close"].map { try reader.number($0, at: "analyses.footprint.close") } ?? 0
       )
     }
+    if let node = fields["change"] {
+      spec.change = try change(node, reader: reader, manifest: manifest)
+    }
     return spec
+  }
+
+  /// `change: {before: LAYER, variables: {COUNT: FIELD, ...}}`: each count of the
+  /// first units layer and the field of the earlier units layer it is compared with.
+  private static func change(_ node: Node, reader: NodeReader, manifest: SiteManifest) throws
+    -> ChangeSpec
+  {
+    let entry = try reader.mapping(
+      node, at: "analyses.change", keys: ["before", "variables"], required: ["before", "variables"])
+    let before = try reader.string(entry["before"]!, at: "analyses.change.before")
+    let first = manifest.layers.first { $0.role == .units }
+    guard let layer = manifest.layer(before), layer.role == .units, layer.key != first?.key else {
+      throw reader.error(
+        entry["before"],
+        "analyses.change.before: '\(before)' must be a units layer other than the first ('\(first?.key ?? "none")'), the earlier date's units"
+      )
+    }
+    let variables = try reader.stringMap(entry["variables"]!, at: "analyses.change.variables")
+    let counts = Set(first?.variables.filter { $0.kind == .extensive }.map(\.name) ?? [])
+    var pairs: [(name: String, before: String)] = []
+    for (name, field) in variables.sorted(by: { $0.key < $1.key }) {
+      guard counts.contains(name) else {
+        throw reader.error(
+          entry["variables"],
+          "analyses.change.variables: '\(name)' is not a count (extensive variable) of '\(first?.key ?? "")'; its counts are \(counts.sorted().joined(separator: ", "))"
+        )
+      }
+      pairs.append((name, field))
+    }
+    guard !pairs.isEmpty else {
+      throw reader.error(entry["variables"], "analyses.change.variables names no count")
+    }
+    return ChangeSpec(before: before, pairs: pairs)
   }
 }
 

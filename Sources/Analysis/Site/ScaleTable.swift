@@ -50,14 +50,16 @@ extension LoadedSite {
     var neighbours: [[Int]]
     var notes: [String] = []
     let result: InterpolationResult
+    let onto: InterpolationTargets
     switch scale.kind {
     case .grid(let hexagonal, let cell):
       let shape: GridShape =
         hexagonal
         ? .hexagon(HexGrid(spacing: cell))
         : .square(SquareGrid(cellSize: cell, inspire: crs.epsgCode == 3035, origin: shift))
+      onto = shape.targets
       result = try ArealInterpolation.interpolate(
-        units, onto: shape.targets, extensiveNames: extensive, intensiveNames: intensive,
+        units, onto: onto, extensiveNames: extensive, intensiveNames: intensive,
         categoricalNames: categorical, threads: threads)
       let keys = result.targets.map(\.key)
       idFields = [Field(name: "col", type: .integer), Field(name: "row", type: .integer)]
@@ -72,8 +74,9 @@ extension LoadedSite {
       neighbours = hexagonal ? Neighbours.hexagons(keys) : Neighbours.squares(keys)
     case .units, .dissolve, .zones:
       let targets = try targetLayer(for: scale)
+      onto = .polygons(targets.geometries)
       result = try ArealInterpolation.interpolate(
-        units, onto: .polygons(targets.geometries), extensiveNames: extensive,
+        units, onto: onto, extensiveNames: extensive,
         intensiveNames: intensive, categoricalNames: categorical, threads: threads)
       idFields = targets.fields
       idValues = targets.attributes
@@ -108,6 +111,13 @@ extension LoadedSite {
             phrase: ["en": "{}"]),
           isInterpolatedColumn: true))
     }
+    var balances = result.balances
+    if let change = manifest.analyses.change, let earlierUnits {
+      let (changes, earlierBalances) = try changeIndicators(
+        change, earlier: earlierUnits, onto: onto, now: result)
+      indicators += changes
+      balances += earlierBalances
+    }
     for raster in rasters {
       indicators += try zonalMeans(raster, geometries: geometries)
     }
@@ -130,7 +140,7 @@ extension LoadedSite {
     }
     return ScaleTable(
       name: scale.name, fields: fields, rows: rows, geometries: geometries, indicators: indicators,
-      neighbours: neighbours, balances: result.balances, rule: result.rule, notes: notes)
+      neighbours: neighbours, balances: balances, rule: result.rule, notes: notes)
   }
 
   /// The label of a variable in each of the site's languages, turned into an

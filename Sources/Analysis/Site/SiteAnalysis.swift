@@ -149,6 +149,7 @@ public enum SiteOutputs {
       if let name = layer.layer { entry["layer"] = name }
       if let crs = layer.crs { entry["crs"] = crs }
       if let id = layer.id { entry["id"] = id }
+      if let date = layer.date { entry["date"] = date }
       entry["variables"] = layer.variables.map {
         ["name": $0.name, "kind": $0.kind.rawValue, "band": $0.band]
       }
@@ -178,6 +179,12 @@ public enum SiteOutputs {
     if let f = analyses.footprint {
       resolvedAnalyses["footprint"] = [
         "layer": f.layer, "where": "\(f.field) = \(f.value)", "close": f.close,
+      ]
+    }
+    if let c = analyses.change {
+      resolvedAnalyses["change"] = [
+        "before": c.before,
+        "variables": Dictionary(uniqueKeysWithValues: c.pairs.map { ($0.name, $0.before) }),
       ]
     }
     var lock: [String: Any] = [

@@ -86,6 +86,8 @@ public struct LayerSpec: Sendable, Equatable {
   public var id: String?
   /// Its variables.
   public var variables: [VariableSpec]
+  /// The date the layer describes (`2010`), for a territory seen at two dates.
+  public var date: String? = nil
 }
 
 /// One rung of the ladder of scales.
@@ -123,9 +125,32 @@ public struct AnalysesSpec: Sendable, Equatable {
   public var catchments: CatchmentSpec?
   /// The urban footprint.
   public var footprint: FootprintSpec?
+  /// What changed since an earlier date.
+  public var change: ChangeSpec?
 
   /// The defaults.
   public init() {}
+}
+
+/// The change of the units' counts since an earlier date, whose units were
+/// drawn differently: both dates are interpolated onto every scale.
+public struct ChangeSpec: Sendable, Equatable {
+  /// The earlier date's units layer.
+  public var before: String
+  /// Each count of the (first) units layer, and the field of the earlier layer it is compared with.
+  public var pairs: [(name: String, before: String)]
+
+  /// The change of `pairs` since the layer `before`.
+  public init(before: String, pairs: [(name: String, before: String)]) {
+    self.before = before
+    self.pairs = pairs
+  }
+
+  /// Equal when the layer and the pairs are.
+  public static func == (a: ChangeSpec, b: ChangeSpec) -> Bool {
+    a.before == b.before && a.pairs.map(\.name) == b.pairs.map(\.name)
+      && a.pairs.map(\.before) == b.pairs.map(\.before)
+  }
 }
 
 /// Buffers of several radii around the points of a layer, with the counts of a units layer.

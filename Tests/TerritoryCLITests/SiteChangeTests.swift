@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+/// `analyze` on a site seen at two dates: an earlier units layer (`date:`) and
+/// `analyses.change` give every scale the earlier count, the change and its
+/// percentage, in the tables, the report and the maps (classed around zero).
+@Suite("A site at two dates")
+struct SiteChangeTests {
+  /// The tracts as they are, and an earlier date with 10 residents fewer in
+  /// each tract (made by GDAL's SQL, in the same file layout).
+  static func site() throws -> URL {
+    let folder = try Territory.scratch()
+    let earlier = folder.appendingPathComponent("tracts2010.gpkg").path
+    let ogr = Process()
+    ogr.executableURL = URL(fileURLWithPath: "/usr/bin/ogr2ogr")
+    ogr.arguments = [
+      "-dialect", "sqlite", "-sql", "SELECT geom, V014 - 10 AS POP10 FROM olinda_tracts", "-nln",
+      "tracts2010", earlier, Territory.tracts,
+    ]
+    try ogr.run()
+    ogr.waitUntilExit()
+    #expect(ogr.terminationStatus == 0)
+    try FileManager.default.copyItem(
+      atPath: Territory.tracts, toPath: folder.appendingPathComponent("tracts.gpkg").path)
+    try Data(
+      """
+      name: twodates
+      crs: EPSG:31985
+      languages: [en]
+      layers:
+        tracts:
+          path: tracts.gpkg
+          crs: EPSG:4674
+          role: units
+          date: "2022"
+          variables:
+            V014: {kind: extensive}
+        tracts2010:
+          path: tracts2010.gpkg
+          crs: EPSG:4674
+          role: units
+          date: "2010"
+      scales:
+        - {name: grid500, grid: 500}
+        - {name: tracts, units: tracts}
+      analyses:
+        change:
+          before: tracts2010
+          variables: {V014: POP10}
+
+      """.utf8
+    ).write(to: folder.appendingPathComponent("site.yaml"))
+    return folder
+  }
+
+  @Test func everyScaleHasTheChange() throws {
+    let folder = try Self.site()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let output = folder.appendingPathComponent("out")
+    let result = try Territory.runArray(["analyze", folder.path, "-o", output.path, "--quiet"])
+    #expect(result.status == 0, "\(result.error)")
+    let gpkg = output.appendingPathComponent("analysis.gpkg").path
+    func column(_ layer: String, _ name: String) throws -> [Double] {
+      let csv = folder.appendingPathComponent("\(layer)-\(name).csv").path
+      let ogr = Process()
+      ogr.executableURL = URL(fileURLWithPath: "/usr/bin/ogr2ogr")
+      ogr.arguments = ["-f", "CSV", "-sql", "SELECT \(name) FROM \(layer)", csv, gpkg]
+      try ogr.run()
+      ogr.waitUntilExit()
+      let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
+        .dropFirst()
+      return lines.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+    }
+    // On the tracts themselves: 10 more residents in every one of the 470 (to
+    // a millionth: the real tracts overlap by a few m² here and there, and the
+    // residents of an overlap are shared by the tracts it belongs to).
+    let tracts = try column("tracts", "V014_change")
+    #expect(tracts.count == 470)
+    let worst = tracts.map { abs($0 - 10) }.max() ?? .infinity
+    #expect(worst < 1e-6, "worst \(worst)")
+    // On the grid: the total change is 4,700, and the earlier total is kept.
+    let cells = try column("grid500", "V014_change")
+    let totalChange: Double = cells.reduce(0, +)
+    #expect(abs(totalChange - 4_700) < 1e-6)
+    let earlier = try column("grid500", "V014_before")
+    let earlierTotal: Double = earlier.reduce(0, +)
+    let expectedEarlier: Double = 377_779 - 4_700
+    #expect(abs(earlierTotal - expectedEarlier) < 1e-6)
+    let report = try String(contentsOf: output.appendingPathComponent("report.md"), encoding: .utf8)
+    #expect(report.contains("change of V014 since 2010"), "\(report.prefix(2000))")
+    #expect(report.contains("POP10 (2010)"), "the earlier date's mass balance")
+    let maps = Territory.contents(of: output.appendingPathComponent("maps"))
+    #expect(maps.contains("V014_change_grid500.png") && maps.contains("V014_change_scales.pdf"))
+    let poster = output.appendingPathComponent("maps/V014_change_scales.pdf").path
+    #expect(try Territory.pdfText(poster).contains("V014: change since 2010"))
+  }
+
+  @Test func aChangeOfAMissingLayerOrCountIsRefused() throws {
+    let folder = try Self.site()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let manifest = folder.appendingPathComponent("site.yaml")
+    let text = try String(contentsOf: manifest, encoding: .utf8)
+    try Data(text.replacingOccurrences(of: "{V014: POP10}", with: "{TIPO: POP10}").utf8)
+      .write(to: manifest)
+    let output = folder.appendingPathComponent("out")
+    let result = try Territory.runArray(["analyze", folder.path, "-o", output.path, "--quiet"])
+    #expect(result.status == 1)
+    #expect(result.error.contains("'TIPO' is not a count"), "\(result.error)")
+    #expect(!FileManager.default.fileExists(atPath: output.path))
+  }
+}
