@@ -160,6 +160,26 @@ struct RegionsTests {
       first.labels, graph: graph, floors: units.map { $0.extensive[0] ?? 0 }, floor: 10_000)
   }
 
+  /// Random zonings of Olinda's tracts into 32 zones: every tract in one of
+  /// exactly 32 zones, each zone in one piece.
+  @Test func randomZoningsAreContiguous() throws {
+    var request = SourceRequest(path: Fixtures.tracts)
+    request.sourceCRS = try CRS("EPSG:4674")
+    request.extensive = ["V014"]
+    let (units, _) = try SourceLoader.load(request, workingCRS: try CRS("EPSG:31985"))
+    let graph = try ContiguityGraph(units.map(\.shape), rule: .queen)
+    let builder = Regionalization(
+      neighbours: graph.neighbours, floorValues: [Double](repeating: 0, count: units.count),
+      floor: 0, attributes: units.map { _ in [] })
+    var generator = SeededGenerator(seed: 3)
+    for _ in 0..<5 {
+      let labels = builder.randomZoning(regions: 32, generator: &generator)
+      #expect(Set(labels) == Set(0..<32))
+      expectValid(
+        labels, graph: graph, floors: [Double](repeating: 0, count: units.count), floor: 0)
+    }
+  }
+
   @Test func impossibleRequestsAreRefused() throws {
     let folder = try Fixtures.scratch()
     defer { try? FileManager.default.removeItem(at: folder) }

@@ -95,6 +95,52 @@ struct SiteChangeTests {
     #expect(try Territory.pdfText(poster).contains("V014: change since 2010"))
   }
 
+  /// A dissolve scale placed among random zonings of the tracts into as many zones.
+  @Test func theZoningEffectOfNeighbourhoods() throws {
+    let folder = try Self.site()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let manifest = folder.appendingPathComponent("site.yaml")
+    let text = try String(contentsOf: manifest, encoding: .utf8)
+    try Data(
+      text.replacingOccurrences(
+        of: "  - {name: tracts, units: tracts}",
+        with:
+          "  - {name: tracts, units: tracts}\n  - {name: neighbourhoods, dissolve: tracts, by: NM_BAIR, zoning_effect: {random: 19}}"
+      ).utf8
+    ).write(to: manifest)
+    let output = folder.appendingPathComponent("out")
+    let result = try Territory.runArray(["analyze", folder.path, "-o", output.path, "--quiet"])
+    #expect(result.status == 0, "\(result.error)")
+    let report = try String(contentsOf: output.appendingPathComponent("report.md"), encoding: .utf8)
+    #expect(report.contains("## Zoning effect: neighbourhoods against 19 random zonings"))
+    #expect(
+      report.contains("random contiguous zonings of the 470 units into 32 zones"), "\(report)")
+    let json =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: output.appendingPathComponent("report.json"))) as? [String: Any]
+    let effects = json?["zoningEffects"] as? [[String: Any]]
+    let entry = (effects?.first?["entries"] as? [[String: Any]])?.first
+    let random = entry?["randomGini"] as? [String: Any]
+    let values = random?["values"] as? [Double] ?? []
+    #expect(values.count == 19)
+    // The percentile is the share of random Ginis at or below the zoning's own.
+    let gini = entry?["gini"] as? Double ?? .nan
+    let percentile = entry?["giniPercentile"] as? Double ?? .nan
+    let expected = 100 * Double(values.filter { $0 <= gini }.count) / 19
+    #expect(abs(percentile - expected) < 1e-9)
+    // Grids measure their zoning effect by shifting: zoning_effect is refused there.
+    try Data(
+      text.replacingOccurrences(
+        of: "  - {name: grid500, grid: 500}",
+        with: "  - {name: grid500, grid: 500, zoning_effect: {random: 9}}"
+      ).utf8
+    ).write(to: manifest)
+    let refused = try Territory.runArray([
+      "analyze", folder.path, "-o", folder.appendingPathComponent("again").path, "--quiet",
+    ])
+    #expect(refused.status == 1 && refused.error.contains("zoning_effect is for units"))
+  }
+
   @Test func aChangeOfAMissingLayerOrCountIsRefused() throws {
     let folder = try Self.site()
     defer { try? FileManager.default.removeItem(at: folder) }

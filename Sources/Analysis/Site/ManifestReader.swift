@@ -11,7 +11,9 @@ public enum ManifestReader {
   ]
   static let layerKeys = ["path", "layer", "crs", "role", "id", "variables", "date"]
   static let variableKeys = ["kind", "label", "band"]
-  static let scaleKeys = ["name", "label", "grid", "hex", "units", "dissolve", "by", "zones"]
+  static let scaleKeys = [
+    "name", "label", "grid", "hex", "units", "dissolve", "by", "zones", "zoning_effect",
+  ]
   static let analysisKeys = ["densities", "zonal", "points", "catchments", "footprint", "change"]
 
   /// Reads the manifest of the site folder (or `site.yaml` path) `path`.

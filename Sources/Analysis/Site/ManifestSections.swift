@@ -136,11 +136,28 @@ enum ScaleReading {
       if scales.contains(where: { $0.name == name }) {
         throw reader.error(fields["name"], "two scales are called '\(name)'; names must differ")
       }
-      scales.append(
-        ScaleSpec(
-          name: name, kind: kind,
-          labels: try fields["label"].map { try reader.stringMap($0, at: "\(place).label") } ?? [:])
-      )
+      var scale = ScaleSpec(
+        name: name, kind: kind,
+        labels: try fields["label"].map { try reader.stringMap($0, at: "\(place).label") } ?? [:])
+      if let node = fields["zoning_effect"] {
+        if case .grid = kind {
+          throw reader.error(
+            node,
+            "\(place): zoning_effect is for units, dissolve and zones scales; a square grid's zoning effect is measured by shifting it"
+          )
+        }
+        let entry = try reader.mapping(
+          node, at: "\(place).zoning_effect", keys: ["random"], required: ["random"])
+        let count = try reader.number(entry["random"]!, at: "\(place).zoning_effect.random")
+        guard count >= 1, count <= 9_999, count == count.rounded() else {
+          throw reader.error(
+            entry["random"],
+            "\(place).zoning_effect.random must be a whole number of zonings from 1 to 9999, not \(count)"
+          )
+        }
+        scale.randomZonings = Int(count)
+      }
+      scales.append(scale)
     }
     return scales
   }

@@ -64,6 +64,8 @@ public struct ScaleReport: Sendable, Encodable {
   public var indicators: [Indicator] = []
   /// Catchments and footprint, with their balances.
   public var extras: [Scale] = []
+  /// Scales placed among random zonings of the same size (`zoning_effect`).
+  public var zoningEffects: [ZoningEffect] = []
   private var language: String
 
   init(manifest: SiteManifest, check: SiteCheckReport, repairedUnits: Int) {
@@ -76,7 +78,7 @@ public struct ScaleReport: Sendable, Encodable {
   }
 
   private enum CodingKeys: String, CodingKey {
-    case site, title, crs, check, repairedUnits, scales, indicators, extras
+    case site, title, crs, check, repairedUnits, scales, indicators, extras, zoningEffects
   }
 
   mutating func add(scale: ScaleSpec, table: ScaleTable, shifted: [ScaleTable]) {
@@ -216,6 +218,25 @@ public struct ScaleReport: Sendable, Encodable {
           "| \(entry.scale) | \(s.count) | \(n(s.mean)) | \(n(s.std)) | \(n(s.cv)) | \(n(s.gini)) | \(n(s.top10Share)) | \(n(s.moransI)) | \(zoning) |"
         )
       }
+    }
+    for effect in zoningEffects {
+      lines += [
+        "", "## Zoning effect: \(effect.scale) against \(effect.zonings) random zonings", "",
+        "Each random zoning groups the \(effect.units) units into \(effect.zones) contiguous zones (queen contiguity, seed 0). The percentile is the share of random zonings whose value is at or below this zoning's.",
+        "",
+        "| indicator | Gini | random Gini (5% – median – 95%) | percentile | Moran's I | random Moran's I (5% – median – 95%) | percentile |",
+        "|---|---|---|---|---|---|---|",
+      ]
+      for entry in effect.entries {
+        func spread(_ d: ZoningEffect.Distribution?) -> String {
+          d.map { "\(Self.f($0.p5)) – \(Self.f($0.median)) – \(Self.f($0.p95))" } ?? ""
+        }
+        func share(_ value: Double?) -> String { value.map { String(format: "%.0f", $0) } ?? "" }
+        lines.append(
+          "| \(entry.description) | \(n(entry.gini)) | \(spread(entry.randomGini)) | \(share(entry.giniPercentile)) | \(n(entry.moransI)) | \(spread(entry.randomMoransI)) | \(share(entry.moransIPercentile)) |"
+        )
+      }
+      lines += [""] + effect.entries.map { effect.sentence($0) }
     }
     return lines.joined(separator: "\n") + "\n"
   }

@@ -40,6 +40,12 @@ public enum SiteAnalysis {
         }
       }
       report.add(scale: scale, table: table, shifted: placements)
+      if let effect = try site.zoningEffect(scale: scale, table: table) {
+        progress(
+          "  \(scale.name): \(effect.zonings) random zonings of \(effect.units) units into \(effect.zones) zones"
+        )
+        report.zoningEffects.append(effect)
+      }
     }
     var extras: [ScaleTable] = []
     if let spec = manifest.analyses.catchments, let table = try site.catchments(spec) {
@@ -165,6 +171,7 @@ public enum SiteOutputs {
         if let field { entry["by"] = field }
       case .zones(let layer): entry["zones"] = layer
       }
+      if scale.randomZonings > 0 { entry["zoning_effect"] = ["random": scale.randomZonings] }
       return entry
     }
     let analyses = manifest.analyses

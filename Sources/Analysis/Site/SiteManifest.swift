@@ -110,6 +110,9 @@ public struct ScaleSpec: Sendable, Equatable {
   public var kind: Kind
   /// A label per language.
   public var labels: [String: String]
+  /// Random contiguous zonings of the units with as many zones as this scale
+  /// (`zoning_effect: {random: N}`), against which its statistics are placed.
+  public var randomZonings = 0
 }
 
 /// Which analyses to run; absent sections get the defaults.
