@@ -56,7 +56,7 @@ struct RegionsCommand: ParsableCommand {
   var seed: UInt64 = 0
 
   @Option(help: "Random growths tried by max-p, random starts by azp.")
-  var iterations = 100
+  var iterations = 200
 
   @Option(help: "Also draw N random contiguous zonings with as many regions.")
   var random = 0

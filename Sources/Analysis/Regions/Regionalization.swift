@@ -82,12 +82,13 @@ struct Regionalization {
   func maxP(iterations: Int, generator: inout SeededGenerator) -> [Int] {
     var candidates: [(labels: [Int], regions: Int, ssd: Double)] = []
     for iteration in 0..<max(1, iterations) {
-      // A third of the growths add the most similar neighbour, a third the
-      // first that joined the frontier (compact regions, which leave fewer
-      // units cut off), a third a random one.
+      // The growths take turns: the most similar neighbour, the first that
+      // joined the frontier (compact regions, which leave fewer units cut
+      // off), a random one, and the one that fits the floor best.
       let order = GrowthOrder.allCases[iteration % GrowthOrder.allCases.count]
       guard let grown = grow(order, generator: &generator) else { continue }
-      candidates.append((grown.labels, grown.regions, objective(grown.labels)))
+      let split = splitLarge(grown.labels, regions: grown.regions)
+      candidates.append((split.labels, split.regions, objective(split.labels)))
     }
     let most = candidates.map(\.regions).max() ?? 1
     let best = candidates.filter { $0.regions == most }.sorted { $0.ssd < $1.ssd }.prefix(3)
@@ -112,6 +113,9 @@ struct Regionalization {
     case compact
     /// A random one.
     case random
+    /// The one that completes the floor with the least to spare, else the
+    /// largest: regions just at the floor leave more units for the others.
+    case fit
   }
 
   func grow(_ order: GrowthOrder, generator: inout SeededGenerator) -> (
@@ -120,6 +124,7 @@ struct Regionalization {
     var labels = [Int](repeating: -1, count: count)
     var regions: [Sums] = []
     var enclaves: [Int] = []
+    var inFrontier = [Bool](repeating: false, count: count)
     for seed in (0..<count).shuffled(using: &generator) where labels[seed] == -1 {
       let id = regions.count
       var sums = Sums(dimensions: dimensions)
@@ -129,11 +134,24 @@ struct Regionalization {
       // The frontier in the order units joined it (no Set: its order changes
       // from run to run, and with it the regions of a seed).
       var frontier = neighbours[seed].filter { labels[$0] == -1 }
+      for unit in frontier { inFrontier[unit] = true }
       while sums.floor < floor, !frontier.isEmpty {
         let position: Int
         switch order {
         case .random: position = Int.random(in: 0..<frontier.count, using: &generator)
         case .compact: position = 0
+        case .fit:
+          let missing = floor - sums.floor
+          let completing = frontier.indices.filter { floorValues[frontier[$0]] >= missing }
+          position =
+            completing.min {
+              (floorValues[frontier[$0]], frontier[$0]) < (floorValues[frontier[$1]], frontier[$1])
+            }
+            ?? frontier.indices.max {
+              (floorValues[frontier[$0]], -frontier[$0]) < (
+                floorValues[frontier[$1]], -frontier[$1]
+              )
+            }!
         case .similar:
           position = frontier.indices.min {
             (increase(sums, frontier[$0]), frontier[$0])
@@ -141,13 +159,16 @@ struct Regionalization {
           }!
         }
         let next = frontier.remove(at: position)
+        inFrontier[next] = false
         labels[next] = id
         members.append(next)
         sums.add(attributes[next], floor: floorValues[next])
-        for other in neighbours[next] where labels[other] == -1 && !frontier.contains(other) {
+        for other in neighbours[next] where labels[other] == -1 && !inFrontier[other] {
           frontier.append(other)
+          inFrontier[other] = true
         }
       }
+      for unit in frontier { inFrontier[unit] = false }
       if sums.floor >= floor {
         regions.append(sums)
       } else {
@@ -178,11 +199,75 @@ struct Regionalization {
     return (labels, regions.count)
   }
 
-  /// How much `unit` would add to the SSD of a region.
+  /// Regions holding at least twice the floor cut in two where both parts
+  /// reach it and stay in one piece: a part grown breadth first from a unit
+  /// on the region's edge (up to 20 tried per region), the rest checked.
+  func splitLarge(_ start: [Int], regions k: Int) -> (labels: [Int], regions: Int) {
+    guard floor > 0 else { return (start, k) }
+    var labels = start
+    var count = k
+    var byRegion = [[Int]](repeating: [], count: k)
+    for (unit, label) in labels.enumerated() { byRegion[label].append(unit) }
+    var region = 0
+    while region < count {
+      let members = byRegion[region]
+      let total = members.reduce(0) { $0 + floorValues[$1] }
+      guard total >= 2 * floor else {
+        region += 1
+        continue
+      }
+      let edge = members.filter { unit in neighbours[unit].contains { labels[$0] != region } }
+      var didSplit = false
+      for seed in (edge.isEmpty ? members : edge).prefix(20) {
+        var part: Set<Int> = [seed]
+        var queue = [seed]
+        var next = 0
+        var sum = floorValues[seed]
+        while sum < floor, next < queue.count {
+          for other in neighbours[queue[next]]
+          where labels[other] == region && !part.contains(other) && sum < floor {
+            part.insert(other)
+            queue.append(other)
+            sum += floorValues[other]
+          }
+          next += 1
+        }
+        guard sum >= floor, total - sum >= floor else { continue }
+        let rest = members.filter { !part.contains($0) }
+        guard let first = rest.first else { continue }
+        var seen: Set<Int> = [first]
+        var stack = [first]
+        while let unit = stack.popLast() {
+          for other in neighbours[unit]
+          where labels[other] == region && !part.contains(other) && !seen.contains(other) {
+            seen.insert(other)
+            stack.append(other)
+          }
+        }
+        guard seen.count == rest.count else { continue }
+        for unit in part { labels[unit] = count }
+        byRegion[region] = rest
+        byRegion.append(members.filter { part.contains($0) })
+        count += 1
+        didSplit = true
+        break
+      }
+      if !didSplit { region += 1 }
+    }
+    return (labels, count)
+  }
+
+  /// How much `unit` would add to the SSD of a region: per variable,
+  /// n/(n+1)·(x − mean)², without copying the region's sums.
   private func increase(_ sums: Sums, _ unit: Int) -> Double {
-    var grown = sums
-    grown.add(attributes[unit], floor: floorValues[unit])
-    return grown.ssd - sums.ssd
+    guard sums.count > 0 else { return 0 }
+    let n = Double(sums.count)
+    var total = 0.0
+    for (d, x) in attributes[unit].enumerated() {
+      let step = x - sums.sum[d] / n
+      total += step * step
+    }
+    return total * n / (n + 1)
   }
 
   // MARK: local search

@@ -39,7 +39,7 @@ public struct RegionsJob: Sendable {
   /// The seed of every random choice: the same seed, the same regions.
   public var seed: UInt64 = 0
   /// Random growths tried by max-p (and random starts by AZP).
-  public var iterations = 100
+  public var iterations = 200
   /// Random contiguous zonings to draw as well, with the same number of regions.
   public var randomZonings = 0
   /// The output GeoPackage.
