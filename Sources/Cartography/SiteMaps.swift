@@ -33,10 +33,11 @@ public enum SiteMaps {
   /// and `<indicator>_scales.pdf` / `.png` (A3 poster), classes by natural breaks
   /// (around zero, losses and gains apart, for a diverging palette: a change)
   /// over every scale's values.
+  /// With `posterOnly`, only the poster.
   /// - Returns: the file names written, relative to `folder`.
   public static func draw(
     indicator: String, title: String, subtitle: String, source: String, scales: [Scale], crs: CRS,
-    language: MapLanguage, palette: Palette, folder: URL
+    language: MapLanguage, palette: Palette, folder: URL, posterOnly: Bool = false
   ) throws -> [String] {
     let panels = scales.map { scale in
       MapPanel(
@@ -57,7 +58,7 @@ public enum SiteMaps {
         return (breaks, try palette.colours(breaks.count))
       }()
     var files: [String] = []
-    for (scale, panel) in zip(scales, panels) {
+    for (scale, panel) in zip(scales, panels) where !posterOnly {
       var spec = MapSpec(
         title: title, legendTitle: title, breaks: breaks, colours: colours, crs: crs,
         panels: [panel])

@@ -60,6 +60,95 @@ enum SiteExports {
         palette: Palette.forIndicator(named: indicator.name), folder: maps
       ).map { "maps/" + $0 }
     }
+    files += try dates(
+      tables, manifest: manifest, folder: maps, language: language, title: title,
+      transformer: transformer, crs: crs)
+    return files
+  }
+
+  /// Per count of `analyses.change` and per scale, the two dates side by side
+  /// at the same classes (`maps/<count>_dates_<scale>_scales.pdf` / `.png`).
+  private static func dates(
+    _ tables: [ScaleTable], manifest: SiteManifest, folder: URL, language: MapLanguage,
+    title: String, transformer: Transformer?, crs: CRS
+  ) throws -> [String] {
+    guard let change = manifest.analyses.change else { return [] }
+    let units = manifest.layers.first { $0.role == .units }
+    let earlier = manifest.layer(change.before)?.date ?? change.before
+    let later = units?.date ?? units?.key ?? "now"
+    var files: [String] = []
+    for pair in change.pairs {
+      for (scale, table) in zip(manifest.scales, tables) {
+        guard let column = table.fields.firstIndex(where: { $0.name == pair.name }),
+          let before = table.indicators.first(where: { $0.name == pair.name + "_before" })
+        else { continue }
+        let shapes = try table.geometries.shapes().map { shape in
+          try shape.map { try reprojected($0, by: transformer) }
+        }
+        let now = table.rows.map { $0[column].doubleValue }
+        let label =
+          units?.variables.first { $0.name == pair.name }?.labels[language.rawValue] ?? pair.name
+        files += try SiteMaps.draw(
+          indicator: "\(pair.name)_dates_\(scale.name)", title: label,
+          subtitle: "\(title) · \(scale.labels[language.rawValue] ?? scale.name)",
+          source: manifest.layers.map(creditedName).joined(separator: ", "),
+          scales: [
+            SiteMaps.Scale(
+              name: earlier, caption: earlier, geometries: shapes, values: before.values),
+            SiteMaps.Scale(name: later, caption: later, geometries: shapes, values: now),
+          ], crs: crs, language: language, palette: Palette.forIndicator(named: pair.name),
+          folder: folder, posterOnly: true
+        ).map { "maps/" + $0 }
+      }
+    }
+    return files
+  }
+
+  /// For every scale placed among random zonings, a histogram of the Gini
+  /// coefficient of each density over them with the scale's own marked
+  /// (`maps/<scale>_<indicator>_zoning.png`), in the site's first language.
+  static func zoningHistograms(
+    _ effects: [ZoningEffect], tables: [ScaleTable], manifest: SiteManifest, folder: URL
+  ) throws -> [String] {
+    let language = manifest.languages.compactMap(MapLanguage.init(rawValue:)).first ?? .en
+    var files: [String] = []
+    for effect in effects {
+      let scaleLabel =
+        manifest.scales.first { $0.name == effect.scale }?.labels[language.rawValue] ?? effect.scale
+      for entry in effect.entries {
+        guard let gini = entry.gini, let random = entry.randomGini else { continue }
+        let label =
+          tables.lazy.flatMap(\.indicators).first { $0.name == entry.indicator }?
+          .labels[language.rawValue] ?? entry.description
+        let words: (title: String, caption: String, marker: String)
+        switch language {
+        case .fr:
+          words = (
+            "Indice de Gini de \(label) : \(scaleLabel) et \(effect.zonings) découpages aléatoires",
+            "\(effect.units) unités regroupées en \(effect.zones) zones contiguës au hasard ; percentile \(Int((entry.giniPercentile ?? 0).rounded()))",
+            "ce découpage"
+          )
+        case .ar:
+          words = (
+            "معامل جيني لـ \(label): \(scaleLabel) مقابل \(effect.zonings) تقسيماً عشوائياً",
+            "\(effect.units) وحدة مجمعة عشوائياً في \(effect.zones) منطقة متجاورة؛ المئين \(Int((entry.giniPercentile ?? 0).rounded()))",
+            "هذا التقسيم"
+          )
+        case .en:
+          words = (
+            "Gini coefficient of \(label): \(scaleLabel) against \(effect.zonings) random zonings",
+            "\(effect.units) units grouped at random into \(effect.zones) contiguous zones; percentile \(Int((entry.giniPercentile ?? 0).rounded()))",
+            "this zoning"
+          )
+        }
+        let name = "maps/\(effect.scale)_\(entry.indicator)_zoning.png"
+        try ZoningHistogram.draw(
+          values: random.values, reference: gini, title: words.title, caption: words.caption,
+          marker: words.marker, language: language,
+          to: folder.appendingPathComponent(name).path, policy: .overwrite)
+        files.append(name)
+      }
+    }
     return files
   }
 

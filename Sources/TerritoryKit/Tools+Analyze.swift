@@ -75,6 +75,9 @@ extension Tools {
       results.tables, manifest: manifest, folder: folder.stagingPath, progress: progress)
     progress("drawing maps")
     files += try SiteExports.maps(results.tables, manifest: manifest, folder: folder.stagingPath)
+    files += try SiteExports.zoningHistograms(
+      results.report.zoningEffects, tables: results.tables, manifest: manifest,
+      folder: folder.stagingPath)
     if let database {
       progress(
         "writing \(results.tables.count + results.extras.count + 3) tables to \(database.path)")

@@ -91,6 +91,13 @@ struct SiteChangeTests {
     #expect(report.contains("POP10 (2010)"), "the earlier date's mass balance")
     let maps = Territory.contents(of: output.appendingPathComponent("maps"))
     #expect(maps.contains("V014_change_grid500.png") && maps.contains("V014_change_scales.pdf"))
+    // The two dates side by side at the same classes, per scale.
+    #expect(
+      maps.contains("V014_dates_tracts_scales.pdf")
+        && maps.contains("V014_dates_grid500_scales.png"))
+    let dates = try Territory.pdfText(
+      output.appendingPathComponent("maps/V014_dates_tracts_scales.pdf").path)
+    #expect(dates.contains("2010") && dates.contains("2022"))
     let poster = output.appendingPathComponent("maps/V014_change_scales.pdf").path
     #expect(try Territory.pdfText(poster).contains("V014: change since 2010"))
   }
@@ -123,6 +130,8 @@ struct SiteChangeTests {
     let random = entry?["randomGini"] as? [String: Any]
     let values = random?["values"] as? [Double] ?? []
     #expect(values.count == 19)
+    let histogram = output.appendingPathComponent("maps/neighbourhoods_V014_density_zoning.png")
+    #expect(FileManager.default.fileExists(atPath: histogram.path))
     // The percentile is the share of random Ginis at or below the zoning's own.
     let gini = entry?["gini"] as? Double ?? .nan
     let percentile = entry?["giniPercentile"] as? Double ?? .nan
