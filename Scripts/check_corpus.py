@@ -131,6 +131,24 @@ def unchanged(source, field, output):
     print(f"unchanged: {field} = {expected} on both dates over {len(rows)} cells, largest change {worst}")
 
 
+def two_dates(source, before, after, output):
+    """Two dates a package ships on the same units (Mexico's states, income per
+    head in 1990 and 2000): onto the earlier date's own units, every change
+    equals the difference of the two columns."""
+    src = pyogrio.read_dataframe(source, read_geometry=False)
+    rows = list(csv.DictReader(open(output)))
+    if len(rows) != len(src):
+        fail(f"{len(rows)} rows for {len(src)} units")
+    worst = 0.0
+    for row, (_, unit) in zip(rows, src.iterrows()):
+        expected = float(unit[after]) - float(unit[before])
+        got = float(row[f"{before}_change"])
+        worst = max(worst, abs(got - expected))
+        if abs(got - expected) > 1e-9 * max(1.0, abs(float(unit[before]))):
+            fail(f"change {got!r} for {expected!r}")
+    print(f"two dates: {len(rows)} units, {before} to {after}, largest error {worst}")
+
+
 def points(source, cells, log):
     frame = pyogrio.read_dataframe(source)
     total = int(shapely.get_num_geometries(frame.geometry.values[frame.geometry.notna().values]).sum())
@@ -186,5 +204,5 @@ def close(first, second):
 
 if __name__ == "__main__":
     mode, arguments = sys.argv[1], sys.argv[2:]
-    {"info": info, "same-count": same_count, "areas": areas, "cell": cell, "totals": totals, "unchanged": unchanged,
+    {"info": info, "same-count": same_count, "areas": areas, "cell": cell, "totals": totals, "unchanged": unchanged, "two-dates": two_dates,
      "points": points, "ladder": ladder, "close": close}[mode](*arguments)
