@@ -135,6 +135,16 @@ struct BadInputCommandTests {
         "skater", "-o", "{dir}/regions.gpkg",
       ], files: [:], mentions: ["skater", "--regions"]),
     Case(
+      name: "regions: an invalid unit without --make-valid",
+      arguments: [
+        "regions", "{dir}/bowtie.geojson", "--to-crs", "EPSG:31985", "--min", "pop=1", "-o",
+        "{dir}/regions.gpkg",
+      ],
+      files: [
+        "bowtie.geojson":
+          #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"pop":5},"geometry":{"type":"Polygon","coordinates":[[[-34.85,-8.0],[-34.84,-7.99],[-34.84,-8.0],[-34.85,-7.99],[-34.85,-8.0]]]}}]}"#
+      ], mentions: ["bowtie.geojson", "--make-valid"]),
+    Case(
       name: "regions: a floor that is not FIELD=VALUE",
       arguments: [
         "regions", "{tracts}", "--to-crs", "EPSG:31985", "--min", "V014", "-o",
