@@ -19,8 +19,9 @@ struct RegionsCommand: ParsableCommand {
       zonings with the same number of regions.
 
       Example:
-        territory regions Data/sites/olinda/olinda_tracts.gpkg --source-crs EPSG:4674 \\
-          --to-crs EPSG:31985 --min V014=5000 -o out/olinda_regions.gpkg
+        territory regions Data/sites/olinda/olinda_tracts.gpkg \\
+          --source-crs EPSG:4674 --to-crs EPSG:31985 --min V014=5000 \\
+          -o out/olinda_regions.gpkg
       """)
 
   @Argument(help: "The units (polygons).")
