@@ -95,10 +95,13 @@ final class PostGISCluster: Sendable {
 
   /// Runs SQL with `psql` (stops on the first error) and returns what it printed.
   @discardableResult
-  func sql(_ text: String, database: String = "team") throws -> String {
+  func sql(_ text: String, database: String = "team", application: String = "psql") throws
+    -> String
+  {
     try Self.run([
       "/usr/bin/psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-h", folder, "-p",
-      "\(port)", "-U", "territory", "-d", database, "-c", text,
+      "\(port)", "-U", "territory", "-d", "dbname=\(database) application_name=\(application)",
+      "-c", text,
     ])
   }
 
@@ -132,17 +135,46 @@ final class PostGISCluster: Sendable {
 
   /// Runs `command` with a connection of its own name while a watcher, on
   /// another connection, waits for that connection to run a statement like
-  /// `pattern` (`ILIKE`) and ends its server process.
+  /// `pattern` (`ILIKE`) and ends its server process. Only for statements that
+  /// last (a large `COPY`, a `CREATE TABLE … AS` over many rows): the watcher
+  /// looks every 20 ms.
   func killing(during pattern: String, _ command: (String) throws -> CommandResult) throws
     -> CommandResult
   {
+    try cutting(
+      when: "query ILIKE '\(pattern)'", what: "a statement like \(pattern)", command)
+  }
+
+  /// Runs `command` with a connection of its own name while a watcher holds a
+  /// share lock on `table` (`schema.name`), and ends the command's server
+  /// process once it waits for that lock: replacing the schema or the table
+  /// waits there, after every row is written and before the commit. The cut
+  /// falls at the same point on every run, whatever the speed of the machine.
+  func killingWhenBlocked(by table: String, _ command: (String) throws -> CommandResult) throws
+    -> CommandResult
+  {
+    try cutting(
+      when: "wait_event_type = 'Lock'", what: "a wait for the lock on \(table)",
+      holding: table, command)
+  }
+
+  /// The watcher of `killing` and `killingWhenBlocked`: it waits as long as the
+  /// command runs (a debug build may compute for a minute before it connects);
+  /// a command that ends before `condition` holds fails the test.
+  private func cutting(
+    when condition: String, what: String, holding table: String? = nil,
+    _ command: (String) throws -> CommandResult
+  ) throws -> CommandResult {
     let name = "territory-cut-\(getpid())-\(UUID().uuidString.prefix(8))"
+    let watcher = name + "-watcher"
+    let lock = table.map { "LOCK TABLE \($0) IN ACCESS SHARE MODE;" } ?? ""
     let killer = """
       DO $$ DECLARE n int; BEGIN
-        FOR i IN 1..1500 LOOP
+        \(lock)
+        FOR i IN 1..45000 LOOP
           PERFORM pg_stat_clear_snapshot();
           SELECT count(*) INTO n FROM pg_stat_activity
-            WHERE application_name = '\(name)' AND query ILIKE '\(pattern)';
+            WHERE application_name = '\(name)' AND \(condition);
           IF n > 0 THEN
             PERFORM pg_terminate_backend(pid) FROM pg_stat_activity
               WHERE application_name = '\(name)';
@@ -150,7 +182,7 @@ final class PostGISCluster: Sendable {
           END IF;
           PERFORM pg_sleep(0.02);
         END LOOP;
-        RAISE EXCEPTION 'no statement like % was seen', '\(pattern)';
+        RAISE EXCEPTION 'not seen: %', '\(what)';
       END $$
       """
     let killed = Mutex<(any Error)??>(nil)
@@ -158,14 +190,36 @@ final class PostGISCluster: Sendable {
     DispatchQueue.global().async {
       let outcome: (any Error)?
       do {
-        _ = try self.sql(killer)
+        _ = try self.sql(killer, application: watcher)
         outcome = nil
       } catch { outcome = error }
       killed.withLock { $0 = .some(outcome) }
       done.signal()
     }
+    if let table {
+      // The command starts once the watcher holds its lock.
+      var held = false
+      for _ in 0..<1500 where !held {
+        held =
+          try value(
+            """
+            SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+              WHERE a.application_name = '\(watcher)' AND l.granted
+                AND l.relation = '\(table)'::regclass
+            """) != "0"
+        if !held { usleep(20_000) }
+      }
+      #expect(held, "the watcher did not get its lock on \(table)")
+    }
     let result = try command(connection() + " application_name=\(name)")
-    done.wait()
+    if done.wait(timeout: .now() + 2) == .timedOut {
+      // The command ended and nothing was cut: stop the watcher.
+      _ = try? sql(
+        "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = '\(watcher)'")
+      done.wait()
+      Issue.record("the command ended before \(what) was seen")
+      return result
+    }
     let watcherError = killed.withLock { $0 ?? nil }
     #expect(watcherError == nil, "\(String(describing: watcherError))")
     return result

@@ -195,13 +195,15 @@ extension PostGISSuites {
         try cluster.value(
           "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'territory_staging%'") == "0")
 
-      // A connection cut in the middle of the tables: one error line, and the
+      // A connection cut when every table is written and the old schema is to
+      // be dropped (it waits for a reader's lock): one error line, and the
       // previous analysis stays whole, with no staging schema left.
       let before = try cluster.value(
         "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables"
           + " WHERE schemaname = 'olinda_test'")
       let cut = folder.appendingPathComponent("cut")
-      let killed = try cluster.killingTheCopy { connection in
+      let killed = try cluster.killingWhenBlocked(by: "olinda_test.report_balances") {
+        connection in
         try Territory.runArray(
           [
             "analyze", folder.path, "-o", cut.path, "--quiet", "--overwrite", "--to", connection,
