@@ -89,6 +89,36 @@ struct SiteChangeTests {
     let report = try String(contentsOf: output.appendingPathComponent("report.md"), encoding: .utf8)
     #expect(report.contains("change of V014 since 2010"), "\(report.prefix(2000))")
     #expect(report.contains("POP10 (2010)"), "the earlier date's mass balance")
+    // The change part: per scale, the change of density and its spread, each
+    // recomputed here from the tracts layer's own columns.
+    #expect(report.contains("## Change between 2010 and 2022"), "\(report)")
+    let json =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: output.appendingPathComponent("report.json"))) as? [String: Any]
+    let changes = try #require(json?["changes"] as? [[String: Any]])
+    #expect(changes.count == 1 && changes.first?["before"] as? String == "2010")
+    let scales = try #require(changes.first?["scales"] as? [[String: Any]])
+    #expect(scales.map { $0["scale"] as? String } == ["grid500", "tracts"])
+    let onTracts = scales[1]
+    let areas = try column("tracts", "covered_area")
+    let perKm2 = zip(tracts, areas).map { $0 / ($1 / 1e6) }
+    let mean = perKm2.reduce(0, +) / Double(perKm2.count)
+    let std = (perKm2.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(perKm2.count))
+      .squareRoot()
+    #expect(abs((onTracts["meanChange"] as? Double ?? .nan) - mean) < 1e-6 * mean)
+    #expect(abs((onTracts["stdChange"] as? Double ?? .nan) - std) < 1e-6 * std)
+    #expect(onTracts["gaining"] as? Double == 1, "every tract gained 10 residents")
+    // The later date's Gini is the scale report's Gini of the density.
+    let indicators = try #require(json?["indicators"] as? [[String: Any]])
+    let density = indicators.first { $0["name"] as? String == "V014_density" }
+    let densityGini =
+      ((density?["scales"] as? [[String: Any]])?.first?["statistics"]
+      as? [String: Any])?["gini"] as? Double
+    let giniAfter = scales[0]["giniAfter"] as? Double
+    #expect(densityGini != nil && giniAfter == densityGini)
+    let giniChange = try #require(scales[0]["giniChange"] as? Double)
+    let giniBefore = try #require(scales[0]["giniBefore"] as? Double)
+    #expect(abs(giniChange - (giniAfter! - giniBefore)) < 1e-12)
     let maps = Territory.contents(of: output.appendingPathComponent("maps"))
     #expect(maps.contains("V014_change_grid500.png") && maps.contains("V014_change_scales.pdf"))
     // The two dates side by side at the same classes, per scale.
@@ -132,6 +162,13 @@ struct SiteChangeTests {
     #expect(values.count == 19)
     let histogram = output.appendingPathComponent("maps/neighbourhoods_V014_density_zoning.png")
     #expect(FileManager.default.fileExists(atPath: histogram.path))
+    // Every indicator, not only densities: the change too, flagged as a count per zone.
+    let entries = effects?.first?["entries"] as? [[String: Any]] ?? []
+    #expect(
+      entries.compactMap { $0["indicator"] as? String }
+        == ["V014_density", "V014_before", "V014_change", "V014_change_pct"])
+    #expect(entries.map { $0["isCount"] as? Bool } == [false, true, true, false])
+    #expect(report.contains("This is a count per zone, not per km²"))
     // The percentile is the share of random Ginis at or below the zoning's own.
     let gini = entry?["gini"] as? Double ?? .nan
     let percentile = entry?["giniPercentile"] as? Double ?? .nan

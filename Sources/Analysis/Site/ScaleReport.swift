@@ -66,6 +66,8 @@ public struct ScaleReport: Sendable, Encodable {
   public var extras: [Scale] = []
   /// Scales placed among random zonings of the same size (`zoning_effect`).
   public var zoningEffects: [ZoningEffect] = []
+  /// Each count of `analyses.change`, across the scales.
+  public var changes: [ChangeReport] = []
   private var language: String
 
   init(manifest: SiteManifest, check: SiteCheckReport, repairedUnits: Int) {
@@ -75,10 +77,21 @@ public struct ScaleReport: Sendable, Encodable {
     crs = manifest.crs
     self.check = check
     self.repairedUnits = repairedUnits
+    if let change = manifest.analyses.change {
+      let units = manifest.layers.first { $0.role == .units }
+      let before = manifest.layer(change.before)?.date ?? change.before
+      changes = change.pairs.map { pair in
+        ChangeReport(
+          variable: pair.name,
+          description: units?.variables.first { $0.name == pair.name }?.label("en") ?? pair.name,
+          before: before, after: units?.date)
+      }
+    }
   }
 
   private enum CodingKeys: String, CodingKey {
-    case site, title, crs, check, repairedUnits, scales, indicators, extras, zoningEffects
+    case site, title, crs, check, repairedUnits, scales, indicators, extras, zoningEffects,
+      changes
   }
 
   mutating func add(scale: ScaleSpec, table: ScaleTable, shifted: [ScaleTable]) {
@@ -116,6 +129,7 @@ public struct ScaleReport: Sendable, Encodable {
         Entry(scale: scale.name, statistics: statistics, zoning: zoning))
     }
     for index in indicators.indices { indicators[index].summary = Self.summary(indicators[index]) }
+    for index in changes.indices { changes[index].add(scale: scale.name, table: table) }
   }
 
   mutating func addExtra(name: String, table: ScaleTable) {
@@ -218,6 +232,13 @@ public struct ScaleReport: Sendable, Encodable {
           "| \(entry.scale) | \(s.count) | \(n(s.mean)) | \(n(s.std)) | \(n(s.cv)) | \(n(s.gini)) | \(n(s.top10Share)) | \(n(s.moransI)) | \(zoning) |"
         )
       }
+    }
+    if let first = changes.first {
+      lines += [
+        "", "## Change between \(first.before) and \(first.after ?? "now")", "",
+        "For every count and scale, counts become densities (per km² of area the units cover) at both dates. The spread of change is the standard deviation of the change of density; \"gaining\" is the share of targets whose count rose; the Gini coefficient is taken of the density at each date (a change may be negative and has none of its own), and their difference tells whether the territory became more unequal.",
+      ]
+      for change in changes { lines += change.markdown() }
     }
     for effect in zoningEffects {
       lines += [

@@ -39,6 +39,9 @@ public struct ScaleTable: Sendable {
   public var rule: ExtensiveRule
   /// What building the targets changed, one line each (sliver holes closed).
   public var notes: [String] = []
+  /// The area (m²) of each row that the units cover, by which counts become
+  /// densities (empty for catchments and footprint).
+  public var coveredAreas: [Double] = []
 }
 
 extension LoadedSite {
@@ -140,7 +143,8 @@ extension LoadedSite {
     }
     return ScaleTable(
       name: scale.name, fields: fields, rows: rows, geometries: geometries, indicators: indicators,
-      neighbours: neighbours, balances: balances, rule: result.rule, notes: notes)
+      neighbours: neighbours, balances: balances, rule: result.rule, notes: notes,
+      coveredAreas: result.targets.map(\.coveredArea))
   }
 
   /// The label of a variable in each of the site's languages, turned into an
@@ -192,13 +196,11 @@ extension LoadedSite {
     }
   }
 
-  /// The mean of a raster over each geometry, each pixel weighted by the exact
-  /// fraction covered.
-  private func zonalMeans(
+  /// The statistics of each continuous variable of a raster over each geometry,
+  /// each pixel weighted by the exact fraction covered.
+  func zonalStatistics(
     _ raster: (spec: LayerSpec, path: String, crs: CRS), geometries: ScaleGeometries
-  ) throws
-    -> [ScaleTable.Indicator]
-  {
+  ) throws -> [(variable: VariableSpec, zones: [ZoneStatistics])] {
     let dataset = try RasterDataset(path: raster.path)
     let transformer =
       try Transformer.unlessEquivalent(from: crs, to: raster.crs)
@@ -212,7 +214,19 @@ extension LoadedSite {
     return try raster.spec.variables.filter { $0.kind == .continuous }.map { variable in
       let statistics = try ZonalStatistics.compute(
         raster: dataset, band: variable.band, zones: zones, rule: .coverage)
-      return .init(
+      return (variable, statistics)
+    }
+  }
+
+  /// The mean of a raster over each geometry, each pixel weighted by the exact
+  /// fraction covered.
+  private func zonalMeans(
+    _ raster: (spec: LayerSpec, path: String, crs: CRS), geometries: ScaleGeometries
+  ) throws
+    -> [ScaleTable.Indicator]
+  {
+    try zonalStatistics(raster, geometries: geometries).map { variable, statistics in
+      .init(
         name: variable.name + "_mean", description: "mean \(variable.label("en").lowercased())",
         values: statistics.map(\.mean),
         labels: labels(
@@ -240,7 +254,13 @@ extension LoadedSite {
       }
       return counts
     }
-    let locator = try PolygonLocator(geometries.shapes())
+    return try pointCounts(locations, in: geometries.shapes())
+  }
+
+  /// How many points fall in each polygon (a point on a shared border counts once).
+  func pointCounts(_ locations: [SIMD2<Double>], in shapes: [PolygonalShape?]) throws -> [Double?] {
+    var counts = [Double](repeating: 0, count: shapes.count)
+    let locator = try PolygonLocator(shapes)
     for point in locations {
       for position in try locator.covering(point, all: false) { counts[position] += 1 }
     }

@@ -28,6 +28,7 @@ public enum SiteAnalysis {
     let manifest = site.manifest
     var report = ScaleReport(manifest: manifest, check: check, repairedUnits: site.repairedUnits)
     var tables: [ScaleTable] = []
+    var zoningBasis: ZoningBasis?
     for (index, scale) in manifest.scales.enumerated() {
       let table = try site.table(for: scale)
       tables.append(table)
@@ -40,7 +41,10 @@ public enum SiteAnalysis {
         }
       }
       report.add(scale: scale, table: table, shifted: placements)
-      if let effect = try site.zoningEffect(scale: scale, table: table) {
+      if scale.randomZonings > 0, zoningBasis == nil { zoningBasis = try site.zoningBasis() }
+      if let zoningBasis,
+        let effect = site.zoningEffect(scale: scale, table: table, basis: zoningBasis)
+      {
         progress(
           "  \(scale.name): \(effect.zonings) random zonings of \(effect.units) units into \(effect.zones) zones"
         )

@@ -3,9 +3,9 @@ import GEOSKit
 import GeoCore
 
 /// Where one zoning of a site falls among random contiguous zonings of the
-/// same units into as many zones (the zoning effect): for the density of each
-/// count, the zoning's Gini coefficient and Moran's I against their
-/// distributions over the random zonings, and its percentile among them.
+/// same units into as many zones (the zoning effect): for each indicator, the
+/// zoning's Gini coefficient and Moran's I against their distributions over the
+/// random zonings, and its percentiles among them.
 public struct ZoningEffect: Sendable, Codable, Equatable {
   /// A distribution over the random zonings.
   public struct Distribution: Sendable, Codable, Equatable {
@@ -66,6 +66,9 @@ public struct ZoningEffect: Sendable, Codable, Equatable {
     public var randomMoransI: Distribution?
     /// The share of random zonings whose Moran's I is at or below the zoning's.
     public var moransIPercentile: Double?
+    /// Whether the indicator is a count per zone (not a density, mean or rate):
+    /// its spread then follows the zones' sizes as much as the territory.
+    public var isCount = false
   }
 
   /// The scale.
@@ -76,17 +79,38 @@ public struct ZoningEffect: Sendable, Codable, Equatable {
   public var units: Int
   /// The random zonings drawn.
   public var zonings: Int
-  /// One entry per density.
+  /// One entry per indicator.
   public var entries: [Entry]
 
-  /// A plain sentence on one entry.
+  /// A plain sentence on one entry: on its Gini coefficient, or on its Moran's I
+  /// where the values have no Gini (changes, which may be negative).
   public func sentence(_ entry: Entry) -> String {
+    let caveat =
+      entry.isCount
+      ? " This is a count per zone, not per km²: it follows the sizes of the zones as much as the territory."
+      : ""
+    return measureSentence(entry) + caveat
+  }
+
+  private func measureSentence(_ entry: Entry) -> String {
+    let f = { (value: Double) in String(format: "%.3f", value) }
     guard let gini = entry.gini, let random = entry.randomGini,
       let percentile = entry.giniPercentile
     else {
-      return "\(entry.description): no Gini coefficient at this scale."
+      guard let moran = entry.moransI, let random = entry.randomMoransI,
+        let percentile = entry.moransIPercentile
+      else {
+        return "\(entry.description): no Gini coefficient or Moran's I at this scale."
+      }
+      let verdict =
+        percentile >= 95
+        ? "more clustered than on almost every zoning of the same size"
+        : percentile <= 5
+          ? "less clustered than on almost every zoning of the same size"
+          : "within the range of zonings of the same size"
+      return
+        "At scale \(scale) (\(zones) zones), Moran's I of \(entry.description) is \(f(moran)); over \(zonings) random contiguous zonings of the \(units) units into \(zones) zones it runs from \(f(random.min)) to \(f(random.max)) (median \(f(random.median))). The zoning is at the \(Int(percentile.rounded()))th percentile: \(verdict)."
     }
-    let f = { (value: Double) in String(format: "%.3f", value) }
     let verdict =
       percentile >= 95
       ? "more unequal than almost every zoning of the same size: this zoning brings out inequality"
@@ -98,18 +122,31 @@ public struct ZoningEffect: Sendable, Codable, Equatable {
   }
 }
 
+/// What every scale's zoning effect shares: the units' contiguity and the sums
+/// behind each indicator, built once per analysis.
+struct ZoningBasis: Sendable {
+  /// Queen contiguity of the units, islands joined to their nearest unit.
+  var graph: ContiguityGraph
+  /// The sums over the units behind each indicator.
+  var components: ZoningComponents
+}
+
 extension LoadedSite {
+  /// The units' contiguity and the indicators' sums, for `zoningEffect`.
+  func zoningBasis() throws -> ZoningBasis {
+    ZoningBasis(
+      graph: try ContiguityGraph(units.map(\.shape), rule: .queen),
+      components: try zoningComponents())
+  }
+
   /// The zoning effect of `scale` (whose table is `table`): `scale.randomZonings`
   /// random contiguous zonings of the units (queen contiguity, islands joined to
   /// their nearest unit; seed 0, so the same every run) into as many zones as
-  /// the scale has, and the density of each count on them.
-  func zoningEffect(scale: ScaleSpec, table: ScaleTable) throws -> ZoningEffect? {
-    guard scale.randomZonings > 0, table.rows.count >= 2, manifest.analyses.densities else {
-      return nil
-    }
-    let graph = try ContiguityGraph(units.map(\.shape), rule: .queen)
-    let areas = try units.map { unit in try unit.shape.map { try Geometry.polygonal($0).area } ?? 0
-    }
+  /// the scale has, and every indicator of the table on them (densities,
+  /// intensive variables, raster means, point counts, change).
+  func zoningEffect(scale: ScaleSpec, table: ScaleTable, basis: ZoningBasis) -> ZoningEffect? {
+    guard scale.randomZonings > 0, table.rows.count >= 2 else { return nil }
+    let graph = basis.graph
     let zones = min(table.rows.count, units.count)
     let regionalization = Regionalization(
       neighbours: graph.neighbours, floorValues: [Double](repeating: 0, count: units.count),
@@ -118,30 +155,28 @@ extension LoadedSite {
     let zonings = (0..<scale.randomZonings).map { _ in
       regionalization.randomZoning(regions: zones, generator: &generator)
     }
-    var entries: [ZoningEffect.Entry] = []
-    for (variable, name) in extensive.enumerated() {
-      guard let own = table.indicators.first(where: { $0.name == name + "_density" }) else {
-        continue
+    // Per zoning: the zones' contiguity and every indicator's values on them.
+    let drawn = zonings.map { labels in
+      var adjacent = [Set<Int>](repeating: [], count: zones)
+      for (unit, others) in graph.neighbours.enumerated() where labels[unit] >= 0 {
+        for other in others where labels[other] >= 0 && labels[other] != labels[unit] {
+          adjacent[labels[unit]].insert(labels[other])
+        }
       }
+      return (
+        neighbours: adjacent.map { $0.sorted() },
+        values: basis.components.values(labels: labels, zones: zones)
+      )
+    }
+    var entries: [ZoningEffect.Entry] = []
+    for own in table.indicators {
+      guard drawn.first?.values[own.name] != nil else { continue }
       let reference = ScaleStatistics(values: own.values, neighbours: table.neighbours)
       var ginis: [Double] = []
       var morans: [Double] = []
-      for labels in zonings {
-        var counts = [Double](repeating: 0, count: zones)
-        var area = [Double](repeating: 0, count: zones)
-        for (unit, zone) in labels.enumerated() where zone >= 0 {
-          counts[zone] += units[unit].extensive[variable] ?? 0
-          area[zone] += areas[unit]
-        }
-        let densities: [Double?] = zip(counts, area).map { $1 > 0 ? $0 / ($1 / 1e6) : nil }
-        var adjacent = [Set<Int>](repeating: [], count: zones)
-        for (unit, others) in graph.neighbours.enumerated() where labels[unit] >= 0 {
-          for other in others where labels[other] >= 0 && labels[other] != labels[unit] {
-            adjacent[labels[unit]].insert(labels[other])
-          }
-        }
+      for zoning in drawn {
         let statistics = ScaleStatistics(
-          values: densities, neighbours: adjacent.map { $0.sorted() })
+          values: zoning.values[own.name] ?? [], neighbours: zoning.neighbours)
         if let gini = statistics.gini { ginis.append(gini) }
         if let moran = statistics.moransI { morans.append(moran) }
       }
@@ -154,7 +189,7 @@ extension LoadedSite {
           giniPercentile: reference.gini.flatMap { gini in randomGini?.percentile(of: gini) },
           moransI: reference.moransI, randomMoransI: randomMoran,
           moransIPercentile: reference.moransI.flatMap { moran in randomMoran?.percentile(of: moran)
-          }
+          }, isCount: basis.components.isCount(own.name)
         ))
     }
     return ZoningEffect(
