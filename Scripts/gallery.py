@@ -1,6 +1,7 @@
 """The map gallery: `territory map` on real public layers of the corpus (the
 world, the Pacific, two distant states, a layer in US feet, a country with
-islands, a dense city grid, proportional circles), each in French, English and
+islands, a dense city grid, proportional circles on points and on the
+countries), each in French, English and
 Arabic, as PDF, SVG and PNG. Every page is checked: no word of the PDF over
 another (pdftotext -bbox-layout), and for proportional circles, the largest
 legend circle exactly as large as the largest map circle (in the SVG).
@@ -28,6 +29,8 @@ TITLES = {
                        "ar": "المكسيك: الولايات والجزر"},
     "city_grid": {"fr": "Olinda : habitants par carreau de 100 m", "en": "Olinda: residents per 100 m square",
                   "ar": "أوليندا: السكان لكل مربع 100 م"},
+    "world_circles": {"fr": "Population des pays", "en": "Population of the countries",
+                      "ar": "سكان البلدان"},
     "soho_circles": {"fr": "Soho, 1854 : décès du choléra", "en": "Soho, 1854: cholera deaths",
                      "ar": "سوهو 1854: وفيات الكوليرا"},
 }
@@ -61,10 +64,11 @@ def overlaps(found):
 
 
 def circle_diameters(svg, stroke):
-    """Diameters of the SVG's circles (paths of four Bezier arcs) with that outline width."""
+    """Diameters of the SVG's circles with that outline width: paths of Bezier arcs
+    alone (Cairo draws a circle with four, or two when it is small)."""
     diameters = []
     for path in re.findall(rf'stroke-width:{stroke};[^"]*" d="(M [^"]*)"', svg):
-        if path.count("C") != 4:
+        if path.count("C") < 2 or "L" in path:
             continue
         numbers = [float(n) for n in path.split() if re.fullmatch(r"-?[0-9.]+", n)]
         xs = numbers[0::2]
@@ -103,6 +107,8 @@ def main():
         "mexico_islands": [os.path.join(corpus, "mexicojoin.shp"), "--source-crs", "EPSG:4326", "--column", "PCGDP2000", "--palette",
                            "Greens"],
         "city_grid": [grid, "--column", "V014", "--scheme", "quantiles", "--classes", "7"],
+        "world_circles": [world, "--column", "pop_est", "--symbol", "proportional", "--size-field",
+                          "pop_est", "--scheme", "quantiles"],
         "soho_circles": [os.path.join(corpus, "SohoPeople.shp"), "--column", "Count", "--symbol",
                          "proportional", "--size-field", "Count", "--palette", "Reds"],
     }

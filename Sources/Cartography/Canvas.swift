@@ -101,6 +101,13 @@ final class Canvas {
     }
   }
 
+  /// Adds an open line through `points` to the current path.
+  func addLine(_ points: [SIMD2<Double>]) {
+    guard let first = points.first else { return }
+    cairo_move_to(context, first.x, first.y)
+    for point in points.dropFirst() { cairo_line_to(context, point.x, point.y) }
+  }
+
   func fill(_ colour: Colour, alpha: Double = 1) {
     setColour(colour, alpha: alpha)
     cairo_set_fill_rule(context, CAIRO_FILL_RULE_EVEN_ODD)

@@ -80,6 +80,10 @@ public enum MapData {
         polygons: geometry.polygonRings(), value: feature.attributes[index].doubleValue)
       if geometry.type.isPuntal {
         geometry.forEachCoordinate { x, y in drawn.points.append(SIMD2(x, y)) }
+      } else if sizeIndex != nil, let surface = try? geometry.pointOnSurface().pointCoordinates() {
+        // Proportional circles of a polygon layer (the way to map a count):
+        // one circle per feature, at a point inside it.
+        drawn.points = [SIMD2(surface.x, surface.y)]
       }
       drawn.size = sizeIndex.flatMap { feature.attributes[$0].doubleValue }
       if let labelIndex, !feature.attributes[labelIndex].isNull {

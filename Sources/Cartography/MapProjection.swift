@@ -159,22 +159,31 @@ public struct MapProjection: Sendable {
       if overlapX > 0, overlapY > 0 { inside += overlapX * overlapY }
     }
     guard inside < 0.5 * width * height else { return nil }
+    // The data's bounds in as many decimals as its size needs to tell them apart.
+    let span = min(width, height)
+    let digits = span >= 10 ? 0 : span >= 1 ? 1 : span >= 0.1 ? 2 : 3
     return
       "\(crs.description) is meant for \(meridian(area.minX)) to \(meridian(area.maxX)), "
       + "\(parallel(area.minY)) to \(parallel(area.maxY)), but the data spans "
-      + "\(meridian(GeographicExtent.wrap(extent.west))) to \(meridian(GeographicExtent.wrap(extent.east))), "
-      + "\(parallel(extent.south)) to \(parallel(extent.north)); the map would be distorted beyond use"
+      + "\(meridian(GeographicExtent.wrap(extent.west), digits: digits)) to "
+      + "\(meridian(GeographicExtent.wrap(extent.east), digits: digits)), "
+      + "\(parallel(extent.south, digits: digits)) to \(parallel(extent.north, digits: digits)); "
+      + "the map would be distorted beyond use"
   }
 
   private static func degrees(_ value: Double) -> String {
     String(format: value >= 10 ? "%.0f" : value >= 1 ? "%.1f" : "%.2f", value)
   }
 
-  private static func meridian(_ value: Double) -> String {
-    value == 0 ? "0°" : "\(degrees(abs(value)))°\(value < 0 ? "W" : "E")"
+  /// A longitude, in `digits` decimals when given, else in the decimals of `degrees`.
+  private static func meridian(_ value: Double, digits: Int? = nil) -> String {
+    let text = digits.map { String(format: "%.\($0)f", abs(value)) } ?? degrees(abs(value))
+    return value == 0 ? "0°" : "\(text)°\(value < 0 ? "W" : "E")"
   }
 
-  private static func parallel(_ value: Double) -> String {
-    value == 0 ? "the equator" : "\(degrees(abs(value)))°\(value < 0 ? "S" : "N")"
+  /// A latitude, in `digits` decimals when given, else in the decimals of `degrees`.
+  private static func parallel(_ value: Double, digits: Int? = nil) -> String {
+    let text = digits.map { String(format: "%.\($0)f", abs(value)) } ?? degrees(abs(value))
+    return value == 0 ? "the equator" : "\(text)°\(value < 0 ? "S" : "N")"
   }
 }

@@ -62,7 +62,7 @@ extension MapRenderer {
   }
 
   /// Nested proportional circles, each exactly as large as a map circle of its
-  /// value, with its value beside its top.
+  /// value, with its value beside its top and a leader line from the top to it.
   private static func drawSymbolLegend(
     _ spec: MapSpec, title: String, canvas: Canvas, x: Double, y: Double, width: Double,
     unit: Double, radius: Double
@@ -85,18 +85,30 @@ extension MapRenderer {
     let labels = shown.map { spec.language.numbers.format($0, decimals: decimals) }
     let widest = labels.map { canvas.labelSize($0, size: labelSize).width }.max() ?? 0
     let size = labelSize * max(0.5, min(1, labelWidth / max(widest, 1)))
-    var previousLabelTop = -Double.infinity
+    var previousLabelBottom = -Double.infinity
     for (value, label) in zip(shown, labels) {
       let r = radius * (value / largest).squareRoot()
       let centreX = rtl ? x + width - radius : x + radius
       canvas.circle(SIMD2(centreX, top + 2 * radius - r), radius: r)
       canvas.stroke(Colour(red: 0.2, green: 0.2, blue: 0.2), width: 0.5)
       // Each value by the top of its circle, below the one before.
-      let labelTop = max(top + 2 * radius - 2 * r - size * 0.6, previousLabelTop + size * 1.3)
-      canvas.text(label, x: labelX, y: labelTop, width: labelWidth, size: size, alignment: align)
-      previousLabelTop = labelTop
+      let circleTop = top + 2 * radius - 2 * r
+      let labelHeight = canvas.labelSize(label, size: size).height
+      let labelTop = max(circleTop - labelHeight / 2, previousLabelBottom + size * 0.2)
+      let labelMiddle = labelTop + labelHeight / 2
+      let labelEdge = rtl ? x + width - 2 * radius - unit * 0.004 : labelX - unit * 0.004
+      canvas.addLine([
+        SIMD2(centreX, circleTop), SIMD2(rtl ? centreX - radius : centreX + radius, circleTop),
+        SIMD2(labelEdge, labelMiddle),
+      ])
+      canvas.stroke(Colour(red: 0.45, green: 0.45, blue: 0.45), width: 0.3)
+      previousLabelBottom =
+        labelTop
+        + canvas.text(
+          label, x: labelX, y: labelTop, width: labelWidth, size: size, alignment: align
+        ).height
     }
-    return max(top + 2 * radius, previousLabelTop + size * 1.4)
+    return max(top + 2 * radius, previousLabelBottom + size * 0.4)
   }
 
   /// A scale bar of a round ground length and a north arrow rotated by the

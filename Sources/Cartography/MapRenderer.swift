@@ -160,13 +160,21 @@ public enum MapRenderer {
     if let background = spec.background { canvas.paint(background, place: page) }
     let alpha = spec.background == nil ? 1 : 0.72
     let outline = panel.features.count < 5_000
-    for feature in panel.features {
-      let colour =
-        feature.value.map { spec.colours[Classification.classIndex(of: $0, breaks: spec.breaks)] }
-        ?? spec.noDataColour
+    for feature in panel.features where !feature.polygons.isEmpty {
       for polygon in feature.polygons {
         canvas.addRings(polygon.map { $0.map(page) })
       }
+      if !feature.points.isEmpty {
+        // A polygon that carries a proportional circle is the circle's ground:
+        // one pale tone (not the no-data grey) with grey borders, so that the
+        // colour is read from the circles alone.
+        canvas.fillPreserve(Colour(red: 0.96, green: 0.95, blue: 0.92), alpha: alpha)
+        canvas.stroke(Colour(red: 0.55, green: 0.55, blue: 0.55), width: 0.3)
+        continue
+      }
+      let colour =
+        feature.value.map { spec.colours[Classification.classIndex(of: $0, breaks: spec.breaks)] }
+        ?? spec.noDataColour
       if alpha < 1 {
         canvas.fill(colour, alpha: alpha)
       } else if outline {

@@ -8,7 +8,8 @@ public struct MapFeature: Sendable {
   public var polygons: [[[SIMD2<Double>]]]
   /// The value that picks the colour.
   public var value: Double?
-  /// The points of a point feature (drawn as circles).
+  /// The points of a point feature, or the one point inside a polygon that
+  /// carries its proportional circle (drawn as circles).
   public var points: [SIMD2<Double>] = []
   /// The value that sizes proportional circles.
   public var size: Double?
