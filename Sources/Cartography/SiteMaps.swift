@@ -29,6 +29,36 @@ public enum SiteMaps {
     }
   }
 
+  /// The classes of an indicator's maps, over every scale's `values`: around
+  /// zero (losses and gains apart) for a diverging palette (a change), else
+  /// five by natural breaks.
+  /// - Throws: `StyleError` when the palette has too few colours.
+  public static func classes(of values: [Double], palette: Palette) throws -> (
+    breaks: [Double], colours: [Colour]
+  ) {
+    if palette.kind == .diverging { return try Classification.diverging(values, palette: palette) }
+    let breaks = Classification.breaks(values, scheme: .naturalBreaks, classes: 5)
+    return (breaks, try palette.colours(breaks.count))
+  }
+
+  /// The QGIS styles of an indicator, one QML document per scale (in the order
+  /// of `scales`), with the classes, colours and legend labels of its poster
+  /// (shared by every scale, so that layers side by side in QGIS compare).
+  /// - Returns: no style when the indicator has no value at any scale.
+  /// - Throws: `StyleError` when the palette has too few colours.
+  public static func styles(
+    attribute: String, scales: [[Double?]], palette: Palette, language: MapLanguage
+  ) throws -> [String] {
+    let values = scales.flatMap { $0.compactMap { $0 } }
+    guard !values.isEmpty else { return [] }
+    let (breaks, colours) = try classes(of: values, palette: palette)
+    return scales.map { scale in
+      QGISStyle.graduated(
+        attribute: attribute, values: values, breaks: breaks, colours: colours,
+        language: language, outlined: scale.count < 5_000)
+    }
+  }
+
   /// Draws `indicator`'s maps into `folder`: `<indicator>_<scale>.png` (A4, 150 dpi)
   /// and `<indicator>_scales.pdf` / `.png` (A3 poster), classes by natural breaks
   /// (around zero, losses and gains apart, for a diverging palette: a change)
@@ -48,15 +78,7 @@ public enum SiteMaps {
     }
     let values = scales.flatMap { $0.values.compactMap { $0 } }
     guard !values.isEmpty else { return [] }
-    // A change is classed around zero (losses and gains apart), anything else
-    // by natural breaks.
-    let (breaks, colours) =
-      palette.kind == .diverging
-      ? try Classification.diverging(values, palette: palette)
-      : try {
-        let breaks = Classification.breaks(values, scheme: .naturalBreaks, classes: 5)
-        return (breaks, try palette.colours(breaks.count))
-      }()
+    let (breaks, colours) = try classes(of: values, palette: palette)
     var files: [String] = []
     for (scale, panel) in zip(scales, panels) where !posterOnly {
       var spec = MapSpec(

@@ -62,6 +62,16 @@ public final class VectorWriter {
   public func addLayer(
     name: String, geometryType: GeometryType, hasZ: Bool = false, crs: CRS?, fields: [Field]
   ) throws(GDALError) -> Int {
+    try addLayer(
+      name: name, geometryType: geometryType, hasZ: hasZ, crs: crs, fields: fields, options: [])
+  }
+
+  /// `addLayer(name:geometryType:hasZ:crs:fields:)` with layer creation options
+  /// of the driver beyond the format's own (`FID=id`).
+  func addLayer(
+    name: String, geometryType: GeometryType, hasZ: Bool, crs: CRS?, fields: [Field],
+    options extra: [String]
+  ) throws(GDALError) -> Int {
     guard let handle else { throw .writeFailed(path: path, detail: "the writer is closed") }
     if !layers.isEmpty && !format.holdsManyLayers {
       throw .singleLayerFormat(
@@ -72,7 +82,7 @@ public final class VectorWriter {
     defer { if let reference { OSRRelease(reference) } }
     let type = OGRGeometryKind.ogr(geometryType, hasZ: hasZ)
     let (created, messages) = withGDALMessages {
-      withOptionList(format.layerOptions(decimals: decimals)) { options in
+      withOptionList(format.layerOptions(decimals: decimals) + extra) { options in
         GDALDatasetCreateLayer(handle, name, reference, type, options)
       }
     }

@@ -78,7 +78,15 @@ public enum Classification {
       result.append(high)
       return result
     case .naturalBreaks:
-      return fisherJenks(sample(sorted), classes: k)
+      // The sample of a large layer may hold fewer distinct values than the
+      // whole (a count that is mostly zero): never more classes than it has.
+      let sampled = sample(sorted)
+      var result: [Double] = []
+      for value in fisherJenks(sampled, classes: min(k, Set(sampled).count))
+      where result.last != value {
+        result.append(value)
+      }
+      return result
     }
   }
 

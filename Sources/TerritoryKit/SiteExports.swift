@@ -31,6 +31,29 @@ enum SiteExports {
     }
   }
 
+  /// The QGIS styles of every scale's layer in `analysis.gpkg`: one per
+  /// indicator, named after its column, with the classes, palette and labels of
+  /// its maps, in the site's first language; the first indicator's is the
+  /// layer's default.
+  static func layerStyles(_ tables: [ScaleTable], manifest: SiteManifest) throws -> [LayerStyle] {
+    guard let first = tables.first else { return [] }
+    let language = manifest.languages.compactMap(MapLanguage.init(rawValue:)).first ?? .en
+    var styles: [LayerStyle] = []
+    for (position, indicator) in first.indicators.enumerated() {
+      let documents = try SiteMaps.styles(
+        attribute: indicator.name, scales: tables.map { $0.indicators[position].values },
+        palette: Palette.forIndicator(named: indicator.name), language: language)
+      for (table, qml) in zip(tables, documents) {
+        styles.append(
+          LayerStyle(
+            table: table.name, name: indicator.name, qml: qml,
+            description: indicator.labels[language.rawValue] ?? indicator.description,
+            isDefault: position == 0))
+      }
+    }
+    return styles
+  }
+
   /// Per indicator, a map per scale and a small-multiples poster in `maps/`,
   /// titled in the site's first language.
   static func maps(_ tables: [ScaleTable], manifest: SiteManifest, folder: URL) throws -> [String] {

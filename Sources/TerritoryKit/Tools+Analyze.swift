@@ -70,7 +70,9 @@ extension Tools {
     for note in site.notes { progress("  \(note)") }
     let results = try SiteAnalysis.analyse(site, check: check, progress: progress)
     var files = try SiteOutputs.write(
-      results, manifest: manifest, crs: site.crs, to: folder.stagingPath)
+      results, manifest: manifest, crs: site.crs,
+      styles: try SiteExports.layerStyles(results.tables, manifest: manifest),
+      to: folder.stagingPath)
     files += try SiteExports.geoJSON(
       results.tables, manifest: manifest, folder: folder.stagingPath, progress: progress)
     progress("drawing maps")

@@ -2,11 +2,11 @@ import Foundation
 import GEOSKit
 import GeoCore
 import PROJKit
-import Style
 import TestFixtures
 import Testing
 
 @testable import Cartography
+@testable import Style
 
 @Suite("Classification")
 struct ClassificationTests {
@@ -32,6 +32,14 @@ struct ClassificationTests {
   @Test func fewerDistinctValuesThanClasses() {
     #expect(Classification.breaks([3, 3, 7, 7], scheme: .naturalBreaks, classes: 5) == [3, 7])
     #expect(Classification.breaks([3, 3, 3], scheme: .equalInterval, classes: 4) == [3])
+    // A count that is mostly zero, as stations per 100 m square: the sample
+    // natural breaks runs on holds fewer distinct values than the whole layer,
+    // and its classes once repeated 0 ("> 0 – 0" in the legend).
+    let stations = [Double](repeating: 0, count: 9_995) + [1, 2, 3, 4, 6]
+    let breaks = Classification.breaks(stations, scheme: .naturalBreaks, classes: 5)
+    #expect(Set(Classification.sample(stations.sorted())).count < 5)
+    #expect(zip(breaks, breaks.dropFirst()).allSatisfy { $0 < $1 }, "\(breaks)")
+    #expect(breaks.first == 0 && breaks.last == 6, "\(breaks)")
   }
 
   @Test func classOfAValue() {

@@ -190,6 +190,10 @@ struct SiteCommandTests {
     let markdown = try String(
       contentsOf: first.appendingPathComponent("report.md"), encoding: .utf8)
     #expect(markdown.contains("Moran's I") && markdown.contains("Gini over 4 placements"))
+    // QGIS opens every scale already styled as the maps are.
+    try LayerStylesCheck.check(
+      first, scales: scales.compactMap { $0["name"] as? String },
+      indicators: ["V014_density", "elevation_mean", "stations_count"])
     // A second run, on one thread, gives the same bytes but for the lock file's timestamp.
     let second = folder.appendingPathComponent("b")
     _ = try Territory.runArray(["analyze", site, "-o", second.path, "--quiet", "--jobs", "1"])

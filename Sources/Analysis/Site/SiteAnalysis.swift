@@ -83,19 +83,22 @@ public struct SiteCheckFailure: Error, Sendable, CustomStringConvertible {
 }
 
 /// What the analysis writes into its output folder: `analysis.gpkg` (one layer
-/// per scale, then catchments and footprint), `report.md`, `report.json` and
-/// `manifest.lock.json`.
+/// per scale, then catchments and footprint, and the layers' QGIS styles),
+/// `report.md`, `report.json` and `manifest.lock.json`.
 public enum SiteOutputs {
-  /// Writes the results of `manifest`'s analysis into `folder` (in `crs`).
+  /// Writes the results of `manifest`'s analysis into `folder` (in `crs`), with
+  /// `styles` as the GeoPackage's `layer_styles` table.
   /// - Returns: the names of the files written.
   /// - Throws: `GDALError`, `OutputError`, and errors writing the reports.
   public static func write(
-    _ results: SiteAnalysis.Results, manifest: SiteManifest, crs: CRS, to folder: URL
+    _ results: SiteAnalysis.Results, manifest: SiteManifest, crs: CRS, styles: [LayerStyle] = [],
+    to folder: URL
   ) throws -> [String] {
     let gpkg = try VectorWriter(
       path: folder.appendingPathComponent("analysis.gpkg").path, policy: .refuse)
     do {
       for table in results.tables + results.extras { try add(table, to: gpkg, crs: crs) }
+      if !styles.isEmpty { try gpkg.addLayerStyles(styles) }
       try gpkg.commit()
     } catch {
       gpkg.discard()
