@@ -57,7 +57,9 @@ let package = Package(
       dependencies: [
         "GeoCore", "GEOSKit", "PROJKit", "GDALKit", "Analysis", "Style", "Cartography", "Tiles",
         "SQLiteKit",
-      ]),
+      ],
+      // The web map's page (WebMapExport); MapLibre GL JS comes from Scripts/setup.
+      resources: [.copy("Web")]),
 
     // Commands, options, output and exit codes.
     .target(

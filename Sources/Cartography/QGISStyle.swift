@@ -19,9 +19,7 @@ public enum QGISStyle {
     language: MapLanguage, outlined: Bool
   ) -> String {
     precondition(breaks.count == colours.count, "one colour per class")
-    let labels = LegendLabels.make(
-      values: values, breaks: breaks, numbers: language.numbers, width: .infinity, size: 10
-    ) { _, _ in 0 }.labels
+    let labels = SiteMaps.legendLabels(values: values, breaks: breaks, language: language)
     let lowest = min(values.min() ?? breaks.first ?? 0, breaks.first ?? 0)
     var ranges = ""
     var symbols = ""

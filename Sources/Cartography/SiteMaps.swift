@@ -41,6 +41,16 @@ public enum SiteMaps {
     return (breaks, try palette.colours(breaks.count))
   }
 
+  /// The legend labels of `values` classed by `breaks`, as the maps print them
+  /// where they fit (never divided by a thousand), in `language`.
+  public static func legendLabels(values: [Double], breaks: [Double], language: MapLanguage)
+    -> [String]
+  {
+    LegendLabels.make(
+      values: values, breaks: breaks, numbers: language.numbers, width: .infinity, size: 10
+    ) { _, _ in 0 }.labels
+  }
+
   /// The QGIS styles of an indicator, one QML document per scale (in the order
   /// of `scales`), with the classes, colours and legend labels of its poster
   /// (shared by every scale, so that layers side by side in QGIS compare).

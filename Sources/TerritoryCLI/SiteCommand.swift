@@ -85,8 +85,10 @@ struct AnalyzeCommand: ParsableCommand {
     discussion: """
       Writes into DIR (default out/<site>): analysis.gpkg (one layer per scale, plus catchments \
       and footprint), <scale>.geojson, report.md and report.json (the scale report), and \
-      manifest.lock.json (the resolved manifest, input checksums, tool versions). The previous \
-      contents of DIR are replaced only when everything is written (--overwrite).
+      manifest.lock.json (the resolved manifest, input checksums, tool versions), the maps in \
+      maps/, and the web map in web/ (open web/index.html through any static web server; \
+      --no-web leaves it out). The previous contents of DIR are replaced only when everything \
+      is written (--overwrite).
 
       With --to PG:"…", the same tables are also written to a PostGIS schema (named after the \
       site unless --schema names it), with the scale report as the tables report_balances, \
@@ -120,6 +122,9 @@ struct AnalyzeCommand: ParsableCommand {
   @Flag(help: "Print nothing on standard error.")
   var quiet = false
 
+  @Flag(name: .customLong("no-web"), help: "Leave out the web map (web/), for a quicker run.")
+  var noWeb = false
+
   func validate() throws {
     if let to, !PostgreSQLConnection.isConnection(to) {
       throw ValidationError("--to takes a PostgreSQL connection, PG:\"…\", not '\(to)'")
@@ -137,6 +142,7 @@ struct AnalyzeCommand: ParsableCommand {
     options.database = to
     options.schema = schema
     options.mapCRS = mapCRS
+    options.web = !noWeb
     if !quiet {
       options.progress = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
     }

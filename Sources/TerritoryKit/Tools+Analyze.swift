@@ -13,6 +13,8 @@ public struct AnalyzeOptions {
   /// The CRS the maps are drawn in, in place of the site's `map-crs` (or its
   /// working CRS).
   public var mapCRS: String?
+  /// Whether the web map is written (`web/`); it needs MapLibre GL JS.
+  public var web = true
   /// Worker threads (default: every core); the results do not depend on it.
   public var threads = ParallelChunks.defaultThreads
   /// Called with one line per step.
@@ -40,12 +42,15 @@ extension Tools {
   /// replaces the previous one only when everything is written.
   /// - Throws: `SiteError` (manifest), `SiteCheckFailure` (the check found
   ///   errors), `AnalysisError`, `GDALError`, `PROJError`, `GEOSError`,
-  ///   `OutputError`, `MapError`. Nothing is written on failure and the previous
+  ///   `OutputError`, `MapError`, `WebMapError` (before any work). Nothing is written on failure and the previous
   ///   output folder is kept.
   public static func analyze(site: String, options: AnalyzeOptions = AnalyzeOptions()) throws
     -> AnalyzeResult
   {
     let progress = options.progress
+    if options.web && WebMapExport.mapLibre() == nil {
+      throw WebMapError.mapLibreMissing(looked: WebMapExport.mapLibreFolders)
+    }
     var manifest = try ManifestReader.read(site)
     if let mapCRS = options.mapCRS { manifest.mapCRS = mapCRS }
     progress("checking \(manifest.layers.count) layers of site '\(manifest.name)'")
@@ -80,6 +85,11 @@ extension Tools {
     files += try SiteExports.zoningHistograms(
       results.report.zoningEffects, tables: results.tables, manifest: manifest,
       folder: folder.stagingPath)
+    if options.web {
+      progress("writing the web map")
+      files += try WebMapExport.write(
+        results, manifest: manifest, folder: folder.stagingPath, progress: progress)
+    }
     if let database {
       progress(
         "writing \(results.tables.count + results.extras.count + 3) tables to \(database.path)")

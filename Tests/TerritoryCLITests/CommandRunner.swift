@@ -47,11 +47,15 @@ enum Territory {
 
   static func run(_ arguments: String...) throws -> CommandResult { try runArray(arguments) }
 
-  /// Runs `territory` with `arguments` from the package root and captures its output.
-  static func runArray(_ arguments: [String]) throws -> CommandResult {
+  /// Runs `territory` with `arguments` from the package root and captures its
+  /// output; `environment` adds to the test process's environment.
+  static func runArray(_ arguments: [String], environment: [String: String] = [:]) throws
+    -> CommandResult
+  {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     process.currentDirectoryURL = root
     let output = Pipe()
     let error = Pipe()

@@ -32,7 +32,7 @@ struct GoldenDissolveTests {
       """.utf8
     ).write(to: folder.appendingPathComponent("site.yaml"))
     let output = folder.appendingPathComponent("out")
-    let result = try Territory.runArray(["analyze", folder.path, "-o", output.path])
+    let result = try Territory.runArray(["analyze", "--no-web", folder.path, "-o", output.path])
     #expect(result.status == 0, "\(result.error)")
     #expect(result.error.contains("districts: dissolving closed 1 sliver hole"), "\(result.error)")
     let written = try String(

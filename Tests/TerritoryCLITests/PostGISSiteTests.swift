@@ -57,7 +57,8 @@ extension PostGISSuites {
       #expect(!check.output.contains(cluster.password))
       let outputs = [fromFile, fromTable].map { $0.appendingPathComponent("out") }
       for (folder, output) in zip([fromFile, fromTable], outputs) {
-        let result = try Territory.run("analyze", folder.path, "-o", output.path, "--quiet")
+        let result = try Territory.run(
+          "analyze", "--no-web", folder.path, "-o", output.path, "--quiet")
         #expect(result.status == 0, "\(result.error)")
       }
       let names = Territory.contents(of: outputs[0])
@@ -109,7 +110,8 @@ extension PostGISSuites {
         let folder = try site(path: cluster.connection(), layer: table, copyingTracts: false)
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = folder.appendingPathComponent("out")
-        let result = try Territory.run("analyze", folder.path, "-o", output.path, "--quiet")
+        let result = try Territory.run(
+          "analyze", "--no-web", folder.path, "-o", output.path, "--quiet")
         #expect(result.status == 0, "\(result.error)")
         let lock = try JSONSerialization.jsonObject(
           with: Data(contentsOf: output.appendingPathComponent("manifest.lock.json")))
@@ -149,7 +151,7 @@ extension PostGISSuites {
       let output = folder.appendingPathComponent("out")
       let to = ["--to", cluster.connection(), "--schema", "olinda_test"]
       let result = try Territory.runArray(
-        ["analyze", folder.path, "-o", output.path, "--quiet"] + to)
+        ["analyze", "--no-web", folder.path, "-o", output.path, "--quiet"] + to)
       #expect(result.status == 0, "\(result.error)")
       #expect(result.output.contains("wrote schema olinda_test"))
       let gpkg = output.appendingPathComponent("analysis.gpkg").path
@@ -172,7 +174,7 @@ extension PostGISSuites {
       // Without --overwrite the schema is refused, and the run writes nothing.
       let again = folder.appendingPathComponent("again")
       let refused = try Territory.runArray(
-        ["analyze", folder.path, "-o", again.path, "--quiet"] + to)
+        ["analyze", "--no-web", folder.path, "-o", again.path, "--quiet"] + to)
       #expect(refused.status == 1)
       #expect(refused.error.hasPrefix("error: schema olinda_test already exists"))
       #expect(!FileManager.default.fileExists(atPath: again.path))
@@ -180,7 +182,7 @@ extension PostGISSuites {
       try cluster.addRole("reader")
       let denied = try Territory.runArray(
         [
-          "analyze", folder.path, "-o", again.path, "--quiet", "--overwrite", "--to",
+          "analyze", "--no-web", folder.path, "-o", again.path, "--quiet", "--overwrite", "--to",
           cluster.connection(as: "reader"), "--schema", "olinda_test",
         ])
       #expect(denied.status == 1)
@@ -189,7 +191,7 @@ extension PostGISSuites {
       #expect(try cluster.value("SELECT count(*) FROM olinda_test.report_balances") == "3")
       // With --overwrite it is replaced at once, and no staging schema is left.
       let replaced = try Territory.runArray(
-        ["analyze", folder.path, "-o", output.path, "--quiet", "--overwrite"] + to)
+        ["analyze", "--no-web", folder.path, "-o", output.path, "--quiet", "--overwrite"] + to)
       #expect(replaced.status == 0, "\(replaced.error)")
       try expectSameTables(gpkg, schema: "olinda_test", in: folder)
       #expect(
@@ -207,7 +209,8 @@ extension PostGISSuites {
         connection in
         try Territory.runArray(
           [
-            "analyze", folder.path, "-o", cut.path, "--quiet", "--overwrite", "--to", connection,
+            "analyze", "--no-web", folder.path, "-o", cut.path, "--quiet", "--overwrite", "--to",
+            connection,
             "--schema", "olinda_test",
           ])
       }

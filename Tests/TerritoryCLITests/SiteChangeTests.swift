@@ -57,7 +57,9 @@ struct SiteChangeTests {
     let folder = try Self.site()
     defer { try? FileManager.default.removeItem(at: folder) }
     let output = folder.appendingPathComponent("out")
-    let result = try Territory.runArray(["analyze", folder.path, "-o", output.path, "--quiet"])
+    let result = try Territory.runArray([
+      "analyze", "--no-web", folder.path, "-o", output.path, "--quiet",
+    ])
     #expect(result.status == 0, "\(result.error)")
     let gpkg = output.appendingPathComponent("analysis.gpkg").path
     func column(_ layer: String, _ name: String) throws -> [Double] {
@@ -146,7 +148,9 @@ struct SiteChangeTests {
       ).utf8
     ).write(to: manifest)
     let output = folder.appendingPathComponent("out")
-    let result = try Territory.runArray(["analyze", folder.path, "-o", output.path, "--quiet"])
+    let result = try Territory.runArray([
+      "analyze", "--no-web", folder.path, "-o", output.path, "--quiet",
+    ])
     #expect(result.status == 0, "\(result.error)")
     let report = try String(contentsOf: output.appendingPathComponent("report.md"), encoding: .utf8)
     #expect(report.contains("## Zoning effect: neighbourhoods against 19 random zonings"))
@@ -182,7 +186,8 @@ struct SiteChangeTests {
       ).utf8
     ).write(to: manifest)
     let refused = try Territory.runArray([
-      "analyze", folder.path, "-o", folder.appendingPathComponent("again").path, "--quiet",
+      "analyze", "--no-web", folder.path, "-o", folder.appendingPathComponent("again").path,
+      "--quiet",
     ])
     #expect(refused.status == 1 && refused.error.contains("zoning_effect is for units"))
   }
@@ -195,7 +200,9 @@ struct SiteChangeTests {
     try Data(text.replacingOccurrences(of: "{V014: POP10}", with: "{TIPO: POP10}").utf8)
       .write(to: manifest)
     let output = folder.appendingPathComponent("out")
-    let result = try Territory.runArray(["analyze", folder.path, "-o", output.path, "--quiet"])
+    let result = try Territory.runArray([
+      "analyze", "--no-web", folder.path, "-o", output.path, "--quiet",
+    ])
     #expect(result.status == 1)
     #expect(result.error.contains("'TIPO' is not a count"), "\(result.error)")
     #expect(!FileManager.default.fileExists(atPath: output.path))

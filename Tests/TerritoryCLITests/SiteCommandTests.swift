@@ -106,7 +106,7 @@ struct SiteCommandTests {
     #expect(
       check.output.contains("cities: 1 feature cannot be placed in EPSG:31985"), "\(check.output)")
     let output = folder.appendingPathComponent("out")
-    let analyze = try Territory.runArray(["analyze", folder.path, "-o", output.path])
+    let analyze = try Territory.runArray(["analyze", "--no-web", folder.path, "-o", output.path])
     #expect(analyze.status == 0, "\(analyze.error)")
     #expect(analyze.error.contains("cities: 1 point cannot be placed"), "\(analyze.error)")
     let points = try Territory.runArray([
@@ -156,7 +156,9 @@ struct SiteCommandTests {
     for word in testCase.mentions { #expect(all.contains(word), "\(word) in \(all)") }
     // analyze refuses too, with one error line, and writes nothing.
     let output = folder.appendingPathComponent("out")
-    let analyze = try Territory.runArray(["analyze", folder.path, "-o", output.path, "--quiet"])
+    let analyze = try Territory.runArray([
+      "analyze", "--no-web", folder.path, "-o", output.path, "--quiet",
+    ])
     #expect(analyze.status == 1)
     #expect(analyze.error.hasPrefix("error: "), "\(analyze.error)")
     #expect(!FileManager.default.fileExists(atPath: output.path))
@@ -168,7 +170,7 @@ struct SiteCommandTests {
     defer { try? FileManager.default.removeItem(at: folder) }
     let site = Territory.root.appendingPathComponent("Data/sites/olinda").path
     let first = folder.appendingPathComponent("a")
-    let result = try Territory.runArray(["analyze", site, "-o", first.path, "--quiet"])
+    let result = try Territory.runArray(["analyze", "--no-web", site, "-o", first.path, "--quiet"])
     #expect(result.status == 0, "\(result.error)")
     #expect(result.error.isEmpty)
     let files = Territory.contents(of: first)
@@ -196,7 +198,9 @@ struct SiteCommandTests {
       indicators: ["V014_density", "elevation_mean", "stations_count"])
     // A second run, on one thread, gives the same bytes but for the lock file's timestamp.
     let second = folder.appendingPathComponent("b")
-    _ = try Territory.runArray(["analyze", site, "-o", second.path, "--quiet", "--jobs", "1"])
+    _ = try Territory.runArray([
+      "analyze", "--no-web", site, "-o", second.path, "--quiet", "--jobs", "1",
+    ])
     let maps = Territory.contents(of: first.appendingPathComponent("maps")).map { "maps/" + $0 }
     #expect(
       maps.contains("maps/V014_density_scales.pdf")
@@ -207,10 +211,12 @@ struct SiteCommandTests {
       #expect(a == b, "\(name) differs between two runs")
     }
     // Without --overwrite the folder is kept; with it, replaced.
-    let again = try Territory.runArray(["analyze", site, "-o", first.path, "--quiet"])
+    let again = try Territory.runArray(["analyze", "--no-web", site, "-o", first.path, "--quiet"])
     #expect(again.status == 1 && again.error.contains("--overwrite"))
     #expect(
-      try Territory.runArray(["analyze", site, "-o", first.path, "--quiet", "--overwrite"]).status
+      try Territory.runArray([
+        "analyze", "--no-web", site, "-o", first.path, "--quiet", "--overwrite",
+      ]).status
         == 0)
   }
 
@@ -251,7 +257,9 @@ struct SiteCommandTests {
       """)
     defer { try? FileManager.default.removeItem(at: folder) }
     let output = folder.appendingPathComponent("out")
-    let result = try Territory.runArray(["analyze", folder.path, "-o", output.path, "--quiet"])
+    let result = try Territory.runArray([
+      "analyze", "--no-web", folder.path, "-o", output.path, "--quiet",
+    ])
     #expect(result.status == 0, "\(result.error)")
     for scale in ["grid500", "tracts", "districts"] {
       let data = try Data(contentsOf: output.appendingPathComponent("\(scale).geojson"))
@@ -277,7 +285,7 @@ struct SiteCommandTests {
     try Data((Self.base + "analyses:\n  footprint: {layer: tracts, where: KIND = X}\n").utf8)
       .write(to: folder.appendingPathComponent("site.yaml"))
     let result = try Territory.runArray([
-      "analyze", folder.path, "-o", output.path, "--overwrite", "--quiet",
+      "analyze", "--no-web", folder.path, "-o", output.path, "--overwrite", "--quiet",
     ])
     #expect(result.status == 1)
     #expect(result.error.contains("KIND"))

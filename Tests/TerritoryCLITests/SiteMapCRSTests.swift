@@ -32,7 +32,9 @@ struct SiteMapCRSTests {
     let folder = try Self.site(mapCRS: "5880")
     defer { try? FileManager.default.removeItem(at: folder) }
     let output = folder.appendingPathComponent("out")
-    let result = try Territory.runArray(["analyze", folder.path, "-o", output.path, "--quiet"])
+    let result = try Territory.runArray([
+      "analyze", "--no-web", folder.path, "-o", output.path, "--quiet",
+    ])
     #expect(result.status == 0, "\(result.error)")
     let maps = output.appendingPathComponent("maps")
     let poster = try #require(
@@ -45,7 +47,7 @@ struct SiteMapCRSTests {
     // --map-crs wins over the manifest.
     let again = folder.appendingPathComponent("again")
     let overridden = try Territory.runArray([
-      "analyze", folder.path, "-o", again.path, "--quiet", "--map-crs", "EPSG:31985",
+      "analyze", "--no-web", folder.path, "-o", again.path, "--quiet", "--map-crs", "EPSG:31985",
     ])
     #expect(overridden.status == 0, "\(overridden.error)")
     let posterAgain = again.appendingPathComponent("maps").appendingPathComponent(poster).path
@@ -56,7 +58,9 @@ struct SiteMapCRSTests {
     let folder = try Self.site(mapCRS: "EPSG:4326")
     defer { try? FileManager.default.removeItem(at: folder) }
     let output = folder.appendingPathComponent("out")
-    let result = try Territory.runArray(["analyze", folder.path, "-o", output.path, "--quiet"])
+    let result = try Territory.runArray([
+      "analyze", "--no-web", folder.path, "-o", output.path, "--quiet",
+    ])
     #expect(result.status == 1)
     #expect(result.error.contains("map-crs: EPSG:4326 is not projected"), "\(result.error)")
     #expect(!FileManager.default.fileExists(atPath: output.path))

@@ -56,6 +56,7 @@ struct OverviewTests {
 
     var options = AnalyzeOptions()
     options.output = folder.appendingPathComponent("olinda").path
+    options.web = false  // the web map has a test of its own (WebMapTests)
     var lines: [String] = []
     options.progress = { lines.append($0) }
     let (analysis, reads) = try LayerReads.counting {

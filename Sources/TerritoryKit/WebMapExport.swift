@@ -1,0 +1,142 @@
+import Foundation
+
+/// The web map of an analysis (`web/`): a static MapLibre GL JS page that works
+/// offline from any static host, with one vector tileset holding a layer per
+/// scale (`tiles/z/x/y.pbf`, uncompressed, so that a host that neither answers
+/// range requests nor sets `Content-Encoding` serves it as it is), a shaded
+/// relief (`hillshade/z/x/y.png`) when the site has an elevation model, and
+/// `site.json`: titles, scales, indicators with the classes, colours and legend
+/// labels of the print maps in every language of the site, and the scale
+/// report's figures.
+enum WebMapExport {
+  /// Where MapLibre GL JS is looked for: `$TERRITORY_MAPLIBRE` when set, else
+  /// the folder `Scripts/setup` fills.
+  static var mapLibreFolders: [String] {
+    [
+      ProcessInfo.processInfo.environment["TERRITORY_MAPLIBRE"]
+        ?? "/usr/local/share/territory/maplibre-gl-5.3.0"
+    ]
+  }
+
+  /// The folder holding `maplibre-gl.js` and `maplibre-gl.css`, if any.
+  static func mapLibre() -> URL? {
+    mapLibreFolders.map { URL(fileURLWithPath: $0) }.first { folder in
+      ["maplibre-gl.js", "maplibre-gl.css"].allSatisfy {
+        FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
+      }
+    }
+  }
+
+  /// Writes `web/` into `folder`, the analysis' staging folder, where
+  /// `analysis.gpkg` and `report.json` are already written.
+  /// - Returns: the files written, relative to `folder` (`web/…`, tiles counted
+  ///   as their two folders).
+  /// - Throws: `WebMapError`, and errors of the tilers.
+  static func write(
+    _ results: SiteAnalysis.Results, manifest: SiteManifest, folder: URL,
+    progress: (String) -> Void
+  ) throws -> [String] {
+    guard let mapLibre = mapLibre() else {
+      throw WebMapError.mapLibreMissing(looked: mapLibreFolders)
+    }
+    let web = folder.appendingPathComponent("web")
+    try FileManager.default.createDirectory(at: web, withIntermediateDirectories: true)
+    guard let page = Bundle.module.url(forResource: "Web", withExtension: nil) else {
+      throw WebMapError.pageMissing
+    }
+    var files: [String] = []
+    for name in ["index.html", "territory.js", "territory.css"] {
+      try FileManager.default.copyItem(
+        at: page.appendingPathComponent(name), to: web.appendingPathComponent(name))
+      files.append("web/" + name)
+    }
+    for name in ["maplibre-gl.js", "maplibre-gl.css"] {
+      try FileManager.default.copyItem(
+        at: mapLibre.appendingPathComponent(name), to: web.appendingPathComponent(name))
+      files.append("web/" + name)
+    }
+    let bounds = try boundsInDegrees(results.tables, crs: CRS(manifest.crs))
+    let fit = fittingZoom(bounds)
+    var options = VectorTileOptions()
+    options.minZoom = max(0, fit - 2)
+    // Two zooms past the fit: the page overzooms beyond (a 100 m square is
+    // already 10 pixels wide at zoom 14), and tiles cost time and space.
+    options.maxZoom = min(16, fit + 2)
+    progress(
+      "web map: vector tiles of \(results.tables.count) scales, zooms \(options.minZoom)-\(options.maxZoom)"
+    )
+    let gpkg = folder.appendingPathComponent("analysis.gpkg").path
+    _ = try VectorTileJob.run(
+      inputs: results.tables.map { VectorTileJob.Input(path: gpkg, layer: $0.name, name: $0.name) },
+      output: web.appendingPathComponent("tiles").path, options: options, fields: .all,
+      assumedCRS: nil, guessMaxZoom: false, policy: .refuse)
+    files.append("web/tiles/")
+    var relief: WebSiteDescription.Relief?
+    if let dem = manifest.layers.first(where: { $0.role == .raster }) {
+      let maxZoom = min(16, fit + 2)
+      progress("web map: shaded relief of \(dem.key), zooms \(options.minZoom)-\(maxZoom)")
+      _ = try RasterTileJob.run(
+        input: LoadedSite.path(of: dem, in: manifest),
+        output: web.appendingPathComponent("hillshade").path, minZoom: options.minZoom,
+        maxZoom: maxZoom, style: .hillshade, assumedCRS: try dem.crs.map { try CRS($0) },
+        policy: .refuse)
+      relief = WebSiteDescription.Relief(maxZoom: maxZoom)
+      files.append("web/hillshade/")
+    }
+    let description = try WebSiteDescription.make(
+      results, manifest: manifest, bounds: bounds,
+      zooms: (options.minZoom, options.maxZoom), hillshade: relief,
+      tileIndex: tiles(in: web, folders: ["tiles", "hillshade"]),
+      report: folder.appendingPathComponent("report.json"))
+    try description.write(to: web.appendingPathComponent("site.json"))
+    files.append("web/site.json")
+    return files
+  }
+
+  /// The tiles under `folders` of `web`, as `folder/z/x/y.ext`, sorted.
+  static func tiles(in web: URL, folders: [String]) -> [String] {
+    var found: [String] = []
+    for folder in folders {
+      let top = web.appendingPathComponent(folder)
+      guard let walker = FileManager.default.enumerator(atPath: top.path) else { continue }
+      for case let path as String in walker
+      where path.hasSuffix(".pbf") || path.hasSuffix(".png") {
+        found.append(folder + "/" + path)
+      }
+    }
+    return found.sorted()
+  }
+
+  /// West, south, east, north of every scale's geometries, in degrees.
+  static func boundsInDegrees(_ tables: [ScaleTable], crs: CRS) throws -> [Double] {
+    var box: Envelope?
+    for table in tables {
+      for shape in try table.geometries.shapes() {
+        for point in shape?.polygons.first?.first ?? [] {
+          let here = Envelope(minX: point.x, minY: point.y, maxX: point.x, maxY: point.y)
+          box = box.map { $0.union(here) } ?? here
+        }
+      }
+    }
+    guard let box else { return [-180, -85, 180, 85] }
+    let transformer = try Transformer(from: crs, to: CRS.wgs84)
+    var corners: [(Double, Double)] = []
+    for x in [box.minX, (box.minX + box.maxX) / 2, box.maxX] {
+      for y in [box.minY, (box.minY + box.maxY) / 2, box.maxY] {
+        corners.append(try transformer.transform(x: x, y: y))
+      }
+    }
+    return [
+      corners.map(\.0).min()!, corners.map(\.1).min()!, corners.map(\.0).max()!,
+      corners.map(\.1).max()!,
+    ]
+  }
+
+  /// The zoom at which `bounds` fills about a 1,024-pixel screen.
+  static func fittingZoom(_ bounds: [Double]) -> Int {
+    let width = max(1e-6, bounds[2] - bounds[0])
+    let height = max(1e-6, bounds[3] - bounds[1])
+    let zoom = log2(min(360 / width, 170 / height) * 1_024 / 256)
+    return max(0, min(14, Int(zoom.rounded(.down))))
+  }
+}
