@@ -31,6 +31,14 @@ extension Transformer {
     }
   }
 
+  /// The part of `geometry` (in the source CRS) within the source CRS's area of
+  /// use, or `nil` when the CRS declares none.
+  /// - Throws: `GEOSError`.
+  public func clippedToSourceDomain(_ geometry: Geometry) throws -> Geometry? {
+    guard let domain = sourceDomain else { return nil }
+    return try geometry.clipped(to: domain)
+  }
+
   /// `box` transformed (`transformBounds`), or, when it reaches past the source
   /// CRS's domain (a world raster in EPSG:6933), its part within the source
   /// CRS's area of use, transformed.

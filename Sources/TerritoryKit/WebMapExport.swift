@@ -107,28 +107,29 @@ enum WebMapExport {
     return found.sorted()
   }
 
-  /// West, south, east, north of every scale's geometries, in degrees.
+  /// West, south, east, north of every scale's geometries, in degrees, from
+  /// their exterior rings' vertices; a vertex outside the working CRS's domain
+  /// (a world grid's corner cells) is left out, and latitudes stop where Web
+  /// Mercator does.
   static func boundsInDegrees(_ tables: [ScaleTable], crs: CRS) throws -> [Double] {
+    let transformer = try Transformer(from: crs, to: CRS.wgs84)
     var box: Envelope?
     for table in tables {
       for shape in try table.geometries.shapes() {
-        for point in shape?.polygons.first?.first ?? [] {
-          let here = Envelope(minX: point.x, minY: point.y, maxX: point.x, maxY: point.y)
-          box = box.map { $0.union(here) } ?? here
+        for polygon in shape?.polygons ?? [] {
+          for point in polygon.first ?? [] {
+            guard let (x, y) = try? transformer.transform(x: point.x, y: point.y),
+              x.isFinite, y.isFinite
+            else { continue }
+            let here = Envelope(minX: x, minY: y, maxX: x, maxY: y)
+            box = box.map { $0.union(here) } ?? here
+          }
         }
       }
     }
-    guard let box else { return [-180, -85, 180, 85] }
-    let transformer = try Transformer(from: crs, to: CRS.wgs84)
-    var corners: [(Double, Double)] = []
-    for x in [box.minX, (box.minX + box.maxX) / 2, box.maxX] {
-      for y in [box.minY, (box.minY + box.maxY) / 2, box.maxY] {
-        corners.append(try transformer.transform(x: x, y: y))
-      }
-    }
+    guard let box else { return [-180, -85.0511, 180, 85.0511] }
     return [
-      corners.map(\.0).min()!, corners.map(\.1).min()!, corners.map(\.0).max()!,
-      corners.map(\.1).max()!,
+      max(-180, box.minX), max(-85.0511, box.minY), min(180, box.maxX), min(85.0511, box.maxY),
     ]
   }
 

@@ -62,9 +62,19 @@ public enum TileLayerLoader {
   }
 
   /// The geometry as up to three tile geometries (polygons, lines, points), in the
-  /// unit square.
+  /// unit square. A geometry reaching past its CRS's domain (a world grid's edge
+  /// cells in EPSG:6933) is tiled by its part within the CRS's area of use.
   static func project(_ geometry: Geometry, _ transformer: Transformer?) throws -> [TileGeometry] {
-    guard let shape = try GeoShape.lonLat([geometry], transformer)[0] else { return [] }
+    let lonLat: GeoShape?
+    do {
+      lonLat = try GeoShape.lonLat([geometry], transformer)[0]
+    } catch let error as PROJError {
+      guard let transformer, let inside = try transformer.clippedToSourceDomain(geometry) else {
+        throw error
+      }
+      lonLat = inside.isEmpty ? nil : try GeoShape.lonLat([inside], transformer)[0]
+    }
+    guard let shape = lonLat else { return [] }
     let (polygons, lines, points) = shape.parts
     func world(_ p: SIMD2<Double>) -> SIMD2<Double> {
       WebMercator.world(longitude: p.x, latitude: p.y)

@@ -69,6 +69,27 @@ struct TilesCommandTests {
       status: testCase.status)
   }
 
+  /// A world grid's corner cell in EPSG:6933 reaches past the CRS's ±86° of
+  /// latitude, where PROJ cannot invert it: it is tiled by its part within the
+  /// CRS's area of use (the web map of a world site stopped on it).
+  @Test func cellsPastTheCRSDomainAreTiledByTheirPartWithinIt() throws {
+    let folder = try Territory.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let cells = folder.appendingPathComponent("cells.csv")
+    try Data(
+      ("WKT,id\n\"POLYGON ((-17400000 -7400000, -17300000 -7400000, -17300000 -7200000, "
+        + "-17400000 -7200000, -17400000 -7400000))\",1\n").utf8
+    ).write(to: cells)
+    let output = folder.appendingPathComponent("cells").path
+    let result = try Territory.run(
+      "tiles", cells.path, "--assume-crs", "EPSG:6933", "-o", output, "-Z", "0", "-z", "3")
+    #expect(result.status == 0, "\(result.error)")
+    let tiles = try #require(FileManager.default.enumerator(atPath: output)).compactMap {
+      ($0 as? String)?.hasSuffix(".pbf") == true ? $0 as? String : nil
+    }
+    #expect(tiles.count >= 4, "\(tiles)")
+  }
+
   @Test("vector tiles: one line per zoom with its drops, then a summary; --overwrite replaces")
   func vector() throws {
     let folder = try Territory.scratch()
