@@ -10,17 +10,17 @@ import Style
 /// range (no data) are not drawn, as QGIS does for a graduated renderer.
 public enum QGISStyle {
   /// The style of `attribute` classed by `breaks` (each class's upper bound,
-  /// the first class starting at the smallest of `values`) in `colours`, with
-  /// the legend labels a print map of `values` shows in `language`. `outlined`: a thin
+  /// the first class starting at `lowest`, the smallest value) in `colours`,
+  /// with one legend label per class. `outlined`: a thin
   /// white border as the maps draw under 5,000 features, else borders of each
   /// class's own colour (the maps' hairlines on dense grids).
   public static func graduated(
-    attribute: String, values: [Double], breaks: [Double], colours: [Colour],
-    language: MapLanguage, outlined: Bool
+    attribute: String, lowest: Double, breaks: [Double], colours: [Colour], labels: [String],
+    outlined: Bool
   ) -> String {
-    precondition(breaks.count == colours.count, "one colour per class")
-    let labels = SiteMaps.legendLabels(values: values, breaks: breaks, language: language)
-    let lowest = min(values.min() ?? breaks.first ?? 0, breaks.first ?? 0)
+    precondition(
+      breaks.count == colours.count && breaks.count == labels.count,
+      "one colour and one label per class")
     var ranges = ""
     var symbols = ""
     for index in breaks.indices {
@@ -47,7 +47,7 @@ public enum QGISStyle {
 
   /// A fill symbol of one class.
   private static func symbol(_ index: Int, colour: Colour, outlined: Bool) -> String {
-    let fill = rgba(colour, alpha: 1)
+    let fill = rgba(colour)
     let properties = [
       ("color", fill), ("style", "solid"),
       ("outline_color", outlined ? "255,255,255,178" : fill),
@@ -71,9 +71,9 @@ public enum QGISStyle {
       """
   }
 
-  /// `r,g,b,a` in 0 ... 255, as QGIS writes colours.
-  private static func rgba(_ colour: Colour, alpha: Double) -> String {
-    [colour.red, colour.green, colour.blue, alpha].map { String(Int(($0 * 255).rounded())) }
+  /// `r,g,b,a` in 0 ... 255, as QGIS writes colours (opaque).
+  private static func rgba(_ colour: Colour) -> String {
+    [colour.red, colour.green, colour.blue, 1].map { String(Int(($0 * 255).rounded())) }
       .joined(separator: ",")
   }
 

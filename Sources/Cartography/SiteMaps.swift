@@ -62,11 +62,15 @@ public enum SiteMaps {
     let values = scales.flatMap { $0.compactMap { $0 } }
     guard !values.isEmpty else { return [] }
     let (breaks, colours) = try classes(of: values, palette: palette)
-    return scales.map { scale in
+    let labels = legendLabels(values: values, breaks: breaks, language: language)
+    let lowest = min(values.min()!, breaks[0])
+    // The same classes at every scale; only the borders differ with the count.
+    let documents = [true, false].map { outlined in
       QGISStyle.graduated(
-        attribute: attribute, values: values, breaks: breaks, colours: colours,
-        language: language, outlined: scale.count < 5_000)
+        attribute: attribute, lowest: lowest, breaks: breaks, colours: colours, labels: labels,
+        outlined: outlined)
     }
+    return scales.map { $0.count < 5_000 ? documents[0] : documents[1] }
   }
 
   /// Draws `indicator`'s maps into `folder`: `<indicator>_<scale>.png` (A4, 150 dpi)
