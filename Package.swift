@@ -11,6 +11,8 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
   ],
   targets: [
     // System libraries from Debian (Scripts/setup installs them).
@@ -51,12 +53,20 @@ let package = Package(
       name: "Tiles",
       dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit", "SQLiteKit", "Style"]),
 
+    // `territory serve`: a folder over HTTP on Hummingbird (ranges, media types, refusals).
+    .target(
+      name: "WebServer",
+      dependencies: [
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
+
     // The Swift API for notebooks and other Swift programs.
     .target(
       name: "TerritoryKit",
       dependencies: [
         "GeoCore", "GEOSKit", "PROJKit", "GDALKit", "Analysis", "Style", "Cartography", "Tiles",
-        "SQLiteKit",
+        "SQLiteKit", "WebServer",
       ],
       // The web map's page (WebMapExport); MapLibre GL JS comes from Scripts/setup.
       resources: [.copy("Web")]),
@@ -96,6 +106,7 @@ let package = Package(
       name: "GDALKitTests",
       dependencies: ["GDALKit", "GEOSKit", "PROJKit", "GeoCore", "TestFixtures"]),
     .testTarget(name: "TerritoryCLITests", dependencies: ["territory", "GDALKit"]),
+    .testTarget(name: "WebServerTests", dependencies: ["WebServer"]),
   ],
   swiftLanguageModes: [.v6]
 )

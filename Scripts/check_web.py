@@ -1,6 +1,8 @@
-"""The web map in a real browser: the bundled site's analysis served by a plain
-static server (Python's http.server, which answers no range request and sets
-no Content-Encoding), opened in headless Chromium driven over the DevTools
+"""The web map in a real browser: the bundled site's analysis served by
+`territory serve` (in French, English and Arabic), then the same map made
+again by `territory web`, copied elsewhere and served by a plain static server
+(Python's http.server, which answers no range request and sets no
+Content-Encoding); opened in headless Chromium driven over the DevTools
 protocol (through a pipe: no Node, nothing from PyPI).
 
 Checks: the page reaches "ready" with no console error and no failed request;
@@ -14,6 +16,7 @@ Usage: check_web.py TERRITORY OUT_DIR [--screenshots DIR]
 import base64
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -167,6 +170,93 @@ def expected_colour(indicator, value):
     return indicator["colours"][-1]
 
 
+def wait_for_port(port, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise SystemExit(f"FAIL nothing listens on port {port} after {timeout} s")
+
+
+def start_territory_serve(territory, folder):
+    """`territory serve FOLDER --port 0`, and the port it says it listens on."""
+    server = subprocess.Popen([territory, "serve", folder, "--port", "0"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
+    line = server.stdout.readline()
+    if " at http://127.0.0.1:" not in line:
+        server.kill()
+        raise SystemExit(f"FAIL territory serve printed {line!r}")
+    return server, int(line.split("http://127.0.0.1:")[1].split("/")[0])
+
+
+def check_site(browser, page, site, failures, languages, shots=None):
+    """Every check on the web map at `page` (its index.html's address)."""
+    for scale in site["scales"]:
+        name = scale["name"]
+        for language in languages:
+            browser.open(f"{page}#scale={name}&indicator=V014_density&lang={language}")
+            problems = browser.problems()
+            count = browser.evaluate(
+                f"territoryMap.queryRenderedFeatures({{layers: ['fill-{name}']}}).length")
+            direction = browser.evaluate("document.documentElement.dir")
+            expected = "rtl" if language == "ar" else "ltr"
+            if problems or not count or direction != expected:
+                failures.append(f"{name} ({language}): {count} features, dir={direction}, {problems[:3]}")
+                print(f"FAIL {name} ({language})")
+            else:
+                print(f"ok {name} ({language}): ready, {count} features drawn, dir={direction}, "
+                      "no console error or failed request")
+            if shots and language == languages[0]:
+                os.makedirs(shots, exist_ok=True)
+                browser.screenshot(os.path.join(shots, f"web_{name}.png"))
+    # Colours at known units: the relief off and the fill opaque, each sampled
+    # pixel is exactly its value's class colour.
+    for name, indicator_name in [("tracts", "V014_density"), ("grid500", "elevation_mean")]:
+        indicator = next(i for i in site["indicators"] if i["name"] == indicator_name)
+        browser.open(f"{page}#scale={name}&indicator={indicator_name}&lang=en")
+        browser.evaluate(f"(() => {{ const map = territoryMap; "
+                         f"if (map.getLayer('relief')) map.setLayoutProperty('relief', 'visibility', 'none'); "
+                         f"map.setPaintProperty('fill-{name}', 'fill-opacity', 1); "
+                         f"map.setPaintProperty('line-{name}', 'line-opacity', 0); return true; }})()")
+        browser.settle()
+        samples = browser.evaluate(SAMPLE.replace("SCALE", json.dumps(name))
+                                   .replace("INDICATOR", json.dumps(indicator_name)))
+        wrong = []
+        for sample in samples:
+            hex_colour = expected_colour(indicator, sample["value"])
+            rgb = [int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]
+            if max(abs(a - b) for a, b in zip(rgb, sample["rgb"])) > 2:
+                wrong.append(f"{sample['value']}: {sample['rgb']} on screen, {hex_colour} in the legend")
+        if len(samples) < 10 or wrong:
+            failures.append(f"colours of {name}: {len(samples)} units sampled, {wrong[:3]}")
+        else:
+            print(f"ok colours of {name} ({indicator_name}): {len(samples)} units, each its legend class")
+    browser.open(f"{page}#scale=grid100&indicator=V014_density&lang=ar")
+    direction = browser.evaluate("document.documentElement.dir")
+    if direction != "rtl" or browser.problems():
+        failures.append(f"lang=ar: dir={direction}, {browser.problems()[:3]}")
+    else:
+        print("ok lang=ar: the page is right to left")
+    if shots:
+        browser.screenshot(os.path.join(shots, "web_grid100_ar.png"))
+    browser.open(f"{page}#scale=grid100&indicator=V014_density&lang=fr")
+    browser.evaluate("document.getElementById('present').click()")
+    steps = []
+    for key in ["ArrowRight", "ArrowRight", "ArrowLeft"]:
+        for kind in ["keyDown", "keyUp"]:
+            browser.page("Input.dispatchKeyEvent", {"type": kind, "key": key, "code": key,
+                                                    "windowsVirtualKeyCode": {"ArrowRight": 39, "ArrowLeft": 37}[key]})
+        steps.append(browser.evaluate("new URLSearchParams(location.hash.slice(1)).get('scale')"))
+    if steps != ["grid200", "grid500", "grid200"]:
+        failures.append(f"presentation mode: the arrow keys gave {steps}")
+    else:
+        print(f"ok presentation mode: the arrow keys step through the scales ({' → '.join(steps)})")
+    if shots:
+        browser.screenshot(os.path.join(shots, "web_presentation.png"))
+
+
 def main():
     territory, out = sys.argv[1:3]
     shots = sys.argv[sys.argv.index("--screenshots") + 1] if "--screenshots" in sys.argv else None
@@ -176,84 +266,51 @@ def main():
                     "--quiet", "--overwrite"], check=True, stdout=subprocess.DEVNULL)
     web = os.path.join(analysis, "web")
     site = json.load(open(os.path.join(web, "site.json")))
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                               "--directory", web], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # The same map made again by `territory web`, then copied elsewhere, as a
+    # team copies it to a USB stick or a web server.
+    remade = os.path.join(out, "olinda-web")
+    subprocess.run([territory, "web", analysis, "-o", remade, "--quiet", "--overwrite"], check=True,
+                   stdout=subprocess.DEVNULL)
+    copied = os.path.join(out, "copied")
+    shutil.rmtree(copied, ignore_errors=True)
+    shutil.copytree(remade, copied)
     failures = []
     browser = None
+    servers = []
     try:
-        time.sleep(0.5)
         browser = Browser()
-        page = f"http://127.0.0.1:{port}/index.html"
-        for scale in site["scales"]:
-            name = scale["name"]
-            browser.open(f"{page}#scale={name}&indicator=V014_density&lang=fr")
-            problems = browser.problems()
-            if problems:
-                failures.append(f"{name}: {problems[:3]}")
-                print(f"FAIL {name}: {problems[:3]}")
-            count = browser.evaluate(
-                f"territoryMap.queryRenderedFeatures({{layers: ['fill-{name}']}}).length")
-            if not count:
-                failures.append(f"{name}: no features drawn")
-            print(f"ok {name}: ready, {count} features drawn, no console error or failed request"
-                  if count and not problems else f"FAIL {name}")
-            if shots:
-                os.makedirs(shots, exist_ok=True)
-                browser.screenshot(os.path.join(shots, f"web_{name}.png"))
-        # Colours at known units: the relief off and the fill opaque, each sampled
-        # pixel is exactly its value's class colour.
-        for name, indicator_name in [("tracts", "V014_density"), ("grid500", "elevation_mean")]:
-            indicator = next(i for i in site["indicators"] if i["name"] == indicator_name)
-            browser.open(f"{page}#scale={name}&indicator={indicator_name}&lang=en")
-            browser.evaluate(f"(() => {{ const map = territoryMap; "
-                             f"if (map.getLayer('relief')) map.setLayoutProperty('relief', 'visibility', 'none'); "
-                             f"map.setPaintProperty('fill-{name}', 'fill-opacity', 1); "
-                             f"map.setPaintProperty('line-{name}', 'line-opacity', 0); return true; }})()")
-            browser.settle()
-            samples = browser.evaluate(SAMPLE.replace("SCALE", json.dumps(name))
-                                       .replace("INDICATOR", json.dumps(indicator_name)))
-            wrong = []
-            for sample in samples:
-                hex_colour = expected_colour(indicator, sample["value"])
-                rgb = [int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]
-                if max(abs(a - b) for a, b in zip(rgb, sample["rgb"])) > 2:
-                    wrong.append(f"{sample['value']}: {sample['rgb']} on screen, {hex_colour} in the legend")
-            if len(samples) < 10 or wrong:
-                failures.append(f"colours of {name}: {len(samples)} units sampled, {wrong[:3]}")
-            else:
-                print(f"ok colours of {name} ({indicator_name}): {len(samples)} units, each its legend class")
-        browser.open(f"{page}#scale=grid100&indicator=V014_density&lang=ar")
-        direction = browser.evaluate("document.documentElement.dir")
-        if direction != "rtl" or browser.problems():
-            failures.append(f"lang=ar: dir={direction}, {browser.problems()[:3]}")
+        print("territory serve on the analysis's web/, in French, English and Arabic:")
+        server, port = start_territory_serve(territory, web)
+        servers.append(server)
+        check_site(browser, f"http://127.0.0.1:{port}/index.html", site, failures,
+                   ["fr", "en", "ar"], shots)
+        # The analysis folder itself opens on its web map.
+        server, port = start_territory_serve(territory, analysis)
+        servers.append(server)
+        browser.open(f"http://127.0.0.1:{port}/#scale=tracts&indicator=V014_density&lang=en")
+        url = browser.evaluate("location.pathname")
+        if url != "/web/" or browser.problems():
+            failures.append(f"the analysis folder opened {url}: {browser.problems()[:3]}")
         else:
-            print("ok lang=ar: the page is right to left")
-        if shots:
-            browser.screenshot(os.path.join(shots, "web_grid100_ar.png"))
-        browser.open(f"{page}#scale=grid100&indicator=V014_density&lang=fr")
-        browser.evaluate("document.getElementById('present').click()")
-        steps = []
-        for key in ["ArrowRight", "ArrowRight", "ArrowLeft"]:
-            for kind in ["keyDown", "keyUp"]:
-                browser.page("Input.dispatchKeyEvent", {"type": kind, "key": key, "code": key,
-                                                        "windowsVirtualKeyCode": {"ArrowRight": 39, "ArrowLeft": 37}[key]})
-            steps.append(browser.evaluate("new URLSearchParams(location.hash.slice(1)).get('scale')"))
-        if steps != ["grid200", "grid500", "grid200"]:
-            failures.append(f"presentation mode: the arrow keys gave {steps}")
-        else:
-            print(f"ok presentation mode: the arrow keys step through the scales ({' → '.join(steps)})")
-        if shots:
-            browser.screenshot(os.path.join(shots, "web_presentation.png"))
+            print("ok the analysis folder opens on its web map (/web/)")
+        print("a copy of territory web's folder, from a plain static server (no ranges, no gzip):")
+        port = free_port()
+        servers.append(subprocess.Popen(
+            [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", copied],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        wait_for_port(port)
+        check_site(browser, f"http://127.0.0.1:{port}/index.html", site, failures, ["fr"])
     finally:
         if browser:
             browser.close()
-        server.kill()
+        for server in servers:
+            server.kill()
     if failures:
         for failure in failures:
             print("FAIL " + failure)
         raise SystemExit(f"check-web: {len(failures)} failures")
-    print("check-web: the web map passed in headless Chromium")
+    print("check-web: the web map passed in headless Chromium, from territory serve and from a copy "
+          "on a plain static server")
 
 
 if __name__ == "__main__":

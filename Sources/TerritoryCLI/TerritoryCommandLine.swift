@@ -20,7 +20,7 @@ struct Territory: ParsableCommand {
       PointsCommand.self, ChangeCommand.self, RegionsCommand.self, SiteCommand.self,
       AnalyzeCommand.self,
       MapCommand.self,
-      TilesCommand.self,
+      TilesCommand.self, WebCommand.self, ServeCommand.self,
     ]
   )
 }
@@ -87,6 +87,8 @@ public enum TerritoryCommandLine {
     case let error as StyleError: return error.description
     case let error as TilesError: return error.description
     case let error as SQLiteError: return error.description
+    case let error as WebMapError: return error.description
+    case let error as ServeError: return error.description
     case let error as CocoaError: return error.localizedDescription
     default: return nil
     }

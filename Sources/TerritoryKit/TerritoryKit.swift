@@ -8,3 +8,4 @@
 @_exported import SQLiteKit
 @_exported import Style
 @_exported import Tiles
+@_exported import WebServer

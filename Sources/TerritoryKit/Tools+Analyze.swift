@@ -87,8 +87,15 @@ extension Tools {
       folder: folder.stagingPath)
     if options.web {
       progress("writing the web map")
+      let web = folder.stagingPath.appendingPathComponent("web")
+      try FileManager.default.createDirectory(at: web, withIntermediateDirectories: true)
+      // Read back from the files just written, as `territory web` reads them;
+      // the elevation model was checksummed for the lock moments ago.
+      let content = try WebMapContent.read(
+        analysis: folder.stagingPath, siteFolder: manifest.folder, verifyRelief: false)
       files += try WebMapExport.write(
-        results, manifest: manifest, folder: folder.stagingPath, progress: progress)
+        content, into: web, threads: site.threads, progress: progress
+      ).map { "web/" + $0 }
     }
     if let database {
       progress(

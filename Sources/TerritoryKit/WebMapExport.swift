@@ -27,20 +27,19 @@ enum WebMapExport {
     }
   }
 
-  /// Writes `web/` into `folder`, the analysis' staging folder, where
-  /// `analysis.gpkg` and `report.json` are already written.
-  /// - Returns: the files written, relative to `folder` (`web/…`, tiles counted
-  ///   as their two folders).
+  /// Writes the web map of `content` (an analysis folder's) into the folder
+  /// `web`, which must exist and be empty.
+  /// - Parameter threads: threads that cut and encode tiles.
+  /// - Returns: the files written, relative to `web` (tiles counted as their
+  ///   two folders).
   /// - Throws: `WebMapError`, and errors of the tilers.
   static func write(
-    _ results: SiteAnalysis.Results, manifest: SiteManifest, folder: URL,
+    _ content: WebMapContent, into web: URL, threads: Int = ParallelChunks.defaultThreads,
     progress: (String) -> Void
   ) throws -> [String] {
     guard let mapLibre = mapLibre() else {
       throw WebMapError.mapLibreMissing(looked: mapLibreFolders)
     }
-    let web = folder.appendingPathComponent("web")
-    try FileManager.default.createDirectory(at: web, withIntermediateDirectories: true)
     guard let page = Bundle.module.url(forResource: "Web", withExtension: nil) else {
       throw WebMapError.pageMissing
     }
@@ -48,48 +47,44 @@ enum WebMapExport {
     for name in ["index.html", "territory.js", "territory.css"] {
       try FileManager.default.copyItem(
         at: page.appendingPathComponent(name), to: web.appendingPathComponent(name))
-      files.append("web/" + name)
+      files.append(name)
     }
     for name in ["maplibre-gl.js", "maplibre-gl.css"] {
       try FileManager.default.copyItem(
         at: mapLibre.appendingPathComponent(name), to: web.appendingPathComponent(name))
-      files.append("web/" + name)
+      files.append(name)
     }
-    let bounds = try boundsInDegrees(results.tables, crs: CRS(manifest.crs))
-    let fit = fittingZoom(bounds)
+    let fit = fittingZoom(content.bounds)
     var options = VectorTileOptions()
     options.minZoom = max(0, fit - 2)
     // Two zooms past the fit: the page overzooms beyond (a 100 m square is
     // already 10 pixels wide at zoom 14), and tiles cost time and space.
     options.maxZoom = min(16, fit + 2)
+    options.threads = max(1, threads)
     progress(
-      "web map: vector tiles of \(results.tables.count) scales, zooms \(options.minZoom)-\(options.maxZoom)"
+      "web map: vector tiles of \(content.scales.count) scales, zooms \(options.minZoom)-\(options.maxZoom)"
     )
-    let gpkg = folder.appendingPathComponent("analysis.gpkg").path
+    let gpkg = content.folder.appendingPathComponent("analysis.gpkg").path
     _ = try VectorTileJob.run(
-      inputs: results.tables.map { VectorTileJob.Input(path: gpkg, layer: $0.name, name: $0.name) },
+      inputs: content.scales.map { VectorTileJob.Input(path: gpkg, layer: $0.name, name: $0.name) },
       output: web.appendingPathComponent("tiles").path, options: options, fields: .all,
       assumedCRS: nil, guessMaxZoom: false, policy: .refuse)
-    files.append("web/tiles/")
+    files.append("tiles/")
     var relief: WebSiteDescription.Relief?
-    if let dem = manifest.layers.first(where: { $0.role == .raster }) {
-      let maxZoom = min(16, fit + 2)
-      progress("web map: shaded relief of \(dem.key), zooms \(options.minZoom)-\(maxZoom)")
+    if let dem = content.relief {
+      progress("web map: shaded relief of \(dem.key), zooms \(options.minZoom)-\(options.maxZoom)")
       _ = try RasterTileJob.run(
-        input: LoadedSite.path(of: dem, in: manifest),
-        output: web.appendingPathComponent("hillshade").path, minZoom: options.minZoom,
-        maxZoom: maxZoom, style: .hillshade, assumedCRS: try dem.crs.map { try CRS($0) },
-        policy: .refuse)
-      relief = WebSiteDescription.Relief(maxZoom: maxZoom)
-      files.append("web/hillshade/")
+        input: dem.path, output: web.appendingPathComponent("hillshade").path,
+        minZoom: options.minZoom, maxZoom: options.maxZoom, style: .hillshade,
+        assumedCRS: try dem.crs.map { try CRS($0) }, policy: .refuse, threads: options.threads)
+      relief = WebSiteDescription.Relief(maxZoom: options.maxZoom)
+      files.append("hillshade/")
     }
     let description = try WebSiteDescription.make(
-      results, manifest: manifest, bounds: bounds,
-      zooms: (options.minZoom, options.maxZoom), hillshade: relief,
-      tileIndex: tiles(in: web, folders: ["tiles", "hillshade"]),
-      report: folder.appendingPathComponent("report.json"))
+      content, zooms: (options.minZoom, options.maxZoom), hillshade: relief,
+      tileIndex: tiles(in: web, folders: ["tiles", "hillshade"]))
     try description.write(to: web.appendingPathComponent("site.json"))
-    files.append("web/site.json")
+    files.append("site.json")
     return files
   }
 
@@ -105,32 +100,6 @@ enum WebMapExport {
       }
     }
     return found.sorted()
-  }
-
-  /// West, south, east, north of every scale's geometries, in degrees, from
-  /// their exterior rings' vertices; a vertex outside the working CRS's domain
-  /// (a world grid's corner cells) is left out, and latitudes stop where Web
-  /// Mercator does.
-  static func boundsInDegrees(_ tables: [ScaleTable], crs: CRS) throws -> [Double] {
-    let transformer = try Transformer(from: crs, to: CRS.wgs84)
-    var box: Envelope?
-    for table in tables {
-      for shape in try table.geometries.shapes() {
-        for polygon in shape?.polygons ?? [] {
-          for point in polygon.first ?? [] {
-            guard let (x, y) = try? transformer.transform(x: point.x, y: point.y),
-              x.isFinite, y.isFinite
-            else { continue }
-            let here = Envelope(minX: x, minY: y, maxX: x, maxY: y)
-            box = box.map { $0.union(here) } ?? here
-          }
-        }
-      }
-    }
-    guard let box else { return [-180, -85.0511, 180, 85.0511] }
-    return [
-      max(-180, box.minX), max(-85.0511, box.minY), min(180, box.maxX), min(85.0511, box.maxY),
-    ]
   }
 
   /// The zoom at which `bounds` fills about a 1,024-pixel screen.

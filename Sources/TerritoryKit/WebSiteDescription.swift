@@ -52,14 +52,13 @@ struct WebSiteDescription: Encodable {
 
   /// The description of an analysis; the figures are read from its `report.json`.
   static func make(
-    _ results: SiteAnalysis.Results, manifest: SiteManifest, bounds: [Double],
-    zooms: (Int, Int), hillshade: Relief?, tileIndex: [String], report: URL
+    _ content: WebMapContent, zooms: (Int, Int), hillshade: Relief?, tileIndex: [String]
   ) throws -> WebSiteDescription {
-    let languages = manifest.languages.compactMap(MapLanguage.init(rawValue:))
-    let figures = try statistics(report)
+    let languages = content.languages.compactMap(MapLanguage.init(rawValue:))
+    let figures = try statistics(content.folder.appendingPathComponent("report.json"))
     var indicators: [Indicator] = []
-    for (position, indicator) in (results.tables.first?.indicators ?? []).enumerated() {
-      let values = results.tables.flatMap { $0.indicators[position].values.compactMap { $0 } }
+    for indicator in content.indicators {
+      let values = indicator.values
       guard !values.isEmpty else { continue }
       let palette = Palette.forIndicator(named: indicator.name)
       let (breaks, colours) = try SiteMaps.classes(of: values, palette: palette)
@@ -74,11 +73,9 @@ struct WebSiteDescription: Encodable {
           colours: colours.map(\.hex), legend: legend,
           decimals: NumberStyle.decimals(for: breaks, precision: NumberStyle.precision(of: values)),
           statistics: figures[indicator.name] ?? [:],
-          hasNoData: results.tables.contains { $0.indicators[position].values.contains(nil) }))
+          hasNoData: indicator.hasNoData))
     }
-    let scales = zip(manifest.scales, results.tables).map { scale, table in
-      Scale(name: scale.name, label: scale.labels, units: table.rows.count)
-    }
+    let scales = content.scales.map { Scale(name: $0.name, label: $0.labels, units: $0.units) }
     var numbers: [String: [String: String]] = [:]
     var noData: [String: String] = [:]
     for language in languages {
@@ -90,11 +87,11 @@ struct WebSiteDescription: Encodable {
       noData[language.rawValue] = language.noData
     }
     return WebSiteDescription(
-      title: manifest.titles, languages: languages.map(\.rawValue), bounds: bounds,
+      title: content.titles, languages: languages.map(\.rawValue), bounds: content.bounds,
       minZoom: zooms.0, maxZoom: zooms.1, hillshade: hillshade, tileIndex: tileIndex,
       scales: scales,
       indicators: indicators, numbers: numbers, noData: noData,
-      sources: manifest.layers.map(SiteExports.creditedName).joined(separator: ", "))
+      sources: content.sources)
   }
 
   /// Per indicator and scale, the report's Gini, top-10% share and Moran's I.

@@ -74,6 +74,100 @@ struct WebMapTests {
       #expect((indicator["colours"] as? [String])?.count == breaks.count)
       #expect(zip(breaks, breaks.dropFirst()).allSatisfy { $0 < $1 })
     }
+    // `territory web` makes the same site from the analysis folder, file for file.
+    let again = folder.appendingPathComponent("again")
+    let web2 = try Territory.runArray(["web", output.path, "-o", again.path, "--quiet"])
+    #expect(web2.status == 0, "\(web2.error)")
+    let files = try #require(FileManager.default.subpaths(atPath: web.path)).sorted()
+    #expect(try #require(FileManager.default.subpaths(atPath: again.path)).sorted() == files)
+    for file in files where !file.hasSuffix("/") {
+      var isFolder: ObjCBool = false
+      FileManager.default.fileExists(
+        atPath: web.appendingPathComponent(file).path, isDirectory: &isFolder)
+      if isFolder.boolValue { continue }
+      #expect(
+        FileManager.default.contentsEqual(
+          atPath: web.appendingPathComponent(file).path,
+          andPath: again.appendingPathComponent(file).path), "\(file)")
+    }
+  }
+
+  /// `territory web` on what is not an analysis, over an existing folder, with
+  /// the elevation model moved or changed: one line that says what to do, and
+  /// nothing written.
+  @Test func webRefusesWhatItCannotUse() throws {
+    let folder = try Territory.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let fileManager = FileManager.default
+    // A copy of the site, so that its elevation model can be moved and changed.
+    let site = folder.appendingPathComponent("site")
+    try fileManager.copyItem(
+      at: Territory.root.appendingPathComponent("Data/sites/olinda"), to: site)
+    let analysis = folder.appendingPathComponent("olinda")
+    let analyzed = try Territory.runArray(
+      ["analyze", site.path, "-o", analysis.path, "--quiet", "--no-web"])
+    #expect(analyzed.status == 0, "\(analyzed.error)")
+    func refused(_ arguments: [String], _ start: String, _ words: [String] = []) throws {
+      let before = Territory.contents(of: folder)
+      let result = try Territory.runArray(["web"] + arguments + ["--quiet"])
+      #expect(result.status == 1, "\(arguments)")
+      #expect(result.error.hasPrefix("error: " + start), "\(result.error)")
+      for word in words { #expect(result.error.contains(word), "\(word): \(result.error)") }
+      #expect(result.error.split(separator: "\n").count == 1)
+      #expect(Territory.contents(of: folder) == before, "\(arguments) wrote something")
+    }
+    let out = folder.appendingPathComponent("web").path
+    // Not an analysis: the site folder itself, and an empty folder.
+    try refused(
+      [site.path, "-o", out], site.path + " is not an analysis folder",
+      ["analysis.gpkg", "report.json", "manifest.lock.json", "territory analyze"])
+    try fileManager.createDirectory(
+      at: folder.appendingPathComponent("empty"), withIntermediateDirectories: true)
+    try refused(
+      [folder.appendingPathComponent("empty").path, "-o", out], "", ["is not an analysis folder"])
+    // An existing output is kept without --overwrite.
+    try fileManager.createDirectory(
+      at: folder.appendingPathComponent("kept"), withIntermediateDirectories: true)
+    try Data("a team's notes".utf8).write(to: folder.appendingPathComponent("kept/notes.txt"))
+    try refused(
+      [analysis.path, "-o", folder.appendingPathComponent("kept").path], "", ["--overwrite"])
+    // The elevation model moved: named, with --site and --no-relief to go on.
+    let dem = site.appendingPathComponent("olinda_dem_utm25s.tif")
+    let moved = folder.appendingPathComponent("moved")
+    try fileManager.createDirectory(at: moved, withIntermediateDirectories: true)
+    try fileManager.moveItem(at: dem, to: moved.appendingPathComponent(dem.lastPathComponent))
+    try refused(
+      [analysis.path, "-o", out], "the elevation model 'elevation' is not at \(dem.path)",
+      ["--site", "--no-relief"])
+    let found = try Territory.runArray(
+      ["web", analysis.path, "-o", out, "--site", moved.path, "--quiet"])
+    #expect(found.status == 0, "\(found.error)")
+    #expect(fileManager.fileExists(atPath: out + "/hillshade"))
+    try fileManager.removeItem(atPath: out)
+    // The elevation model changed since the analysis.
+    var bytes = try Data(contentsOf: moved.appendingPathComponent(dem.lastPathComponent))
+    bytes.append(0)
+    try bytes.write(to: dem)
+    try refused(
+      [analysis.path, "-o", out], "the elevation model 'elevation' (\(dem.path)) has changed",
+      ["SHA-256", "manifest.lock.json", "--no-relief"])
+    // Without the relief, the map is made all the same.
+    let plain = try Territory.runArray(["web", analysis.path, "-o", out, "--no-relief", "--quiet"])
+    #expect(plain.status == 0, "\(plain.error)")
+    #expect(!fileManager.fileExists(atPath: out + "/hillshade"))
+    #expect(fileManager.fileExists(atPath: out + "/tiles"))
+    try fileManager.removeItem(atPath: out)
+    // A report without the labels (an analysis of an earlier territory).
+    let report = analysis.appendingPathComponent("report.json")
+    var json = try #require(
+      JSONSerialization.jsonObject(with: Data(contentsOf: report)) as? [String: Any])
+    json["languages"] = nil
+    try JSONSerialization.data(withJSONObject: json).write(to: report)
+    try refused(
+      [analysis.path, "-o", out, "--no-relief"], report.path + " has no languages and labels",
+      ["territory analyze"])
+    try Data("{".utf8).write(to: report)
+    try refused([analysis.path, "-o", out], report.path + " is not readable JSON")
   }
 
   /// Without MapLibre GL JS, analyze stops before any work with one line that

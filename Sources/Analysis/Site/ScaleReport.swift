@@ -28,6 +28,8 @@ public struct ScaleReport: Sendable, Encodable {
     public var name: String
     /// What it measures (`Residents per km²`).
     public var description: String
+    /// What it measures in each of the site's languages (the maps' titles).
+    public var labels: [String: String] = [:]
     /// One entry per scale, in ladder order.
     public var scales: [Entry] = []
     /// A plain-language paragraph on the scale and zoning effects.
@@ -40,6 +42,8 @@ public struct ScaleReport: Sendable, Encodable {
     public var name: String
     /// Its English label.
     public var label: String
+    /// Its label in each of the site's languages.
+    public var labels: [String: String] = [:]
     /// The number of targets.
     public var targets: Int
     /// How counts were split.
@@ -52,6 +56,10 @@ public struct ScaleReport: Sendable, Encodable {
   public var site: String
   /// The site's English title (else its first).
   public var title: String
+  /// The site's title in each of its languages.
+  public var titles: [String: String]
+  /// The site's languages, the first the maps' own.
+  public var languages: [String]
   /// The working CRS.
   public var crs: String
   /// What the site check found.
@@ -74,6 +82,8 @@ public struct ScaleReport: Sendable, Encodable {
     site = manifest.name
     language = manifest.languages.first ?? "en"
     title = manifest.titles["en"] ?? manifest.titles[language] ?? manifest.name
+    titles = manifest.titles
+    languages = manifest.languages
     crs = manifest.crs
     self.check = check
     self.repairedUnits = repairedUnits
@@ -90,18 +100,21 @@ public struct ScaleReport: Sendable, Encodable {
   }
 
   private enum CodingKeys: String, CodingKey {
-    case site, title, crs, check, repairedUnits, scales, indicators, extras, zoningEffects,
+    case site, title, titles, languages, crs, check, repairedUnits, scales, indicators, extras,
+      zoningEffects,
       changes
   }
 
   mutating func add(scale: ScaleSpec, table: ScaleTable, shifted: [ScaleTable]) {
     scales.append(
       Scale(
-        name: scale.name, label: scale.labels["en"] ?? scale.name, targets: table.rows.count,
-        rule: table.rule.rawValue, balances: table.balances))
+        name: scale.name, label: scale.labels["en"] ?? scale.name, labels: scale.labels,
+        targets: table.rows.count, rule: table.rule.rawValue, balances: table.balances))
     for (position, indicator) in table.indicators.enumerated() {
       if indicators.count <= position {
-        indicators.append(Indicator(name: indicator.name, description: indicator.description))
+        indicators.append(
+          Indicator(
+            name: indicator.name, description: indicator.description, labels: indicator.labels))
       }
       let statistics = ScaleStatistics(values: indicator.values, neighbours: table.neighbours)
       var zoning: [String: Range]?

@@ -215,6 +215,9 @@ public enum SiteOutputs {
         "analyses": resolvedAnalyses,
       ],
       "inputs": inputs,
+      // Where the site was: layer paths are relative to it (`territory web`
+      // finds the elevation model there).
+      "folder": URL(fileURLWithPath: manifest.folder).standardizedFileURL.path,
     ]
     if let mapCRS = manifest.mapCRS, var described = lock["manifest"] as? [String: Any] {
       described["map-crs"] = mapCRS
