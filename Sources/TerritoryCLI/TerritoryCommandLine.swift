@@ -20,7 +20,8 @@ struct Territory: ParsableCommand {
       PointsCommand.self, ChangeCommand.self, RegionsCommand.self, SiteCommand.self,
       AnalyzeCommand.self,
       MapCommand.self,
-      TilesCommand.self, WebCommand.self, ServeCommand.self,
+      TilesCommand.self, WebCommand.self, ServeCommand.self, NetworkCommand.self,
+      ReachCommand.self,
     ]
   )
 }
@@ -89,6 +90,7 @@ public enum TerritoryCommandLine {
     case let error as SQLiteError: return error.description
     case let error as WebMapError: return error.description
     case let error as ServeError: return error.description
+    case let error as NetworkError: return error.description
     case let error as CocoaError: return error.localizedDescription
     default: return nil
     }
