@@ -35,7 +35,7 @@ struct WebMapContent {
   var languages: [String]
   var scales: [Scale]
   var indicators: [Indicator]
-  /// West, south, east, north in degrees (`WebMapExport.boundsInDegrees`).
+  /// West, south, east, north in degrees (`VertexBounds`).
   var bounds: [Double]
   /// The maps' sources line: the layers' file names.
   var sources: String
