@@ -105,7 +105,7 @@ let package = Package(
     .testTarget(
       name: "GDALKitTests",
       dependencies: ["GDALKit", "GEOSKit", "PROJKit", "GeoCore", "TestFixtures"]),
-    .testTarget(name: "TerritoryCLITests", dependencies: ["territory", "GDALKit"]),
+    .testTarget(name: "TerritoryCLITests", dependencies: ["territory", "GDALKit", "TestFixtures"]),
     .testTarget(name: "WebServerTests", dependencies: ["WebServer"]),
   ],
   swiftLanguageModes: [.v6]

@@ -120,13 +120,16 @@ extension Palette {
   /// The palette of an analysis indicator, chosen by its name: densities
   /// (`_density`) yellow to red, means of a raster (`_mean`) yellow to blue,
   /// changes (`_change`, `_change_pct`) red (loss) to blue (gain), diverging,
-  /// anything else (counts, shares) purples.
+  /// travel times (`_minutes`) pale orange (near) to dark red (far), anything
+  /// else (counts, shares) purples.
   public static func forIndicator(named name: String) -> Palette {
     let scheme =
       name.hasSuffix("_change") || name.hasSuffix("_change_pct")
       ? "RdBu"
-      : name.hasSuffix("_density") ? "YlOrRd" : name.hasSuffix("_mean") ? "YlGnBu" : "Purples"
-    // The four names are in the ColorBrewer table.
+      : name.hasSuffix("_density")
+        ? "YlOrRd"
+        : name.hasSuffix("_mean") ? "YlGnBu" : name.hasSuffix("_minutes") ? "OrRd" : "Purples"
+    // The five names are in the ColorBrewer table.
     return try! Palette(scheme)
   }
 }

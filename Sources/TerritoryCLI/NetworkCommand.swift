@@ -129,7 +129,30 @@ struct ReachCommand: ParsableCommand {
 
   @OptionGroup var overwrite: OverwriteOption
 
+  @Option(
+    help: ArgumentHelp(
+      "With --minutes: polygons whose counts each area gets (residents reached).",
+      valueName: "FILE"))
+  var units: String?
+
+  @Option(name: .customLong("units-layer"), help: "The layer of --units (default: the first).")
+  var unitsLayer: String?
+
+  @Option(help: "With --units: the count fields, comma-separated (V014,households).")
+  var extensive: String?
+
+  @Flag(name: .customLong("make-valid"), help: "Repair invalid unit geometries.")
+  var makeValid = false
+
+  @OptionGroup var jobs: JobsOption
+
   func validate() throws {
+    if (units == nil) != (extensive == nil) {
+      throw ValidationError("--units and --extensive go together: the layer and its count fields")
+    }
+    if units != nil, minutes == nil {
+      throw ValidationError("--units gives counts to service areas: use it with --minutes")
+    }
     if [minutes != nil, grid != nil, target != nil].filter({ $0 }).count != 1 {
       throw ValidationError(
         "give one of --minutes (service areas), --grid (times per cell) or --target (times per zone)"
@@ -137,6 +160,13 @@ struct ReachCommand: ParsableCommand {
     }
     if !(maxSnap > 0) { throw ValidationError("--max-snap must be a positive number of metres") }
     if !(buffer > 0) { throw ValidationError("--buffer must be a positive number of metres") }
+    // Minutes are checked here, so that bad ones are a usage error (exit 64).
+    do {
+      if let minutes { _ = try Self.parseMinutes(minutes) }
+      if let maxMinutes { _ = try Self.parseMinutes(maxMinutes) }
+    } catch let error as NetworkError {
+      throw ValidationError(error.description)
+    }
   }
 
   static func parseMinutes(_ text: String) throws -> [Double] {
@@ -161,6 +191,15 @@ struct ReachCommand: ParsableCommand {
     job.maxSnap = maxSnap
     job.buffer = buffer
     job.nearest = nearest
+    job.threads = jobs.threads
+    if let units, let extensive {
+      var request = SourceRequest(path: units, layer: unitsLayer)
+      request.extensive = extensive.split(separator: ",").map {
+        $0.trimmingCharacters(in: .whitespaces)
+      }
+      request.makeValid = makeValid
+      job.units = request
+    }
     job.maxMinutes = try maxMinutes.map { try Self.parseMinutes($0)[0] }
     let summary = try Tools.reach(job)
     switch mode {
@@ -174,6 +213,11 @@ struct ReachCommand: ParsableCommand {
       }
     case .minutes:
       print("wrote \(output): \(summary.written) areas of \(summary.points) points")
+      for balance in summary.balances {
+        print(
+          "  \(balance.variable): \(String(format: "%.3f", balance.totalIn)) in the units; areas overlap, so their sum (\(String(format: "%.3f", balance.totalOut))) is not a total"
+        )
+      }
     }
     if !summary.pointsOnSmallPieces.isEmpty {
       print(

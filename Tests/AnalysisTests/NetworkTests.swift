@@ -1,4 +1,5 @@
 import Foundation
+import GEOSKit
 import GeoCore
 import PROJKit
 import TestFixtures
@@ -78,6 +79,56 @@ struct NetworkTests {
       from: [stations[0]], to: [SIMD2(850.0, 850.0), SIMD2(5_000.0, 5_000.0)], network: network,
       maxSnap: 500, limit: 60)
     #expect(limited.seconds == [nil, nil] && limited.offNetwork == 1)
+  }
+
+  /// Service areas on the lattice: nested across times, each point's on its
+  /// own or split by the nearest, and the same whatever the thread count.
+  @Test func serviceAreasAreNestedAndDoNotDependOnThreads() throws {
+    let folder = try Fixtures.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = try Self.latticeFile(size: 9, in: folder)
+    let (network, _, _) = try NetworkBuilder.build(
+      osm: path, profile: .walk, crs: try CRS(Self.lattice))
+    let points = [SIMD2(250.0, 350.0), SIMD2(750.0, 650.0), SIMD2(450.0, 50.0)]
+    let (sources, off) = TravelTimes.place(
+      points, on: network, snapper: NetworkSnapper(network), maxSnap: 500)
+    #expect(off.isEmpty)
+    let minutes = [1.0, 2.5, 5]
+    let one = try ServiceAreas.ofEachSource(
+      network: network, sources: sources, minutes: minutes, buffer: 20, threads: 1)
+    #expect(one.map(\.minutes) == [1, 1, 1, 2.5, 2.5, 2.5, 5, 5, 5])
+    for threads in [2, 3, 8] {
+      let other = try ServiceAreas.ofEachSource(
+        network: network, sources: sources, minutes: minutes, buffer: 20, threads: threads)
+      #expect(other.map(\.shape) == one.map(\.shape), "\(threads) threads")
+      #expect(other.map(\.length) == one.map(\.length))
+    }
+    // Within one minute at 4.8 km/h the first point, on an intersection, walks
+    // 80 m along each of its four streets.
+    #expect(abs(one[0].length - 320) < 1e-9)
+    for source in 0..<3 {
+      let own = one.filter { $0.source == source }
+      for (inner, outer) in zip(own, own.dropFirst()) {
+        let small = try Geometry.polygonal(try #require(inner.shape))
+        let large = try Geometry.polygonal(try #require(outer.shape))
+        #expect(try small.difference(large).area < 1e-6)
+        #expect(inner.length < outer.length)
+      }
+    }
+    let (best, nearest) = ShortestPaths.fromNearest(
+      OutgoingArcs(network), nodeCount: network.nodes.count,
+      starts: TravelTimes.starts(sources, network: network), limit: 300)
+    let split = try ServiceAreas.areas(
+      network: network, best: best, source: nearest, sources: sources, minutes: minutes,
+      buffer: 20, threads: 1)
+    let splitThreaded = try ServiceAreas.areas(
+      network: network, best: best, source: nearest, sources: sources, minutes: minutes,
+      buffer: 20, threads: 3)
+    #expect(split.map(\.shape) == splitThreaded.map(\.shape))
+    // Split by the nearest, no stretch is counted twice: the lengths add up
+    // to at most the network's.
+    let total = network.edges.reduce(0) { $0 + $1.length }
+    #expect(split.filter { $0.minutes == 5 }.reduce(0) { $0 + $1.length } <= total + 1e-9)
   }
 
   @Test func bridgesCrossWithoutMeeting() throws {

@@ -27,6 +27,25 @@ public enum Fixtures {
     return url.path
   }
 
+  /// The bundled Helsinki site (street network, buildings) copied into
+  /// `folder` with only its three `station` points (not the metro entrances),
+  /// so that catchments along the streets stay quick to compute.
+  public static func helsinkiWithThreeStations(in folder: URL) throws {
+    let data = root.appendingPathComponent("Data/sites/helsinki")
+    for name in ["buildings.gpkg", "helsinki.osm.pbf", "site.yaml"] {
+      try FileManager.default.copyItem(
+        at: data.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+    }
+    let all =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: data.appendingPathComponent("stations.geojson"))) as? [String: Any]
+    let stations = (all?["features"] as? [[String: Any]] ?? []).filter {
+      ($0["properties"] as? [String: Any])?["kind"] as? String == "station"
+    }
+    try JSONSerialization.data(withJSONObject: ["type": "FeatureCollection", "features": stations])
+      .write(to: folder.appendingPathComponent("stations.geojson"))
+  }
+
   /// The names in `folder`, hidden ones included (to catch staging leftovers).
   public static func contents(of folder: URL) -> [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()

@@ -41,8 +41,10 @@ public enum NetworkBuilder {
     let otherColumn = names.firstIndex(of: "other_tags")
     var summary = Summary()
     var ways:
-      [(id: Int64, highway: String, forward: Double?, backward: Double?, points: [SIMD2<Double>])] =
-        []
+      [(
+        id: Int64, highway: String, forward: Double?, backward: Double?, atGround: Bool,
+        points: [SIMD2<Double>]
+      )] = []
     try layer.forEachFeature { feature in
       summary.waysRead += 1
       var tags: [String: String] = [:]
@@ -72,7 +74,7 @@ public enum NetworkBuilder {
         default: break
         }
       }
-      ways.append((id, tags["highway"]!, forward, backward, points))
+      ways.append((id, tags["highway"]!, forward, backward, OSMTags.isAtGround(tags), points))
     }
     summary.waysUsed = ways.count
     guard !ways.isEmpty else {
@@ -114,7 +116,7 @@ public enum NetworkBuilder {
               to: node(way.points[index], projected[index]), length: length,
               forward: way.forward.map { length / $0 } ?? .infinity,
               backward: way.backward.map { length / $0 } ?? .infinity, wayID: way.id,
-              highway: way.highway, points: drawing))
+              highway: way.highway, points: drawing, atGround: way.atGround))
         }
         start = index
       }

@@ -7,7 +7,8 @@ import PROJKit
 /// A street network stored for reuse, in a GeoPackage of three layers:
 /// `edges` (their drawing, `from_node`, `to_node`, `length_m`, `forward_s`
 /// and `backward_s`, empty where a direction is not allowed, `osm_id`,
-/// `highway`), `nodes` (`node`, the point) and `network` (one row: the
+/// `highway`, `at_ground`: 0 for tunnels, bridges and other layers),
+/// `nodes` (`node`, the point) and `network` (one row: the
 /// profile, the speed of the walks to and from the network, the CRS).
 public enum NetworkFile {
   /// Writes `network` to `path`.
@@ -23,7 +24,7 @@ public enum NetworkFile {
           Field(name: "from_node", type: .integer), Field(name: "to_node", type: .integer),
           Field(name: "length_m", type: .real), Field(name: "forward_s", type: .real),
           Field(name: "backward_s", type: .real), Field(name: "osm_id", type: .integer64),
-          Field(name: "highway", type: .string),
+          Field(name: "highway", type: .string), Field(name: "at_ground", type: .integer),
         ])
       for (index, edge) in network.edges.enumerated() {
         try writer.write(
@@ -33,7 +34,7 @@ public enum NetworkFile {
               .integer(Int64(edge.from)), .integer(Int64(edge.to)), .real(edge.length),
               edge.forward.isFinite ? .real(edge.forward) : .null,
               edge.backward.isFinite ? .real(edge.backward) : .null, .integer(edge.wayID),
-              .string(edge.highway),
+              .string(edge.highway), .integer(edge.atGround ? 1 : 0),
             ], geometry: try Geometry.lineString(edge.points)), toLayer: edges)
       }
       let nodes = try writer.addLayer(
@@ -93,16 +94,15 @@ public enum NetworkFile {
       throw NetworkError.notANetwork(path: path, missing: "CRS on its edges")
     }
     let names = edgesLayer.fields.map(\.name)
-    let columns = [
+    let required = [
       "from_node", "to_node", "length_m", "forward_s", "backward_s", "osm_id", "highway",
     ]
-    .map { names.firstIndex(of: $0) }
-    if let missing = zip(
-      columns, ["from_node", "to_node", "length_m", "forward_s", "backward_s", "osm_id", "highway"]
-    )
-    .first(where: { $0.0 == nil }) {
+    let columns = required.map { names.firstIndex(of: $0) }
+    if let missing = zip(columns, required).first(where: { $0.0 == nil }) {
       throw NetworkError.notANetwork(path: path, missing: "field '\(missing.1)' on its edges")
     }
+    // Networks written before `at_ground` existed have every edge at ground level.
+    let groundColumn = names.firstIndex(of: "at_ground")
     func number(_ value: FieldValue) -> Double? {
       switch value {
       case .real(let number): return number
@@ -126,7 +126,8 @@ public enum NetworkFile {
         StreetNetwork.Edge(
           from: from, to: to, length: number(values[2]) ?? 0,
           forward: number(values[3]) ?? .infinity, backward: number(values[4]) ?? .infinity,
-          wayID: Int64(number(values[5]) ?? 0), highway: highway, points: points))
+          wayID: Int64(number(values[5]) ?? 0), highway: highway, points: points,
+          atGround: groundColumn.map { number(feature.attributes[$0]) != 0 } ?? true))
     }
     var nodes = [SIMD2<Double>](repeating: SIMD2(.nan, .nan), count: nodeCount)
     for edge in edges {

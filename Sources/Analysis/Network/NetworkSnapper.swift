@@ -16,11 +16,16 @@ struct NetworkPosition {
 final class NetworkSnapper {
   private let network: StreetNetwork
   private let tree: STRTree
-  private let boxes: [Envelope]
+  /// The edges searched (every edge unless the snapper keeps only some), by
+  /// their place in the tree.
+  private let edges: [Int]
 
-  init(_ network: StreetNetwork) {
+  /// A snapper over the edges of `network` for which `keeps` is true (default: all).
+  init(_ network: StreetNetwork, keeping keeps: (Int) -> Bool = { _ in true }) {
     self.network = network
-    boxes = network.edges.map { edge in
+    edges = network.edges.indices.filter(keeps)
+    let boxes = edges.map { index in
+      let edge = network.edges[index]
       var box = Envelope(
         minX: edge.points[0].x, minY: edge.points[0].y, maxX: edge.points[0].x,
         maxY: edge.points[0].y)
@@ -32,15 +37,31 @@ final class NetworkSnapper {
     tree = STRTree(envelopes: boxes)
   }
 
-  /// The nearest place on the network to `point`, if one lies within `limit` metres.
+  /// The nearest place to `point` on a way at ground level (`Edge.atGround`)
+  /// within `limit` metres; a point lying exactly on a tunnel or a bridge stays
+  /// there, and a point with no ground-level way within `limit` takes the
+  /// nearest way of any level. A cell's centre above an underground service
+  /// tunnel thus reaches the street beside it, not the tunnel.
   func nearest(_ point: SIMD2<Double>, within limit: Double) -> NetworkPosition? {
+    let any = nearest(point, within: limit, onlyAtGround: false)
+    guard let any, any.distance > 0, !network.edges[any.edge].atGround else { return any }
+    return nearest(point, within: limit, onlyAtGround: true) ?? any
+  }
+
+  /// The nearest place on the network (on ground-level ways only, if asked)
+  /// to `point`, if one lies within `limit` metres.
+  private func nearest(_ point: SIMD2<Double>, within limit: Double, onlyAtGround: Bool)
+    -> NetworkPosition?
+  {
     var radius = min(limit, 25)
     while true {
       let square = Envelope(
         minX: point.x - radius, minY: point.y - radius, maxX: point.x + radius,
         maxY: point.y + radius)
       var best: NetworkPosition?
-      for edge in tree.query(square) {
+      for entry in tree.query(square) {
+        let edge = edges[entry]
+        if onlyAtGround && !network.edges[edge].atGround { continue }
         let found = Self.closest(point, on: network.edges[edge])
         if found.distance < (best?.distance ?? .infinity)
           || (found.distance == best?.distance && edge < best!.edge)

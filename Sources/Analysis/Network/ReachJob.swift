@@ -42,6 +42,13 @@ public struct ReachJob {
   public var buffer = 50.0
   /// Service areas split among the points by which is nearest in time.
   public var nearest = false
+  /// Units whose counts (`extensive`) each service area gets, by areal
+  /// interpolation: the areas overlap, so each unit's count is split by the
+  /// share of its own area inside the area (the overlapping-targets rule).
+  public var units: SourceRequest?
+  /// Worker threads for the service areas (default: every core); the areas do
+  /// not depend on it.
+  public var threads = ParallelChunks.defaultThreads
 
   /// A job with the defaults: 500 m snapping, 50 m buffer, one area per point.
   public init(points: String, network: String, output: String, mode: Mode) {
@@ -65,6 +72,8 @@ public struct ReachJob {
     public var pieceSizes: [Int] = []
     /// Point ids on a piece other than the largest.
     public var pointsOnSmallPieces: [String] = []
+    /// With `units`: each count's total, and how much of it the areas hold.
+    public var balances: [MassBalance] = []
   }
 
   /// Runs the job.
@@ -90,15 +99,16 @@ public struct ReachJob {
       summary.pointsOnSmallPieces.append(ids[index])
     }
     let writer = try VectorWriter(path: output, policy: policy)
+    let placed = (sources: sources, snapper: snapper)
     do {
       switch mode {
       case .grid(let cell):
         try writeGrid(
-          cell: cell, streets: streets, crs: crs, ids: ids, positions: positions,
+          cell: cell, streets: streets, crs: crs, ids: ids, placed: placed,
           writer: writer, summary: &summary)
       case .target(let path, let layer):
         try writeTargets(
-          path, layer: layer, streets: streets, crs: crs, ids: ids, positions: positions,
+          path, layer: layer, streets: streets, crs: crs, ids: ids, placed: placed,
           writer: writer, summary: &summary)
       case .minutes(let minutes):
         try writeAreas(
@@ -113,8 +123,11 @@ public struct ReachJob {
     return summary
   }
 
+  /// The points placed on the network, with the snapper that placed them.
+  private typealias Placed = (sources: [TravelTimes.Source?], snapper: NetworkSnapper)
+
   private func writeGrid(
-    cell: Double, streets: StreetNetwork, crs: CRS, ids: [String], positions: [SIMD2<Double>],
+    cell: Double, streets: StreetNetwork, crs: CRS, ids: [String], placed: Placed,
     writer: VectorWriter, summary: inout Summary
   ) throws {
     guard cell > 0, cell.isFinite else { throw AnalysisError.cellSizeNotPositive(value: cell) }
@@ -141,8 +154,8 @@ public struct ReachJob {
       }
     }
     let times = TravelTimes.compute(
-      from: positions, to: centres, network: streets, maxSnap: maxSnap,
-      limit: maxMinutes.map { $0 * 60 } ?? .infinity)
+      from: placed.sources, to: centres, network: streets, snapper: placed.snapper,
+      maxSnap: maxSnap, limit: maxMinutes.map { $0 * 60 } ?? .infinity)
     let layer = try writer.addLayer(
       name: "times", geometryType: .polygon, crs: crs,
       fields: [
@@ -166,7 +179,7 @@ public struct ReachJob {
 
   private func writeTargets(
     _ path: String, layer: String?, streets: StreetNetwork, crs: CRS, ids: [String],
-    positions: [SIMD2<Double>], writer: VectorWriter, summary: inout Summary
+    placed: Placed, writer: VectorWriter, summary: inout Summary
   ) throws {
     let dataset = try VectorDataset(path: path)
     let source = try layer.map { try dataset.layer(named: $0) } ?? dataset.layer(at: 0)
@@ -183,8 +196,8 @@ public struct ReachJob {
       places.append(SIMD2(px, py))
     }
     let times = TravelTimes.compute(
-      from: positions, to: places, network: streets, maxSnap: maxSnap,
-      limit: maxMinutes.map { $0 * 60 } ?? .infinity)
+      from: placed.sources, to: places, network: streets, snapper: placed.snapper,
+      maxSnap: maxSnap, limit: maxMinutes.map { $0 * 60 } ?? .infinity)
     let layer = try writer.addLayer(
       name: source.name, geometryType: source.geometryType, crs: crs,
       fields: source.fields + [
@@ -212,40 +225,42 @@ public struct ReachJob {
     minutes: [Double], streets: StreetNetwork, crs: CRS, ids: [String],
     sources: [TravelTimes.Source?], writer: VectorWriter, summary: inout Summary
   ) throws {
-    let arcs = OutgoingArcs(streets)
-    let limit = (minutes.max() ?? 0) * 60
     var areas: [ServiceAreas.Area] = []
     if nearest {
       let (best, source) = ShortestPaths.fromNearest(
-        arcs, nodeCount: streets.nodes.count, starts: TravelTimes.starts(sources, network: streets),
-        limit: limit)
+        OutgoingArcs(streets), nodeCount: streets.nodes.count,
+        starts: TravelTimes.starts(sources, network: streets), limit: (minutes.max() ?? 0) * 60)
       areas = try ServiceAreas.areas(
         network: streets, best: best, source: source, sources: sources, minutes: minutes,
-        buffer: buffer)
+        buffer: buffer, threads: threads)
     } else {
-      for index in sources.indices {
-        var alone = [TravelTimes.Source?](repeating: nil, count: sources.count)
-        alone[index] = sources[index]
-        let (best, source) = ShortestPaths.fromNearest(
-          arcs, nodeCount: streets.nodes.count, starts: TravelTimes.starts(alone, network: streets),
-          limit: limit)
-        areas += try ServiceAreas.areas(
-          network: streets, best: best, source: source, sources: alone, minutes: minutes,
-          buffer: buffer, only: index)
-      }
+      // Point by point, then minute by minute within each point, as before.
+      areas = try ServiceAreas.ofEachSource(
+        network: streets, sources: sources, minutes: minutes, buffer: buffer, threads: threads
+      ).sorted { ($0.source, $0.minutes) < ($1.source, $1.minutes) }
+    }
+    var counts: [[FieldValue]] = Array(repeating: [], count: areas.count)
+    if let units {
+      let loaded = try SourceLoader.load(units, workingCRS: crs).units
+      let result = try ArealInterpolation.interpolate(
+        loaded, onto: .polygons(areas.map(\.shape)), extensiveNames: units.extensive,
+        intensiveNames: [], categoricalNames: [], threads: threads)
+      counts = result.targets.map { $0.extensive.map(FieldValue.real) }
+      summary.balances = result.balances
     }
     let layer = try writer.addLayer(
       name: "areas", geometryType: .multiPolygon, crs: crs,
       fields: [
         Field(name: "point", type: .string), Field(name: "minutes", type: .real),
         Field(name: "network_m", type: .real),
-      ])
+      ] + (units?.extensive ?? []).map { Field(name: $0, type: .real) })
     for (index, area) in areas.enumerated() {
       try writer.write(
         Feature(
           id: Int64(index + 1),
-          attributes: [.string(ids[area.source]), .real(area.minutes), .real(area.length)],
-          geometry: area.geometry), toLayer: layer)
+          attributes: [.string(ids[area.source]), .real(area.minutes), .real(area.length)]
+            + counts[index],
+          geometry: try area.shape.map(Geometry.polygonal)), toLayer: layer)
     }
     summary.written = areas.count
   }

@@ -9,12 +9,13 @@ import GeoCore
 enum ServiceAreas {
   /// One area: a point (or, for `nearest`, the share of the territory closest
   /// to it in time) within some minutes.
-  struct Area {
+  struct Area: Sendable {
     var source: Int
     var minutes: Double
     /// Metres of network reached.
     var length: Double
-    var geometry: Geometry?
+    /// The area (`nil` when nothing is reached).
+    var shape: PolygonalShape?
   }
 
   /// The reached stretches of `network`: per edge, the intervals of its length
@@ -73,46 +74,124 @@ enum ServiceAreas {
   }
 
   /// The areas of each source (or, with the multi-source times, of the nearest
-  /// source) within each of `minutes`, buffered by `buffer` metres.
+  /// source) within each of `minutes`, buffered by `buffer` metres, sorted by
+  /// minutes, then by source; sources are worked on `threads` threads (the
+  /// areas do not depend on the count).
+  ///
+  /// A source's area within a time is its area within the previous time,
+  /// unioned with the buffers of what it reaches only in the extra minutes:
+  /// the buffer of a union is the union of the buffers, so each area holds
+  /// the smaller ones exactly, and the streets reached early are buffered once.
   static func areas(
     network: StreetNetwork, best: [Double], source: [Int32], sources: [TravelTimes.Source?],
-    minutes: [Double], buffer: Double, only: Int? = nil
+    minutes: [Double], buffer: Double, only: Int? = nil, threads: Int = 1
   ) throws -> [Area] {
-    var areas: [Area] = []
-    for minute in minutes.sorted() {
-      let stretches = reached(
+    let times = minutes.sorted()
+    // Per source, per time: each edge's reached intervals, merged.
+    var reachedBy: [Int: [[Int: [(Double, Double)]]]] = [:]
+    for (step, minute) in times.enumerated() {
+      for stretch in reached(
         network: network, best: best, source: source, sources: sources, limit: minute * 60)
-      var bySource: [Int: [(edge: Int, from: Double, to: Double)]] = [:]
-      for stretch in stretches where only == nil || stretch.source == only {
-        bySource[stretch.source, default: []].append((stretch.edge, stretch.from, stretch.to))
-      }
-      for sourceIndex in bySource.keys.sorted() {
-        // Overlapping intervals of one edge are merged before measuring.
-        var byEdge: [Int: [(Double, Double)]] = [:]
-        for stretch in bySource[sourceIndex]! {
-          byEdge[stretch.edge, default: []].append((stretch.from, stretch.to))
-        }
-        var length = 0.0
-        var lines: [Geometry] = []
-        for edgeIndex in byEdge.keys.sorted() {
-          let edge = network.edges[edgeIndex]
-          for (from, to) in merge(byEdge[edgeIndex]!) {
-            length += (to - from) * edge.length
-            let drawing = part(of: edge.points, length: edge.length, from: from, to: to)
-            if drawing.count >= 2 { lines.append(try Geometry.lineString(drawing)) }
-          }
-        }
-        var geometry: Geometry?
-        if !lines.isEmpty {
-          // Each line buffered, then one cascaded union (a buffer of the lines
-          // as one collection was 30 times slower on Helsinki).
-          let buffered = try lines.map { try $0.buffer(buffer, quadrantSegments: 4) }
-          geometry = try Geometry.unionAll(buffered)
-        }
-        areas.append(Area(source: sourceIndex, minutes: minute, length: length, geometry: geometry))
+      where only == nil || stretch.source == only {
+        var steps = reachedBy[stretch.source] ?? Array(repeating: [:], count: times.count)
+        steps[step][stretch.edge, default: []].append((stretch.from, stretch.to))
+        reachedBy[stretch.source] = steps
       }
     }
+    let keys = reachedBy.keys.sorted()
+    let steps = keys.map { key in reachedBy[key]!.map { $0.mapValues(merge) } }
+    let grown = try ParallelChunks.map(count: keys.count, threads: threads) {
+      range throws(GEOSError) in
+      var found: [Area] = []
+      for index in range {
+        found += try grow(
+          network: network, source: keys[index], steps: steps[index], times: times, buffer: buffer)
+      }
+      return found
+    }
+    return grown.flatMap { $0 }.sorted { ($0.minutes, $0.source) < ($1.minutes, $1.source) }
+  }
+
+  /// One source's areas, time after time: each the previous one unioned with
+  /// the buffers of the stretches newly reached.
+  private static func grow(
+    network: StreetNetwork, source: Int, steps: [[Int: [(Double, Double)]]], times: [Double],
+    buffer: Double
+  ) throws(GEOSError) -> [Area] {
+    var areas: [Area] = []
+    var previous: [Int: [(Double, Double)]] = [:]
+    var area: Geometry?
+    for (step, reached) in steps.enumerated() where !reached.isEmpty {
+      var length = 0.0
+      var buffered: [Geometry] = []
+      for edgeIndex in reached.keys.sorted() {
+        let edge = network.edges[edgeIndex]
+        let intervals = reached[edgeIndex]!
+        length += intervals.reduce(0) { $0 + ($1.1 - $1.0) } * edge.length
+        for (from, to) in subtract(previous[edgeIndex] ?? [], from: intervals) {
+          let drawing = part(of: edge.points, length: edge.length, from: from, to: to)
+          guard drawing.count >= 2 else { continue }
+          // Each line buffered, then one cascaded union (a buffer of the
+          // lines as one collection was 30 times slower on Helsinki).
+          buffered.append(try Geometry.lineString(drawing).buffer(buffer, quadrantSegments: 4))
+        }
+      }
+      if !buffered.isEmpty { area = try Geometry.unionAll((area.map { [$0] } ?? []) + buffered) }
+      previous = reached
+      areas.append(
+        Area(
+          source: source, minutes: times[step], length: length, shape: area?.polygonalShape))
+    }
     return areas
+  }
+
+  /// Each source's own areas within each of `minutes` (one search per source,
+  /// sources on `threads` threads), sorted by minutes, then by source.
+  static func ofEachSource(
+    network: StreetNetwork, sources: [TravelTimes.Source?], minutes: [Double], buffer: Double,
+    threads: Int = 1
+  ) throws -> [Area] {
+    let arcs = OutgoingArcs(network)
+    let limit = (minutes.max() ?? 0) * 60
+    let placed = sources.indices.filter { sources[$0] != nil }
+    let found = try ParallelChunks.map(count: placed.count, threads: threads) {
+      range throws(GEOSError) in
+      var found: [Area] = []
+      for index in placed[range] {
+        var alone = [TravelTimes.Source?](repeating: nil, count: sources.count)
+        alone[index] = sources[index]
+        let (best, source) = ShortestPaths.fromNearest(
+          arcs, nodeCount: network.nodes.count,
+          starts: TravelTimes.starts(alone, network: network), limit: limit)
+        do {
+          found += try areas(
+            network: network, best: best, source: source, sources: alone, minutes: minutes,
+            buffer: buffer, only: index)
+        } catch let error as GEOSError {
+          throw error
+        } catch {
+          throw GEOSError(operation: "service areas", message: "\(error)")
+        }
+      }
+      return found
+    }
+    return found.flatMap { $0 }.sorted { ($0.minutes, $0.source) < ($1.minutes, $1.source) }
+  }
+
+  /// The parts of `intervals` (merged, sorted) outside `covered` (merged, sorted).
+  static func subtract(_ covered: [(Double, Double)], from intervals: [(Double, Double)])
+    -> [(Double, Double)]
+  {
+    var left: [(Double, Double)] = []
+    for (start, end) in intervals {
+      var from = start
+      for (a, b) in covered where b > from && a < end {
+        if a > from { left.append((from, a)) }
+        from = max(from, b)
+      }
+      if from < end { left.append((from, end)) }
+    }
+    return left
   }
 
   /// Intervals merged where they overlap or touch, sorted.

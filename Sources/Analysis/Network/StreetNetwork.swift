@@ -21,12 +21,16 @@ public struct StreetNetwork: Sendable {
     public var highway: String
     /// The drawing, in the network's CRS, from `from` to `to`.
     public var points: [SIMD2<Double>]
+    /// Whether the way is at ground level: not a tunnel, a bridge, or on a
+    /// `layer` other than 0. Places on the map are put on such ways.
+    public var atGround = true
 
     /// Creates an edge.
     public init(
       from: Int, to: Int, length: Double, forward: Double, backward: Double, wayID: Int64,
-      highway: String, points: [SIMD2<Double>]
+      highway: String, points: [SIMD2<Double>], atGround: Bool = true
     ) {
+      self.atGround = atGround
       self.from = from
       self.to = to
       self.length = length

@@ -135,6 +135,16 @@ public enum StreetProfile: String, Sendable, CaseIterable {
 /// other reported keys as fields, the rest in `other_tags`
 /// (`"key"=>"value","key2"=>"value2"`).
 enum OSMTags {
+  /// Whether a way with `tags` is at ground level: no `tunnel` (a passage
+  /// through a building at street level counts as ground), no `bridge`, and
+  /// no `layer` other than 0.
+  static func isAtGround(_ tags: [String: String]) -> Bool {
+    if let tunnel = tags["tunnel"], tunnel != "no", tunnel != "building_passage" { return false }
+    if let bridge = tags["bridge"], bridge != "no" { return false }
+    if let layer = tags["layer"], Double(layer) != 0 { return false }
+    return true
+  }
+
   /// Parses `other_tags` into `tags`; quotes inside values are `\"`.
   static func parse(_ text: String, into tags: inout [String: String]) {
     var parts: [String] = []

@@ -80,6 +80,16 @@ public enum TravelTimes {
   ) -> Result {
     let snapper = NetworkSnapper(network)
     let (sources, _) = place(points, on: network, snapper: snapper, maxSnap: maxSnap)
+    return compute(
+      from: sources, to: places, network: network, snapper: snapper, maxSnap: maxSnap, limit: limit)
+  }
+
+  /// Seconds from the nearest of the placed `sources` to each of `places`,
+  /// with the snapper that placed them.
+  static func compute(
+    from sources: [Source?], to places: [SIMD2<Double>], network: StreetNetwork,
+    snapper: NetworkSnapper, maxSnap: Double, limit: Double = .infinity
+  ) -> Result {
     let arcs = OutgoingArcs(network)
     let (best, nearestSource) = ShortestPaths.fromNearest(
       arcs, nodeCount: network.nodes.count, starts: starts(sources, network: network),

@@ -3,13 +3,29 @@ import GEOSKit
 import GeoCore
 
 extension LoadedSite {
-  /// Buffers of every radius around every point of the catchment layer, with
-  /// the counts of the units interpolated onto them (they overlap, so counts are
-  /// split by the share of each unit's own area).
+  /// Buffers of every radius around every point of the catchment layer, or,
+  /// along a network, the areas each point reaches within every number of
+  /// minutes (`ServiceAreas`), with the counts of the units interpolated onto
+  /// them (they overlap, so counts are split by the share of each unit's own
+  /// area).
   public func catchments(_ spec: CatchmentSpec) throws -> ScaleTable? {
     guard let locations = placedPoints[spec.points] else { return nil }
     var polygons: [PolygonalShape?] = []
     var ids: [[FieldValue]] = []
+    var idFields = [Field(name: "point", type: .integer), Field(name: "radius", type: .real)]
+    if spec.network != nil, let network {
+      idFields = [
+        Field(name: "point", type: .integer), Field(name: "minutes", type: .real),
+        Field(name: "network_m", type: .real),
+      ]
+      let areas = try ServiceAreas.ofEachSource(
+        network: network.streets, sources: network.sources, minutes: spec.minutes,
+        buffer: spec.buffer, threads: threads)
+      for area in areas {
+        polygons.append(area.shape)
+        ids.append([.integer(Int64(area.source + 1)), .real(area.minutes), .real(area.length)])
+      }
+    }
     for radius in spec.radii.sorted() {
       for (index, point) in locations.enumerated() {
         polygons.append(
@@ -24,8 +40,7 @@ extension LoadedSite {
     let values = ValueTable(result, coveredArea: true)
     return ScaleTable(
       name: "catchments",
-      fields: [Field(name: "point", type: .integer), Field(name: "radius", type: .real)]
-        + values.fields,
+      fields: idFields + values.fields,
       rows: zip(ids, values.rows).map { $0 + $1.values }, geometries: .polygons(polygons),
       indicators: [],
       neighbours: [], balances: result.balances, rule: result.rule)

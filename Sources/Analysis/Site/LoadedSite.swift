@@ -31,6 +31,9 @@ public final class LoadedSite {
   let earlierUnits: [SourceUnit]?
   /// Every point layer placed in the working CRS, by key (for catchments).
   let placedPoints: [String: [SIMD2<Double>]]
+  /// The street network of catchments along the streets, with the catchment
+  /// points placed on it and the times over the fine grid.
+  let network: SiteNetwork?
   /// What loading changed or could not use, one line each (points that cannot
   /// be placed in the working CRS), for the job's report.
   public private(set) var notes: [String] = []
@@ -157,6 +160,16 @@ public final class LoadedSite {
       placed[key] = vertices
     }
     placedPoints = placed
+    if let catchments = manifest.analyses.catchments, let key = catchments.network,
+      let spec = manifest.layer(key), let points = placed[catchments.points]
+    {
+      let weight = unitsSpec.variables.first { $0.kind == .extensive }.map { (0, $0.name) }
+      network = try SiteNetwork(
+        manifest: manifest, network: spec, points: points, pointsKey: catchments.points,
+        units: loaded.units, weight: weight, crs: crs, threads: threads)
+    } else {
+      network = nil
+    }
     let zonal = manifest.analyses.zonal ?? manifest.layers.filter { $0.role == .raster }.map(\.key)
     rasters = try zonal.compactMap { key in
       guard let spec = manifest.layer(key) else { return nil }

@@ -9,7 +9,9 @@ public enum ManifestReader {
     "name", "title", "languages", "crs", "map-crs", "allow-outside", "layers", "scales",
     "analyses",
   ]
-  static let layerKeys = ["path", "layer", "crs", "role", "id", "variables", "date"]
+  static let layerKeys = [
+    "path", "layer", "crs", "role", "id", "variables", "date", "profile", "speed",
+  ]
   static let variableKeys = ["kind", "label", "band"]
   static let scaleKeys = [
     "name", "label", "grid", "hex", "units", "dissolve", "by", "zones", "zoning_effect",

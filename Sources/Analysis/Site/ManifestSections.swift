@@ -20,6 +20,34 @@ enum LayerReading {
           "\(place).role '\(roleText)' is not a role; use one of \(LayerRole.allCases.map(\.rawValue).joined(separator: ", "))"
         )
       }
+      var profile: StreetProfile?
+      if let node = fields["profile"] {
+        let text = try reader.string(node, at: "\(place).profile")
+        guard role == .network, let known = StreetProfile(rawValue: text) else {
+          throw reader.error(
+            node,
+            role == .network
+              ? "\(place).profile '\(text)' is not a profile; use walk, bike or car"
+              : "\(place).profile belongs to a layer with role network; this one is \(role.rawValue)"
+          )
+        }
+        profile = known
+      } else if role == .network {
+        throw reader.error(
+          entry.value, "\(place) has role network but no profile; add profile: walk, bike or car")
+      }
+      var speed: Double?
+      if let node = fields["speed"] {
+        let value = try reader.number(node, at: "\(place).speed")
+        guard role == .network, value > 0, value <= 300 else {
+          throw reader.error(
+            node,
+            role == .network
+              ? "\(place).speed must be a speed in km/h above 0 and at most 300"
+              : "\(place).speed belongs to a layer with role network; this one is \(role.rawValue)")
+        }
+        speed = value
+      }
       var variables: [VariableSpec] = []
       // `variables:` left empty (every entry commented out) declares none.
       if let node = fields["variables"], !node.isEmptyScalar {
@@ -32,7 +60,8 @@ enum LayerReading {
           crs: try fields["crs"].map { try reader.string($0, at: "\(place).crs") }, role: role,
           id: try fields["id"].map { try reader.string($0, at: "\(place).id") },
           variables: variables,
-          date: try fields["date"].map { try reader.string($0, at: "\(place).date") }))
+          date: try fields["date"].map { try reader.string($0, at: "\(place).date") },
+          profile: profile, speed: speed))
     }
     if layers.isEmpty { throw reader.error(node, "layers is empty; declare at least one layer") }
     return layers
@@ -165,6 +194,62 @@ enum ScaleReading {
 
 /// Reads the `analyses` section.
 enum AnalysisReading {
+  /// `analyses.catchments`: circles (`radii`), or areas along a network
+  /// (`network` and `minutes`, with an optional `buffer`).
+  static func catchments(_ node: Node, reader: NodeReader, manifest: SiteManifest) throws
+    -> CatchmentSpec
+  {
+    let place = "analyses.catchments"
+    let entry = try reader.mapping(
+      node, at: place, keys: ["points", "radii", "units", "network", "minutes", "buffer"],
+      required: ["points", "units"])
+    var spec = CatchmentSpec(
+      points: try reader.string(entry["points"]!, at: "\(place).points"), radii: [],
+      units: try reader.string(entry["units"]!, at: "\(place).units"))
+    guard let network = entry["network"] else {
+      guard let node = entry["radii"] else {
+        throw reader.error(
+          node, "\(place) needs radii (circles, metres) or network and minutes (along the streets)")
+      }
+      spec.radii = try reader.numbers(node, at: "\(place).radii")
+      guard !spec.radii.isEmpty, spec.radii.allSatisfy({ $0 > 0 }) else {
+        throw reader.error(node, "\(place).radii must be positive distances in metres")
+      }
+      for key in ["minutes", "buffer"] where entry[key] != nil {
+        throw reader.error(entry[key], "\(place).\(key) goes with network; give a network layer")
+      }
+      return spec
+    }
+    let key = try reader.string(network, at: "\(place).network")
+    guard manifest.layer(key)?.role == .network else {
+      let networks = manifest.layers.filter { $0.role == .network }.map(\.key)
+      throw reader.error(
+        network,
+        "\(place).network: '\(key)' is not a layer with role network; "
+          + (networks.isEmpty
+            ? "declare one (path: an .osm.pbf file, role: network, profile: walk)"
+            : "the network layers are \(networks.joined(separator: ", "))"))
+    }
+    if entry["radii"] != nil {
+      throw reader.error(entry["radii"], "\(place) takes radii or network and minutes, not both")
+    }
+    guard let minutes = entry["minutes"] else {
+      throw reader.error(node, "\(place) has a network but no minutes; add minutes: [5, 10, 15]")
+    }
+    spec.network = key
+    spec.minutes = try reader.numbers(minutes, at: "\(place).minutes")
+    guard !spec.minutes.isEmpty, spec.minutes.allSatisfy({ $0 > 0 && $0 <= 240 }) else {
+      throw reader.error(minutes, "\(place).minutes must be times above 0 and at most 240 minutes")
+    }
+    if let node = entry["buffer"] {
+      spec.buffer = try reader.number(node, at: "\(place).buffer")
+      guard spec.buffer > 0, spec.buffer <= 1000 else {
+        throw reader.error(node, "\(place).buffer must be a distance above 0 and at most 1000 m")
+      }
+    }
+    return spec
+  }
+
   static func analyses(_ node: Node, reader: NodeReader, manifest: SiteManifest) throws
     -> AnalysesSpec
   {
@@ -184,17 +269,7 @@ enum AnalysisReading {
     if fields["zonal"] != nil { spec.zonal = try layers("zonal", role: .raster) }
     if fields["points"] != nil { spec.points = try layers("points", role: .points) }
     if let node = fields["catchments"] {
-      let entry = try reader.mapping(
-        node, at: "analyses.catchments", keys: ["points", "radii", "units"],
-        required: ["points", "radii", "units"])
-      let radii = try reader.numbers(entry["radii"]!, at: "analyses.catchments.radii")
-      guard !radii.isEmpty, radii.allSatisfy({ $0 > 0 }) else {
-        throw reader.error(
-          entry["radii"], "analyses.catchments.radii must be positive distances in metres")
-      }
-      spec.catchments = CatchmentSpec(
-        points: try reader.string(entry["points"]!, at: "analyses.catchments.points"), radii: radii,
-        units: try reader.string(entry["units"]!, at: "analyses.catchments.units"))
+      spec.catchments = try catchments(node, reader: reader, manifest: manifest)
     }
     if let node = fields["footprint"] {
       let entry = try reader.mapping(

@@ -136,6 +136,11 @@ extension LoadedSite {
             of: nil, name: layer.spec.key,
             phrase: ["fr": "{} (nombre)", "en": "{} (count)", "ar": "{} (عدد)"])))
     }
+    if let network, let catchments = manifest.analyses.catchments {
+      indicators.append(
+        try travelIndicator(
+          network, catchments: catchments, onto: onto, keys: result.targets.map(\.key)))
+    }
     let columns = indicators.filter { !$0.isInterpolatedColumn }
     fields += columns.map { Field(name: $0.name, type: .real) }
     for (index, _) in rows.enumerated() {
@@ -145,6 +150,42 @@ extension LoadedSite {
       name: scale.name, fields: fields, rows: rows, geometries: geometries, indicators: indicators,
       neighbours: neighbours, balances: balances, rule: result.rule, notes: notes,
       coveredAreas: result.targets.map(\.coveredArea))
+  }
+
+  /// The mean minutes from each target to the nearest catchment point along
+  /// the network (`SiteNetwork`), titled by how one travels.
+  private func travelIndicator(
+    _ network: SiteNetwork, catchments: CatchmentSpec, onto: InterpolationTargets,
+    keys: [TargetKey]
+  ) throws -> ScaleTable.Indicator {
+    let profile = catchments.network.flatMap { manifest.layer($0)?.profile } ?? .walk
+    let phrase: [String: String]
+    switch profile {
+    case .walk:
+      phrase = [
+        "fr": "{} : minutes à pied jusqu'au plus proche", "en": "{}: minutes' walk to the nearest",
+        "ar": "{}: دقائق سيرًا إلى الأقرب",
+      ]
+    case .bike:
+      phrase = [
+        "fr": "{} : minutes à vélo jusqu'au plus proche",
+        "en": "{}: minutes by bike to the nearest", "ar": "{}: دقائق بالدراجة إلى الأقرب",
+      ]
+    case .car:
+      phrase = [
+        "fr": "{} : minutes en voiture jusqu'au plus proche",
+        "en": "{}: minutes by car to the nearest", "ar": "{}: دقائق بالسيارة إلى الأقرب",
+      ]
+    }
+    let weighting =
+      network.weight.map { "mean weighted by \(variableLabel($0).lowercased())" }
+      ?? "area-weighted mean"
+    return .init(
+      name: catchments.points + "_minutes",
+      description:
+        "minutes to the nearest of \(catchments.points) (\(profile.rawValue); \(Int(network.cell)) m cells, \(weighting))",
+      values: try network.minutes(onto: onto, keys: keys, threads: threads),
+      labels: labels(of: nil, name: catchments.points, phrase: phrase))
   }
 
   /// The label of a variable in each of the site's languages, turned into an

@@ -53,7 +53,9 @@ public enum SiteAnalysis {
     }
     var extras: [ScaleTable] = []
     if let spec = manifest.analyses.catchments, let table = try site.catchments(spec) {
-      progress("catchments: \(table.rows.count) buffers")
+      progress(
+        "catchments: \(table.rows.count) \(spec.network == nil ? "buffers" : "areas along the streets")"
+      )
       extras.append(table)
       report.addExtra(name: "catchments", table: table)
     }
@@ -163,6 +165,8 @@ public enum SiteOutputs {
       if let crs = layer.crs { entry["crs"] = crs }
       if let id = layer.id { entry["id"] = id }
       if let date = layer.date { entry["date"] = date }
+      if let profile = layer.profile { entry["profile"] = profile.rawValue }
+      if let speed = layer.speed { entry["speed"] = speed }
       entry["variables"] = layer.variables.map {
         ["name": $0.name, "kind": $0.kind.rawValue, "band": $0.band]
       }
@@ -188,7 +192,13 @@ public enum SiteOutputs {
     resolvedAnalyses["points"] =
       analyses.points ?? manifest.layers.filter { $0.role == .points }.map(\.key)
     if let c = analyses.catchments {
-      resolvedAnalyses["catchments"] = ["points": c.points, "radii": c.radii, "units": c.units]
+      resolvedAnalyses["catchments"] =
+        c.network.map {
+          [
+            "points": c.points, "network": $0, "minutes": c.minutes, "buffer": c.buffer,
+            "units": c.units,
+          ]
+        } ?? ["points": c.points, "radii": c.radii, "units": c.units]
     }
     if let f = analyses.footprint {
       resolvedAnalyses["footprint"] = [

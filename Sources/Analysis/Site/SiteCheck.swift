@@ -136,6 +136,21 @@ public enum SiteCheck {
           }
           continue
         }
+        if spec.role == .network {
+          // The network itself is built by analyze; here, the file must be an
+          // OpenStreetMap extract whose ways GDAL's OSM driver can read.
+          let dataset = try VectorDataset(path: path)
+          entry.driver = dataset.driverName
+          guard dataset.driverName == "OSM", (try? dataset.layer(named: "lines")) != nil else {
+            problem(
+              "error", spec.key,
+              "\(spec.path) is read by GDAL's \(dataset.driverName) driver, not as an OpenStreetMap extract; a network layer is an .osm.pbf or .osm file"
+            )
+            continue
+          }
+          entry.crs = "EPSG:4326"
+          continue
+        }
         let opened = try LayerSource(path: path, layer: spec.layer, assumedCRS: declared).open()
         let layer = opened.layer
         entry.driver = opened.driverName

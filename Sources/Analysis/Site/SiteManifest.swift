@@ -41,6 +41,9 @@ public enum LayerRole: String, Sendable, CaseIterable {
   case mask
   /// Zones drawn by the team (a valley, a corridor).
   case zones
+  /// A street network: an OpenStreetMap extract (`.osm.pbf`, `.osm`) read with
+  /// a profile (walk, bike, car), for travel times and catchments along the streets.
+  case network
 }
 
 /// How a variable behaves under aggregation.
@@ -88,6 +91,10 @@ public struct LayerSpec: Sendable, Equatable {
   public var variables: [VariableSpec]
   /// The date the layer describes (`2010`), for a territory seen at two dates.
   public var date: String? = nil
+  /// For a `network` layer: who travels on it.
+  public var profile: StreetProfile? = nil
+  /// For a `network` layer: a speed (km/h) replacing the profile's.
+  public var speed: Double? = nil
 }
 
 /// One rung of the ladder of scales.
@@ -156,14 +163,23 @@ public struct ChangeSpec: Sendable, Equatable {
   }
 }
 
-/// Buffers of several radii around the points of a layer, with the counts of a units layer.
+/// Catchments around the points of a layer, with the counts of a units layer:
+/// circles of several radii, or, with a `network` layer, the areas reached
+/// along the streets within several minutes (and then the minutes to the
+/// nearest point at every scale).
 public struct CatchmentSpec: Sendable, Equatable {
   /// The points layer.
   public var points: String
-  /// The radii in metres.
+  /// The radii in metres (circles; empty with `network`).
   public var radii: [Double]
   /// The units layer whose counts are interpolated.
   public var units: String
+  /// The `network` layer the areas follow (`nil`: circles).
+  public var network: String? = nil
+  /// The minutes of travel on the network.
+  public var minutes: [Double] = []
+  /// The buffer (metres) around the reached streets.
+  public var buffer = 50.0
 }
 
 /// The union of the units selected by `field = value`, optionally closed by `close` metres.
