@@ -18,6 +18,25 @@ struct SiteNetworkTests {
     return try LoadedSite(manifest)
   }
 
+  @Test func pointsOnACutOffPieceAreFlagged() throws {
+    let folder = try Fixtures.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let site = try Self.site(in: folder)
+    #expect(site.notes.isEmpty, "the three stations stand on the main piece: \(site.notes)")
+    let streets = try #require(site.network).streets
+    let pieces = streets.pieces().ofNode
+    // A fourth point on a ground-level way of a small piece.
+    let edge = try #require(streets.edges.first { $0.atGround && pieces[$0.from] != 0 })
+    let points = try #require(site.placedPoints["stations"]) + [edge.points[0]]
+    let network = try SiteNetwork(
+      manifest: site.manifest, network: try #require(site.manifest.layer("streets")),
+      points: points, pointsKey: "stations", units: site.units, weight: (0, "built_m2"),
+      crs: site.crs, threads: 1)
+    #expect(network.notes.count == 1)
+    #expect(network.notes.first?.contains("1 point lies on a piece") == true)
+    #expect(network.notes.first?.contains("points 4;") == true, "\(network.notes)")
+  }
+
   @Test func timesAndAreasKeepTheirInvariants() throws {
     let folder = try Fixtures.scratch()
     defer { try? FileManager.default.removeItem(at: folder) }

@@ -93,9 +93,11 @@ enum ServiceAreas {
       for stretch in reached(
         network: network, best: best, source: source, sources: sources, limit: minute * 60)
       where only == nil || stretch.source == only {
-        var steps = reachedBy[stretch.source] ?? Array(repeating: [:], count: times.count)
-        steps[step][stretch.edge, default: []].append((stretch.from, stretch.to))
-        reachedBy[stretch.source] = steps
+        // Appended in place: copying a source's steps out and back in copied
+        // its dictionaries for every stretch.
+        reachedBy[stretch.source, default: Array(repeating: [:], count: times.count)][step][
+          stretch.edge, default: []
+        ].append((stretch.from, stretch.to))
       }
     }
     let keys = reachedBy.keys.sorted()
@@ -132,7 +134,8 @@ enum ServiceAreas {
           let drawing = part(of: edge.points, length: edge.length, from: from, to: to)
           guard drawing.count >= 2 else { continue }
           // Each line buffered, then one cascaded union (a buffer of the
-          // lines as one collection was 30 times slower on Helsinki).
+          // lines as one collection was 30 times slower on Helsinki; joining
+          // the lines into chains first (GEOS line merge) gained nothing).
           buffered.append(try Geometry.lineString(drawing).buffer(buffer, quadrantSegments: 4))
         }
       }

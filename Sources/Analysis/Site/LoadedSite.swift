@@ -194,7 +194,7 @@ public final class LoadedSite {
       }
       return (spec, locations)
     }
-    self.notes = notes
+    self.notes = notes + (network?.notes ?? [])
   }
 
   /// `body`'s result; its error, if any, as a `SiteError` that names the layer.

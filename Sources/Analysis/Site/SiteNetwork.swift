@@ -31,6 +31,9 @@ struct SiteNetwork {
   let cellCount: Int
   /// The name of the weight (the first count of the units), if the site has one.
   let weight: String?
+  /// What the analysis report should say about the network: catchment points
+  /// on a piece cut off from its largest piece.
+  let notes: [String]
 
   /// How far (metres) a point or a cell centre may lie from the network.
   static let maxSnap = 500.0
@@ -85,7 +88,16 @@ struct SiteNetwork {
     // A cell centre goes to the nearest street of a piece of the network that
     // the points reach: a courtyard path cut off from the streets would
     // otherwise leave the cells around it without a time.
-    let pieces = streets.pieces().ofNode
+    let (pieces, sizes) = streets.pieces()
+    let cutOff = sources.indices.filter { index in
+      sources[index].map { pieces[streets.edges[$0.position.edge].from] != 0 } ?? false
+    }
+    notes =
+      cutOff.isEmpty
+      ? []
+      : [
+        "\(pointsKey): \(cutOff.count) point\(cutOff.count == 1 ? " lies" : "s lie") on a piece of the network '\(spec.key)' cut off from its largest piece (\(sizes[0]) of its nodes; \(sizes.count) pieces in all): points \(cutOff.prefix(10).map { String($0 + 1) }.joined(separator: ", ")); their catchments stop at the piece's edge"
+      ]
     let reached = Set(
       sources.compactMap { $0.map { pieces[streets.edges[$0.position.edge].from] } })
     let reachable = NetworkSnapper(streets) { reached.contains(pieces[streets.edges[$0].from]) }
