@@ -8,7 +8,13 @@ import GeoCore
 /// and each column piece is clipped by its hexagon (convex) to get the exact area.
 enum HexCoverage {
   /// Calls `emit(column, row, area)` for every hexagon where the area is positive.
-  static func cover(_ polygon: PolygonRings, on grid: HexGrid, emit: (Int, Int, Double) -> Void) {
+  /// Calls `emit(column, row, area)` for every hexagon where the area is
+  /// positive; with `rows`, for the hexagons of those rows only (with the same
+  /// areas: each row is clipped on its own).
+  static func cover(
+    _ polygon: PolygonRings, on grid: HexGrid, rows window: ClosedRange<Int>? = nil,
+    emit: (Int, Int, Double) -> Void
+  ) {
     guard let first = Clipping.bounds(polygon.rings) else { return }
     // Work near (0, 0) (see LatticeCoverage): move by the centre of a hexagon of an
     // even row, which keeps the parity of rows and so the same grid.
@@ -17,17 +23,26 @@ enum HexCoverage {
     let column0 = Int((first.min.x / grid.spacing).rounded(.down))
     let origin = grid.centre(column: column0, row: row0)
     let local = PolygonRings(oriented: polygon.rings.map { ring in ring.map { $0 - origin } })
-    coverLocal(local, on: grid) { column, row, area in emit(column + column0, row + row0, area) }
+    let localWindow = window.map { ($0.lowerBound - row0)...($0.upperBound - row0) }
+    coverLocal(local, on: grid, rows: localWindow) { column, row, area in
+      emit(column + column0, row + row0, area)
+    }
   }
 
   private static func coverLocal(
-    _ polygon: PolygonRings, on grid: HexGrid, emit: (Int, Int, Double) -> Void
+    _ polygon: PolygonRings, on grid: HexGrid, rows window: ClosedRange<Int>?,
+    emit: (Int, Int, Double) -> Void
   ) {
     guard let bounds = Clipping.bounds(polygon.rings) else { return }
     let radius = grid.radius
     let rowStep = 1.5 * radius
-    let rowLow = Int(((bounds.min.y - radius) / rowStep).rounded(.down))
-    let rowHigh = Int(((bounds.max.y + radius) / rowStep).rounded(.up))
+    var rowLow = Int(((bounds.min.y - radius) / rowStep).rounded(.down))
+    var rowHigh = Int(((bounds.max.y + radius) / rowStep).rounded(.up))
+    if let window {
+      rowLow = max(rowLow, window.lowerBound)
+      rowHigh = min(rowHigh, window.upperBound)
+    }
+    guard rowLow <= rowHigh else { return }
     for row in rowLow...rowHigh {
       let centreY = Double(row) * rowStep
       var band = Clipping.clip(polygon.rings, axis: 1, value: centreY - radius, keepAbove: true)

@@ -47,9 +47,13 @@ public struct CellLattice: Sendable, Hashable {
 /// for the same reason; this bisection gets the same exact answer with a few
 /// dozen lines.)
 enum LatticeCoverage {
-  /// Calls `emit(column, row, area)` for every cell where the area is positive.
+  /// Calls `emit(column, row, area)` for every cell where the area is positive;
+  /// with `rows`, for the cells of those rows only. A row's areas are the same
+  /// with or without the window (the bisection is the same; only the branches
+  /// outside the window are skipped), so a polygon can be covered stripe by stripe.
   static func cover(
-    _ polygon: PolygonRings, on lattice: CellLattice, emit: (Int, Int, Double) -> Void
+    _ polygon: PolygonRings, on lattice: CellLattice, rows window: ClosedRange<Int>? = nil,
+    emit: (Int, Int, Double) -> Void
   ) {
     guard let bounds = Clipping.bounds(polygon.rings) else { return }
     // Work near (0, 0): moving the rings by the corner of their first cell is an
@@ -61,14 +65,16 @@ enum LatticeCoverage {
     let local = polygon.rings.map { ring in ring.map { $0 - origin } }
     let localLattice = CellLattice(width: lattice.width, height: lattice.height)
     let rowHigh = lattice.row(of: bounds.max.y) - row0
-    splitRows(local, 0, rowHigh, localLattice) { column, row, area in
+    let localWindow = window.map { ($0.lowerBound - row0)...($0.upperBound - row0) }
+    if let localWindow, !localWindow.overlaps(0...rowHigh) { return }
+    splitRows(local, 0, rowHigh, localLattice, localWindow) { column, row, area in
       emit(column + column0, row + row0, area)
     }
   }
 
   private static func splitRows(
     _ rings: [[SIMD2<Double>]], _ low: Int, _ high: Int, _ lattice: CellLattice,
-    _ emit: (Int, Int, Double) -> Void
+    _ window: ClosedRange<Int>?, _ emit: (Int, Int, Double) -> Void
   ) {
     if low >= high {
       guard let bounds = Clipping.bounds(rings) else { return }
@@ -79,10 +85,14 @@ enum LatticeCoverage {
     }
     let middle = (low + high) >> 1
     let line = lattice.y(middle + 1)
-    let below = Clipping.clip(rings, axis: 1, value: line, keepAbove: false)
-    if !below.isEmpty { splitRows(below, low, middle, lattice, emit) }
-    let above = Clipping.clip(rings, axis: 1, value: line, keepAbove: true)
-    if !above.isEmpty { splitRows(above, middle + 1, high, lattice, emit) }
+    if window?.overlaps(low...middle) ?? true {
+      let below = Clipping.clip(rings, axis: 1, value: line, keepAbove: false)
+      if !below.isEmpty { splitRows(below, low, middle, lattice, window, emit) }
+    }
+    if window?.overlaps((middle + 1)...high) ?? true {
+      let above = Clipping.clip(rings, axis: 1, value: line, keepAbove: true)
+      if !above.isEmpty { splitRows(above, middle + 1, high, lattice, window, emit) }
+    }
   }
 
   private static func splitColumns(

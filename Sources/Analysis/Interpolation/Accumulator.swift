@@ -93,7 +93,9 @@ struct Accumulator {
       }
       let shares = (0..<categoricalCount).map { variable -> [String: Double] in
         let areas = categories[slot * categoricalCount + variable]
-        let total = areas.values.reduce(0, +)
+        // Summed in category order: a dictionary's own order varies from one
+        // instance to the next, and with it the rounding of the total.
+        let total = areas.keys.sorted().reduce(0) { $0 + areas[$1]! }
         seen[variable].formUnion(areas.keys)
         return total > 0 ? areas.mapValues { $0 / total } : [:]
       }

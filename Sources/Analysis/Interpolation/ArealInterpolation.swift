@@ -108,26 +108,9 @@ public enum ArealInterpolation {
   ) throws -> [SourcePieces] {
     switch targets {
     case .squareGrid(let grid):
-      let lattice = grid.lattice
-      return sources.map { unit in
-        var pieces: [Piece] = []
-        for polygon in unit.polygons {
-          LatticeCoverage.cover(polygon, on: lattice) { column, row, area in
-            pieces.append(Piece(key: TargetKey(column: column, row: row), area: area))
-          }
-        }
-        return SourcePieces(pieces: pieces, mayRepeat: unit.polygons.count > 1)
-      }
+      return sources.map { gridPieces(of: $0, on: .square(grid)) }
     case .hexGrid(let grid):
-      return sources.map { unit in
-        var pieces: [Piece] = []
-        for polygon in unit.polygons {
-          HexCoverage.cover(polygon, on: grid) { column, row, area in
-            pieces.append(Piece(key: TargetKey(column: column, row: row), area: area))
-          }
-        }
-        return SourcePieces(pieces: pieces, mayRepeat: unit.polygons.count > 1)
-      }
+      return sources.map { gridPieces(of: $0, on: .hexagon(grid)) }
     case .polygons(let shapes):
       let geometries = try shapes.map(Geometry.polygonalOrEmpty)
       let tree = STRTree(
@@ -157,6 +140,27 @@ public enum ArealInterpolation {
         return SourcePieces(pieces: pieces, coveredOnce: coveredOnce)
       }
     }
+  }
+
+  /// The cells of `grid` that `unit` covers, with their areas (only those of
+  /// `rows` when given: the same areas as without the window).
+  static func gridPieces(
+    of unit: SourceUnit, on grid: GridShape, rows: ClosedRange<Int>? = nil
+  ) -> SourcePieces {
+    var pieces: [Piece] = []
+    for polygon in unit.polygons {
+      switch grid {
+      case .square(let square):
+        LatticeCoverage.cover(polygon, on: square.lattice, rows: rows) { column, row, area in
+          pieces.append(Piece(key: TargetKey(column: column, row: row), area: area))
+        }
+      case .hexagon(let hexagon):
+        HexCoverage.cover(polygon, on: hexagon, rows: rows) { column, row, area in
+          pieces.append(Piece(key: TargetKey(column: column, row: row), area: area))
+        }
+      }
+    }
+    return SourcePieces(pieces: pieces, mayRepeat: unit.polygons.count > 1)
   }
 
   /// The bounding range of the pieces' cells when a dense table of it stays

@@ -37,6 +37,10 @@ public struct InterpolationJob: Sendable {
   public static let defaultMaximumCells = 50_000_000
   /// Worker threads (every core by default); the results do not depend on it.
   public var threads = ParallelChunks.defaultThreads
+  /// For grids with the Swift engine: the rows of each stripe of cells computed
+  /// and written at once (by default about a million cells' worth); the
+  /// values do not depend on it.
+  public var rowsPerStripe: Int?
   /// Where the areas and sums are computed.
   public var engine = InterpolationEngine.swift
   /// For `engine == .postgis` with a file source: the database to compute in
@@ -62,7 +66,8 @@ public struct InterpolationJob: Sendable {
     /// The sidecar holding the balance (for a table: its comment).
     public var metadataPath: String
     /// The cells or targets written (`result.targets` is empty when the
-    /// server built the output table itself).
+    /// server built the output table itself, and for grids of the Swift
+    /// engine, whose cells are written stripe by stripe).
     public var written: Int
     /// Whether the server built the output table itself, no geometry crossing
     /// the connection.
@@ -102,8 +107,11 @@ public struct InterpolationJob: Sendable {
           result: result, sources: report, metadataPath: metadataPath,
           written: written?.count ?? 0, builtInDatabase: true)
       }
-      (result, report) = try compute(
-        onto: { shape.targets }, mask: maskLayer, check: { try checkCellCount($0, shape) })
+      if engine == .swift {
+        return try interpolateInStripes(
+          onto: shape, mask: maskLayer, details: details, metadataPath: metadataPath)
+      }
+      (result, report) = try compute(onto: { shape.targets }, mask: maskLayer)
       let metadata = metadataFor(result, count: result.targets.count, details: details)
       try TableWriter.writeGrid(
         cells: [], shape: shape, crs: workingCRS, table: ValueTable(result, coveredArea: true),
@@ -142,6 +150,36 @@ public struct InterpolationJob: Sendable {
       metadataPath: metadataPath, written: result.targets.count)
   }
 
+  /// The grid interpolation of the Swift engine, written stripe by stripe as
+  /// it is computed (`StripedInterpolation`): only one stripe of cells is held.
+  private func interpolateInStripes(
+    onto shape: GridShape, mask: PolygonMask?, details: [String: String], metadataPath: String
+  ) throws -> Summary {
+    let (units, report) = try SourceLoader.load(source, workingCRS: workingCRS, mask: mask)
+    try checkCellCount(units, shape)
+    let categories = StripedInterpolation.categories(of: units, count: source.categorical.count)
+    // The columns: the result's variables, known before the first stripe.
+    let columns = InterpolationResult(
+      targets: [], extensiveNames: source.extensive, intensiveNames: source.intensive,
+      categorical: zip(source.categorical, categories).map { ($0, $1) }, balances: [],
+      rule: .coveredAreaShare, sourceCount: units.count)
+    var outcome: StripedInterpolation.Outcome?
+    try TableWriter.writeGridInBatches(
+      shape: shape, crs: workingCRS, valueFields: ValueTable.fields(of: columns, coveredArea: true),
+      path: output, databaseTable: outputTable, policy: policy,
+      metadata: { metadataFor(outcome!.result, count: outcome!.cellCount, details: details) },
+      threads: threads,
+      produce: { append in
+        outcome = try StripedInterpolation.interpolate(
+          units, onto: shape, extensiveNames: source.extensive, intensiveNames: source.intensive,
+          categoricalNames: source.categorical, rowsPerStripe: rowsPerStripe, threads: threads
+        ) { cells in try append(ValueTable.rows(cells, of: columns, coveredArea: true)) }
+      })
+    return Summary(
+      result: outcome!.result, sources: report, metadataPath: metadataPath,
+      written: outcome!.cellCount)
+  }
+
   private func metadataFor(
     _ result: InterpolationResult, count: Int, details: [String: String]
   ) -> AnalysisMetadata {
@@ -155,15 +193,13 @@ public struct InterpolationJob: Sendable {
   /// are loaded before the targets, so their errors come first); `check` sees
   /// the units of the Swift engine before the areas are computed.
   private func compute(
-    onto targets: () throws -> InterpolationTargets, mask: PolygonMask?,
-    check: ([SourceUnit]) throws -> Void = { _ in }
+    onto targets: () throws -> InterpolationTargets, mask: PolygonMask?
   ) throws -> (InterpolationResult, SourceLoadReport) {
     if engine == .postgis {
       let (result, report, _) = try interpolateInDatabase(onto: targets, mask: mask)
       return (result, report)
     }
     let (units, report) = try SourceLoader.load(source, workingCRS: workingCRS, mask: mask)
-    try check(units)
     let result = try ArealInterpolation.interpolate(
       units, onto: targets(), extensiveNames: source.extensive,
       intensiveNames: source.intensive, categoricalNames: source.categorical, threads: threads)

@@ -21,6 +21,25 @@ public enum TableWriter {
     databaseTable: PostGISTable? = nil, policy: ExistingOutputPolicy,
     metadata: AnalysisMetadata? = nil, threads: Int = ParallelChunks.defaultThreads
   ) throws {
+    let rows: [(key: TargetKey, values: [FieldValue])] = table?.rows ?? cells.map { ($0, []) }
+    try writeGridInBatches(
+      shape: shape, crs: crs, valueFields: table?.fields ?? [], path: path,
+      databaseTable: databaseTable, policy: policy, metadata: metadata.map { value in { value } },
+      threads: threads
+    ) { append in try append(rows) }
+  }
+
+  /// Writes grid cells of `shape` in `crs` batch after batch: `produce` calls
+  /// its argument with each batch of rows (each a cell followed by one value
+  /// per `valueFields`), and only one batch is held at a time. `metadata`, when
+  /// there is some, is asked for once every batch is written.
+  /// - Throws: what `produce` throws, and as `writeGrid`; nothing is left on failure.
+  public static func writeGridInBatches(
+    shape: GridShape, crs: CRS, valueFields: [Field], path: String,
+    databaseTable: PostGISTable? = nil, policy: ExistingOutputPolicy,
+    metadata: (() -> AnalysisMetadata)?, threads: Int = ParallelChunks.defaultThreads,
+    produce: (_ append: ([(key: TargetKey, values: [FieldValue])]) throws -> Void) throws -> Void
+  ) throws {
     var fields = [Field(name: "col", type: .integer), Field(name: "row", type: .integer)]
     let inspire: Bool
     switch shape {
@@ -32,28 +51,32 @@ public enum TableWriter {
       fields += ["x", "y"].map { Field(name: $0, type: .real) }
       inspire = false
     }
-    fields += table?.fields ?? []
-    let rows: [(key: TargetKey, values: [FieldValue])] = table?.rows ?? cells.map { ($0, []) }
-    let attributes: @Sendable (Int) -> [FieldValue] = { index in
-      let (key, values) = rows[index]
-      var attributes: [FieldValue] = [.integer(Int64(key.column)), .integer(Int64(key.row))]
-      switch shape {
-      case .square(let grid):
-        let box = grid.envelope(column: key.column, row: key.row)
-        attributes += [box.minX, box.minY, box.maxX, box.maxY].map(FieldValue.real)
-        if inspire {
-          attributes.append(.string(grid.inspireIdentifier(column: key.column, row: key.row)))
-        }
-      case .hexagon(let grid):
-        let centre = grid.centre(column: key.column, row: key.row)
-        attributes += [.real(centre.x), .real(centre.y)]
-      }
-      return attributes + values
-    }
     try write(
       path: path, databaseTable: databaseTable, policy: policy, layerName: "grid", crs: crs,
-      geometryType: .polygon, fields: fields, metadata: metadata, count: rows.count,
-      threads: threads, attributes: attributes, geometry: { try shape.polygon(rows[$0].key) })
+      geometryType: .polygon, fields: fields + valueFields, metadata: metadata, threads: threads
+    ) { sink in
+      try produce { rows in
+        let attributes: @Sendable (Int) -> [FieldValue] = { index in
+          let (key, values) = rows[index]
+          var attributes: [FieldValue] = [.integer(Int64(key.column)), .integer(Int64(key.row))]
+          switch shape {
+          case .square(let grid):
+            let box = grid.envelope(column: key.column, row: key.row)
+            attributes += [box.minX, box.minY, box.maxX, box.maxY].map(FieldValue.real)
+            if inspire {
+              attributes.append(.string(grid.inspireIdentifier(column: key.column, row: key.row)))
+            }
+          case .hexagon(let grid):
+            let centre = grid.centre(column: key.column, row: key.row)
+            attributes += [.real(centre.x), .real(centre.y)]
+          }
+          return attributes + values
+        }
+        try sink.append(count: rows.count, attributes: attributes) {
+          try shape.polygon(rows[$0].key)
+        }
+      }
+    }
   }
 
   /// Writes the target polygons with their own attributes followed by the table's
@@ -71,11 +94,12 @@ public enum TableWriter {
       path: path, databaseTable: databaseTable, policy: policy, layerName: targets.name,
       crs: crs, geometryType: .multiPolygon,
       fields: targets.fields + valueFields(table.fields, besides: targets.fields),
-      metadata: metadata, count: rows.count, threads: threads,
-      attributes: { targets.attributes[rows[$0].key.row] + rows[$0].values },
-      geometry: { index in
-        try targets.geometries[rows[index].key.row].map(Geometry.polygonal)
-      })
+      metadata: metadata.map { value in { value } }, threads: threads
+    ) { sink in
+      try sink.append(
+        count: rows.count, attributes: { targets.attributes[rows[$0].key.row] + rows[$0].values },
+        geometry: { try targets.geometries[rows[$0].key.row].map(Geometry.polygonal) })
+    }
   }
 
   /// `fields` renamed where a target field already has the name (`_i` appended).
@@ -123,43 +147,104 @@ public enum TableWriter {
     layerName: String, crs: CRS, geometryType: GeometryType, fields: [Field], comment: String?,
     count: Int, attributes: (Int) throws -> [FieldValue], geometry: (Int) throws -> Geometry?
   ) throws {
-    let writer = try PostGISTableWriter(connection: connection, table: table, policy: policy)
-    writer.comment = comment
+    let rows = try DatabaseRows(
+      table, connection: connection, policy: policy, layerName: layerName, crs: crs,
+      geometryType: geometryType, fields: fields)
     do {
-      let layer = try writer.addLayer(
-        name: layerName, geometryType: geometryType, hasZ: false, crs: crs, fields: fields)
+      try rows.append(count: count, attributes: attributes, geometry: geometry)
+      try rows.commit(comment: comment)
+    } catch {
+      rows.discard()
+      throw error
+    }
+  }
+
+  /// The rows of a new PostGIS table, appended batch after batch in one transaction.
+  private final class DatabaseRows {
+    let writer: PostGISTableWriter
+    let layer: Int
+    let geometryType: GeometryType
+    var written: Int64 = 0
+
+    init(
+      _ table: PostGISTable, connection: String, policy: ExistingOutputPolicy,
+      layerName: String, crs: CRS, geometryType: GeometryType, fields: [Field]
+    ) throws {
+      writer = try PostGISTableWriter(connection: connection, table: table, policy: policy)
+      self.geometryType = geometryType
+      do {
+        layer = try writer.addLayer(
+          name: layerName, geometryType: geometryType, hasZ: false, crs: crs, fields: fields)
+      } catch {
+        writer.discard()
+        throw error
+      }
+    }
+
+    func append(
+      count: Int, attributes: (Int) throws -> [FieldValue], geometry: (Int) throws -> Geometry?
+    ) throws {
       for index in 0..<count {
         var shape = try geometry(index)
         if geometryType == .multiPolygon, let part = shape, part.type == .polygon {
           shape = try Geometry.collection(.multiPolygon, of: [part])
         }
+        written += 1
         try writer.write(
-          Feature(id: Int64(index + 1), attributes: attributes(index), geometry: shape),
-          toLayer: layer)
+          Feature(id: written, attributes: attributes(index), geometry: shape), toLayer: layer)
       }
-      try writer.commit()
-    } catch {
-      writer.discard()
-      throw error
     }
+
+    func commit(comment: String?) throws {
+      writer.comment = comment
+      try writer.commit()
+    }
+
+    func discard() { writer.discard() }
   }
 
-  /// Creates the writer (and the metadata sidecar), writes `count` rows, commits both.
+  /// Receives the rows of an output being written, batch after batch.
+  final class BatchSink {
+    private let body:
+      (Int, @escaping @Sendable (Int) -> [FieldValue], @escaping (Int) throws -> Geometry?)
+        throws -> Void
+
+    init(
+      _ body:
+        @escaping (
+          Int, @escaping @Sendable (Int) -> [FieldValue], @escaping (Int) throws -> Geometry?
+        ) throws -> Void
+    ) { self.body = body }
+
+    /// Appends `count` rows, each with its attributes and geometry.
+    func append(
+      count: Int, attributes: @escaping @Sendable (Int) -> [FieldValue],
+      geometry: @escaping (Int) throws -> Geometry?
+    ) throws { try body(count, attributes, geometry) }
+  }
+
+  /// Creates the writer (and the metadata sidecar), writes the rows that
+  /// `produce` hands over batch after batch, then the metadata, and commits both.
   /// CSV rows are formatted on `threads` threads (`CSVTableFile`); other formats go
   /// through GDAL with the geometry of each row.
   private static func write(
     path: String, databaseTable: PostGISTable?, policy: ExistingOutputPolicy, layerName: String,
-    crs: CRS, geometryType: GeometryType, fields: [Field], metadata: AnalysisMetadata?,
-    count: Int, threads: Int, attributes: @escaping @Sendable (Int) -> [FieldValue],
-    geometry: (Int) throws -> Geometry?
+    crs: CRS, geometryType: GeometryType, fields: [Field], metadata: (() -> AnalysisMetadata)?,
+    threads: Int, produce: (BatchSink) throws -> Void
   ) throws {
     try checkDestination(path: path, databaseTable: databaseTable)
     if let databaseTable {
-      try writeTable(
+      let rows = try DatabaseRows(
         databaseTable, connection: path, policy: policy, layerName: layerName, crs: crs,
-        geometryType: geometryType, fields: fields,
-        comment: try metadata.map { String(decoding: try $0.json(), as: UTF8.self) },
-        count: count, attributes: attributes, geometry: geometry)
+        geometryType: geometryType, fields: fields)
+      do {
+        try produce(BatchSink { try rows.append(count: $0, attributes: $1, geometry: $2) })
+        try rows.commit(
+          comment: try metadata.map { String(decoding: try $0().json(), as: UTF8.self) })
+      } catch {
+        rows.discard()
+        throw error
+      }
       return
     }
     let sidecar = try metadata.map { _ in
@@ -168,8 +253,11 @@ public enum TableWriter {
     if VectorFormat(path: path) == .csv {
       let table = try CSVTableFile(path: path, policy: policy, fields: fields)
       do {
-        try table.writeRows(count: count, threads: threads, attributes)
-        if let sidecar, let metadata { try metadata.json().write(to: sidecar.stagingPath) }
+        try produce(
+          BatchSink { count, attributes, _ in
+            try table.writeRows(count: count, threads: threads, attributes)
+          })
+        if let sidecar, let metadata { try metadata().json().write(to: sidecar.stagingPath) }
         try table.commit()
         try sidecar?.commit()
       } catch {
@@ -186,17 +274,22 @@ public enum TableWriter {
     do {
       let layer = try writer.addLayer(
         name: layerName, geometryType: .unknown, crs: outputCRS, fields: fields)
-      for index in 0..<count {
-        var shape = try geometry(index)
-        if let transformer, let projected = shape {
-          shape = try transformer.transform(projected)
-        }
-        try writer.write(
-          Feature(id: Int64(index + 1), attributes: attributes(index), geometry: shape),
-          toLayer: layer)
-      }
-      if let metadata { writer.setMetadata(metadata.gdalItems, layer: layer) }
-      if let sidecar, let metadata {
+      var written: Int64 = 0
+      try produce(
+        BatchSink { count, attributes, geometry in
+          for index in 0..<count {
+            var shape = try geometry(index)
+            if let transformer, let projected = shape {
+              shape = try transformer.transform(projected)
+            }
+            written += 1
+            try writer.write(
+              Feature(id: written, attributes: attributes(index), geometry: shape),
+              toLayer: layer)
+          }
+        })
+      if let sidecar, let metadata = metadata?() {
+        writer.setMetadata(metadata.gdalItems, layer: layer)
         try metadata.json().write(to: sidecar.stagingPath)
       }
       try writer.commit()

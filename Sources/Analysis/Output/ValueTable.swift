@@ -17,13 +17,26 @@ public struct ValueTable: Sendable {
   /// The columns of an interpolation: `covered_area` (for grids), the extensive
   /// and intensive variables, then one share per category, `<variable>_<category>`.
   public init(_ result: InterpolationResult, coveredArea: Bool) {
+    self.init(
+      fields: Self.fields(of: result, coveredArea: coveredArea),
+      rows: Self.rows(result.targets, of: result, coveredArea: coveredArea))
+  }
+
+  /// The columns of `result`'s variables (its targets are not read).
+  static func fields(of result: InterpolationResult, coveredArea: Bool) -> [Field] {
     var fields = coveredArea ? [Field(name: "covered_area", type: .real)] : []
     fields += (result.extensiveNames + result.intensiveNames).map { Field(name: $0, type: .real) }
     for (name, categories) in result.categorical {
       fields += categories.map { Field(name: name + "_" + TableWriter.columnSafe($0), type: .real) }
     }
-    self.fields = fields
-    rows = result.targets.map { target in
+    return fields
+  }
+
+  /// The rows of `targets`, in the columns of `fields(of: result, ...)`.
+  static func rows(
+    _ targets: [TargetValues], of result: InterpolationResult, coveredArea: Bool
+  ) -> [(key: TargetKey, values: [FieldValue])] {
+    targets.map { target in
       var values: [FieldValue] = coveredArea ? [.real(target.coveredArea)] : []
       values += target.extensive.map(FieldValue.real)
       values += target.intensive.map { $0.map(FieldValue.real) ?? .null }

@@ -1,0 +1,156 @@
+"""The country-scale benchmark: how time and memory grow from 1/16 of a country to the whole.
+
+On the synthetic country of Scripts/bench/country.py (35,000 communes over 550,000 km²),
+for 1/16, 1/4 and all of it:
+- territory interpolate onto 1 km squares and onto 200 m squares (GeoPackage out);
+- territory tiles of the communes, zooms 0-12 (PMTiles);
+- territory tiles of the 1 km grid, zooms 0-12.
+Each with its wall time (median of RUNS whole processes), peak memory and output size,
+and the time per source vertex and per output cell, appended to docs/bench-results.md
+with a plot of time and memory against input size (docs/bench-scale.png) when
+matplotlib is at hand.
+
+Usage: Scripts/bench/scale.py TERRITORY PYTHON WORK RUNS [--smoke]
+PYTHON has numpy, shapely and pyogrio (for country.py). --smoke: a country of 400
+communes over 2,000 km², one run, the outputs checked (balance, cell count), nothing recorded.
+"""
+import datetime
+import json
+import os
+import subprocess
+import sys
+
+FRACTIONS = (16, 4, 1)
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def measure(runs, command):
+    out = subprocess.run(
+        [sys.executable, os.path.join(HERE, "measure.py"), str(runs), *command],
+        check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def size_of(path):
+    if os.path.isdir(path):
+        return sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(path) for f in files)
+    return os.path.getsize(path) + sum(
+        os.path.getsize(path + extra) for extra in (".meta.json",) if os.path.exists(path + extra))
+
+
+def remove(path):
+    subprocess.run(["rm", "-rf", path, path + ".meta.json"], check=True)
+
+
+def main():
+    territory, python, work, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    smoke = "--smoke" in sys.argv
+    count = 400 if smoke else 35_000
+    prefix = os.path.join(work, "smoke" if smoke else "country")
+    if not os.path.exists(f"{prefix}_1.gpkg"):
+        area = "2000" if smoke else "550000"  # km²
+        subprocess.run([python, os.path.join(HERE, "country.py"), prefix, str(count), area], check=True)
+    rows = []
+    for fraction in FRACTIONS:
+        source = f"{prefix}_{fraction}.gpkg"
+        info = json.loads(subprocess.run(
+            [territory, "info", source, "--json"], check=True, capture_output=True, text=True).stdout)
+        layer = info["layers"][0] if "layers" in info else info
+        features = layer.get("featureCount")
+        vertices = int(subprocess.run(
+            [python, "-c", "import sys, shapely; from pyogrio.raw import read; g = shapely.from_wkb(read(sys.argv[1])[2]);"
+             "print(shapely.get_num_coordinates(g).sum())", source],
+            check=True, capture_output=True, text=True).stdout) if not smoke else 0
+        grid1k = os.path.join(work, f"grid1000_{fraction}.gpkg")
+        jobs = [
+            ("interpolate 1 km", grid1k,
+             [territory, "interpolate", source, "--to-crs", "EPSG:2154", "--grid", "1000",
+              "--extensive", "pop", "--intensive", "rate", "-o", grid1k, "--overwrite"]),
+            ("interpolate 200 m", os.path.join(work, f"grid200_{fraction}.gpkg"),
+             [territory, "interpolate", source, "--to-crs", "EPSG:2154", "--grid", "200",
+              "--extensive", "pop", "--intensive", "rate", "-o",
+              os.path.join(work, f"grid200_{fraction}.gpkg"), "--overwrite"]),
+            ("tiles of the communes z0-12", os.path.join(work, f"communes_{fraction}.pmtiles"),
+             [territory, "tiles", source, "-o", os.path.join(work, f"communes_{fraction}.pmtiles"),
+              "-Z", "0", "-z", "12", "--overwrite"]),
+            ("tiles of the 1 km grid z0-12", os.path.join(work, f"grid1000_{fraction}.pmtiles"),
+             [territory, "tiles", grid1k, "-o", os.path.join(work, f"grid1000_{fraction}.pmtiles"),
+              "-Z", "0", "-z", "12", "--overwrite"]),
+        ]
+        for name, output, command in jobs:
+            figures = measure(runs, command)
+            meta = output + ".meta.json"
+            cells = None
+            if os.path.exists(meta):
+                metadata = json.load(open(meta))
+                cells = metadata["targets"]
+                for balance in metadata["balances"]:
+                    assert abs(balance["totalIn"] - balance["totalOut"] - balance["outside"]) <= 1e-9 * balance["totalIn"], balance
+            row = dict(fraction=fraction, job=name, features=features, vertices=vertices, cells=cells,
+                       size=size_of(output), **figures)
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+            if smoke:
+                assert row["size"] > 0, name
+            elif output != grid1k:
+                remove(output)  # the 200 m grids and tiles take room; the 1 km grid feeds the tiles
+    if smoke:
+        assert all(r["cells"] for r in rows if r["job"].startswith("interpolate")), rows
+        print("bench scale smoke run: every job ran, balances kept")
+        return
+    record(rows, runs)
+
+
+def record(rows, runs):
+    date = datetime.date.today().isoformat()
+    lines = [
+        "", f"## Country scale ({date}, `Scripts/bench/run scale {runs}`)", "",
+        "Synthetic country of `Scripts/bench/country.py` (Lambert-93, nested parts around the centre);",
+        f"release build, median of {runs} whole processes, 2 cores; time per source vertex for the",
+        "interpolations and the commune tiles, per cell for the grid tiles.", "",
+        "| part | communes | vertices | job | cells | time | peak memory | output | per unit |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        if r["job"] == "tiles of the 1 km grid z0-12":
+            cells = next(x["cells"] for x in rows if x["fraction"] == r["fraction"] and x["job"] == "interpolate 1 km")
+            unit = f"{r['seconds'] / cells * 1e6:.2f} µs/cell"
+        else:
+            unit = f"{r['seconds'] / r['vertices'] * 1e6:.2f} µs/vertex"
+        lines.append(
+            f"| 1/{r['fraction']} | {r['features']:,} | {r['vertices']:,} | {r['job']} | "
+            f"{(r['cells'] or 0):,} | {r['seconds']:.1f} s | {r['mib']:.0f} MiB | "
+            f"{r['size'] / 2**20:.0f} MiB | {unit} |")
+    docs = os.path.join(HERE, "..", "..", "docs")
+    with open(os.path.join(docs, "bench-results.md"), "a") as out:
+        out.write("\n".join(lines) + "\n")
+    with open(os.path.join(docs, "bench-scale.json"), "w") as out:
+        json.dump(rows, out, indent=1)
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib missing: no plot")
+        return
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for job in dict.fromkeys(r["job"] for r in rows):
+        points = sorted((r["vertices"], r["seconds"], r["mib"]) for r in rows if r["job"] == job)
+        left.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=job)
+        right.plot([p[0] for p in points], [p[2] for p in points], marker="o", label=job)
+    for axis, label in ((left, "time (s)"), (right, "peak memory (MiB)")):
+        axis.set_xscale("log")
+        axis.set_yscale("log")
+        axis.set_xlabel("vertices of the communes (1/16, 1/4, 1 of the country)")
+        axis.set_ylabel(label)
+        axis.grid(True, which="both", alpha=0.3)
+    right.axhline(2048, color="grey", linestyle="--", linewidth=1)
+    right.text(right.get_xlim()[0], 2100, " 2 GiB", color="grey", va="bottom")
+    left.legend(fontsize=8)
+    figure.suptitle(f"territory at country scale ({date})")
+    figure.tight_layout()
+    figure.savefig(os.path.join(docs, "bench-scale.png"), dpi=120)
+
+
+if __name__ == "__main__":
+    main()
