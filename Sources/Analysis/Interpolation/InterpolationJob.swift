@@ -190,8 +190,7 @@ public struct InterpolationJob: Sendable {
   }
 
   /// The sources interpolated onto `targets` by the job's engine (the sources
-  /// are loaded before the targets, so their errors come first); `check` sees
-  /// the units of the Swift engine before the areas are computed.
+  /// are loaded before the targets, so their errors come first).
   private func compute(
     onto targets: () throws -> InterpolationTargets, mask: PolygonMask?
   ) throws -> (InterpolationResult, SourceLoadReport) {
