@@ -29,7 +29,8 @@ let package = Package(
     // One wrapper per C library; no C type above these.
     .target(name: "GEOSKit", dependencies: ["GeoCore", "CGEOS"]),
     .target(name: "PROJKit", dependencies: ["GeoCore", "CPROJ"]),
-    .target(name: "GDALKit", dependencies: ["GeoCore", "GEOSKit", "PROJKit", "CGDAL"]),
+    .target(
+      name: "GDALKit", dependencies: ["GeoCore", "GEOSKit", "PROJKit", "SQLiteKit", "CGDAL"]),
 
     // Grids, areal interpolation, zonal statistics: the analyses across scales.
     .target(
@@ -104,7 +105,7 @@ let package = Package(
       dependencies: ["Cartography", "Style", "GeoCore", "GEOSKit", "PROJKit", "TestFixtures"]),
     .testTarget(
       name: "GDALKitTests",
-      dependencies: ["GDALKit", "GEOSKit", "PROJKit", "GeoCore", "TestFixtures"]),
+      dependencies: ["GDALKit", "GEOSKit", "PROJKit", "GeoCore", "SQLiteKit", "TestFixtures"]),
     .testTarget(name: "TerritoryCLITests", dependencies: ["territory", "GDALKit", "TestFixtures"]),
     .testTarget(name: "WebServerTests", dependencies: ["WebServer"]),
   ],

@@ -58,7 +58,9 @@ public enum VectorFormat: String, Sendable, CaseIterable {
     case .flatGeobuf: return ["SPATIAL_INDEX=YES"]
     case .shapefile: return ["ENCODING=UTF-8"]
     case .csv: return ["GEOMETRY=AS_WKT", "CREATE_CSVT=YES", "STRING_QUOTING=IF_NEEDED"]
-    case .geoPackage, .postGIS: return []
+    // The writer packs the spatial index itself once the rows are in (VectorWriter.commit).
+    case .geoPackage: return ["SPATIAL_INDEX=NO"]
+    case .postGIS: return []
     }
   }
 }

@@ -2,6 +2,7 @@ internal import CGDAL
 import GEOSKit
 import GeoCore
 import PROJKit
+import SQLiteKit
 
 /// Writes vector layers to a new file, atomically: the file is built in a hidden
 /// staging folder beside the target and moved into place by `commit()`. If the
@@ -117,9 +118,15 @@ public final class VectorWriter {
     }
   }
 
-  /// Closes the dataset and moves the output into place.
-  /// - Throws: `GDALError.writeFailed` when GDAL reports an error while flushing,
-  ///   `OutputError` when the file cannot be moved; nothing is left behind.
+  /// Closes the dataset, adds a GeoPackage's spatial indexes, and moves the
+  /// output into place.
+  ///
+  /// GeoPackage layers are created without GDAL's spatial index and indexed
+  /// here in one pass (`GeoPackageSpatialIndex`): GDAL 3.6 inserts each row into
+  /// the R-tree on its own, which took 55% of the time of writing a grid.
+  /// - Throws: `GDALError.writeFailed` when GDAL reports an error while flushing
+  ///   or the index cannot be built, `OutputError` when the file cannot be
+  ///   moved; nothing is left behind.
   public func commit() throws {
     guard let handle else { return }
     endTransaction()
@@ -128,6 +135,14 @@ public final class VectorWriter {
     guard messages.errors.isEmpty else {
       output.discard()
       throw GDALError.writeFailed(path: path, detail: messages.summary)
+    }
+    if format == .geoPackage {
+      do {
+        try GeoPackageSpatialIndex.addMissing(toGeoPackageAt: output.stagingPath.path)
+      } catch {
+        output.discard()
+        throw GDALError.writeFailed(path: path, detail: "spatial index: \(error)")
+      }
     }
     try output.commit()
   }

@@ -31,12 +31,16 @@ public final class SQLiteDatabase {
   /// The file's path.
   public let path: String
 
-  /// Opens `path`, creating it when `create` is true.
+  /// Opens `path`, creating it when `create` is true; an existing file is
+  /// opened read-only unless `writable` is true.
   /// - Throws: `SQLiteError` when the file cannot be opened.
-  public init(path: String, create: Bool = false) throws(SQLiteError) {
+  public init(path: String, create: Bool = false, writable: Bool = false) throws(SQLiteError) {
     self.path = path
     var db: OpaquePointer?
-    let flags = create ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) : SQLITE_OPEN_READONLY
+    let flags =
+      create
+      ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+      : writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY
     let status = sqlite3_open_v2(path, &db, flags, nil)
     guard status == SQLITE_OK, let db else {
       let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
@@ -75,6 +79,25 @@ public final class SQLiteDatabase {
     }
   }
 
+  /// Runs `sql`, which takes two integers `?1, ?2`, once for every pair that
+  /// `produce` hands to its argument, with one prepared statement (the fast
+  /// way to fill a table of millions of pairs).
+  /// - Throws: `SQLiteError` naming the statement, or what `produce` throws.
+  public func execute(
+    _ sql: String, pairs produce: (_ add: (Int64, Int64) throws -> Void) throws -> Void
+  ) throws {
+    let statement = try prepare(sql)
+    defer { sqlite3_finalize(statement) }
+    try produce { first, second in
+      sqlite3_reset(statement)
+      sqlite3_bind_int64(statement, 1, first)
+      sqlite3_bind_int64(statement, 2, second)
+      guard sqlite3_step(statement) == SQLITE_DONE else {
+        throw SQLiteError(operation: "run \(sql.prefix(60))", message: lastMessage)
+      }
+    }
+  }
+
   /// The rows `sql` returns, each a list of column values.
   /// - Throws: `SQLiteError` naming the statement.
   public func query(_ sql: String) throws(SQLiteError) -> [[SQLiteValue]] {
@@ -90,6 +113,22 @@ public final class SQLiteDatabase {
       rows.append((0..<sqlite3_column_count(statement)).map { column(statement, $0) })
     }
     return rows
+  }
+
+  /// Calls `body` with each row of `sql` in turn, without gathering them
+  /// (`sqlite3_step`); the row is valid only inside `body`.
+  /// - Throws: `SQLiteError` naming the statement, or what `body` throws.
+  public func forEachRow(_ sql: String, _ body: (SQLiteRow) throws -> Void) throws {
+    let statement = try prepare(sql)
+    defer { sqlite3_finalize(statement) }
+    while true {
+      let status = sqlite3_step(statement)
+      if status == SQLITE_DONE { return }
+      guard status == SQLITE_ROW else {
+        throw SQLiteError(operation: "query \(sql.prefix(60))", message: lastMessage)
+      }
+      try body(SQLiteRow(statement: statement))
+    }
   }
 
   private var lastMessage: String { String(cString: sqlite3_errmsg(handle)) }
@@ -127,5 +166,33 @@ public final class SQLiteDatabase {
       return .blob([UInt8](UnsafeRawBufferPointer(start: bytes, count: count)))
     default: return .null
     }
+  }
+}
+
+/// The current row of `SQLiteDatabase.forEachRow`, read column by column
+/// without copying; valid only inside the call that received it.
+public struct SQLiteRow {
+  fileprivate let statement: OpaquePointer
+
+  /// The column's value as an integer (`sqlite3_column_int64`; 0 for NULL).
+  public func integer(_ column: Int) -> Int64 { sqlite3_column_int64(statement, Int32(column)) }
+
+  /// Whether the column is NULL.
+  public func isNull(_ column: Int) -> Bool {
+    sqlite3_column_type(statement, Int32(column)) == SQLITE_NULL
+  }
+
+  /// Calls `body` with the column's bytes (`sqlite3_column_blob`; empty for NULL),
+  /// which are valid only inside `body`.
+  public func withBlob<Result>(
+    _ column: Int, _ body: (UnsafeRawBufferPointer) throws -> Result
+  ) rethrows -> Result {
+    // SQLite's order: the pointer first, then its size.
+    let bytes = sqlite3_column_blob(statement, Int32(column))
+    let count = Int(sqlite3_column_bytes(statement, Int32(column)))
+    guard count > 0, let bytes else {
+      return try body(UnsafeRawBufferPointer(start: nil, count: 0))
+    }
+    return try body(UnsafeRawBufferPointer(start: bytes, count: count))
   }
 }
