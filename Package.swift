@@ -106,7 +106,9 @@ let package = Package(
     .testTarget(
       name: "GDALKitTests",
       dependencies: ["GDALKit", "GEOSKit", "PROJKit", "GeoCore", "SQLiteKit", "TestFixtures"]),
-    .testTarget(name: "TerritoryCLITests", dependencies: ["territory", "GDALKit", "TestFixtures"]),
+    .testTarget(
+      name: "TerritoryCLITests",
+      dependencies: ["territory", "TerritoryCLI", "GDALKit", "TestFixtures"]),
     .testTarget(name: "WebServerTests", dependencies: ["WebServer"]),
   ],
   swiftLanguageModes: [.v6]

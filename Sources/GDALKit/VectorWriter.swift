@@ -99,6 +99,29 @@ public final class VectorWriter {
     try write(EncodedFeature(feature, path: path), toLayer: index)
   }
 
+  /// Writes the features that `produce` hands to `send`, in order, to layer
+  /// `index`: with `threaded`, GDAL writes them on a thread of its own
+  /// (`WritingThread`) while `produce` goes on making the next ones; each
+  /// feature's geometry is encoded on the calling thread. Use no other method
+  /// of the writer until this returns.
+  /// - Throws: what `produce` throws, or `GDALError.writeFailed` with GDAL's message.
+  public func write(
+    toLayer index: Int, threaded: Bool,
+    _ produce: (_ send: @escaping (Feature) throws -> Void) throws -> Void
+  ) throws {
+    let writing = WritingThread<EncodedFeature>(threaded: threaded) { [self] encoded in
+      try write(encoded, toLayer: index)
+    }
+    let path = self.path
+    do {
+      try produce { feature in try writing.send(EncodedFeature(feature, path: path)) }
+      try writing.finish()
+    } catch {
+      writing.cancel()
+      throw error
+    }
+  }
+
   /// Writes one encoded feature to layer `index` (from the writing thread of a copy).
   func write(_ feature: EncodedFeature, toLayer index: Int) throws(GDALError) {
     let layer = layers[index]

@@ -111,6 +111,9 @@ struct InterpolateCommand: ParsableCommand {
     job.threads = jobs.threads
     job.engine = engine
     job.database = database
+    let display = TerminalProgress.make()
+    defer { display?.stop() }
+    job.progress = display
     printReport(try Tools.interpolate(job), working: working)
   }
 

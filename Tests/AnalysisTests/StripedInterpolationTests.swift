@@ -156,4 +156,38 @@ struct StripedInterpolationTests {
     let header = String(decoding: outputs[0].prefix(200), as: UTF8.self)
     #expect(header.hasPrefix("col,row,x_min,y_min,x_max,y_max,covered_area,V014,TIPO_"))
   }
+
+  /// Records the steps it is shown and what each had done when it ended.
+  final class RecordingDisplay: ProgressDisplay, @unchecked Sendable {
+    // Read and written under `lock`.
+    private let lock = NSLock()
+    private(set) var begun: [StepProgress] = []
+    private(set) var ended: [(done: Int, total: Int)] = []
+    func begin(_ progress: StepProgress) { lock.withLock { begun.append(progress) } }
+    func end(_ progress: StepProgress) {
+      lock.withLock { ended.append((progress.completed, progress.total)) }
+    }
+  }
+
+  @Test(
+    "progress: one step, every row of every stripe counted once, never backwards",
+    arguments: [1, 7, nil])
+  func progressCountsRows(rows: Int?) throws {
+    let units = try olindaSources()
+    let grid = GridShape.square(SquareGrid(cellSize: 100))
+    let display = RecordingDisplay()
+    var seen: [Int] = []
+    let outcome = try StripedInterpolation.interpolate(
+      units, onto: grid, extensiveNames: ["V014"], intensiveNames: ["density"],
+      categoricalNames: ["TIPO"], rowsPerStripe: rows, threads: 2, progress: display
+    ) { _ in seen.append(display.begun[0].completed) }
+    let height = rows ?? StripedInterpolation.defaultHeight(units, grid)
+    #expect(display.begun.count == 1)
+    #expect(display.begun.first?.unit == "rows")
+    #expect(display.ended.count == 1)
+    #expect(display.ended.first?.total == outcome.stripeCount * height)
+    #expect(display.ended.first?.done == outcome.stripeCount * height)
+    #expect(seen == seen.sorted(), "progress never goes back")
+    #expect(seen.count >= outcome.stripeCount - 1)
+  }
 }

@@ -41,6 +41,8 @@ public struct InterpolationJob: Sendable {
   /// and written at once (by default about a million cells' worth); the
   /// values do not depend on it.
   public var rowsPerStripe: Int?
+  /// Shows how far the grid has come, stripe after stripe (the command line's bar).
+  public var progress: (any ProgressDisplay)?
   /// Where the areas and sums are computed.
   public var engine = InterpolationEngine.swift
   /// For `engine == .postgis` with a file source: the database to compute in
@@ -172,7 +174,8 @@ public struct InterpolationJob: Sendable {
       produce: { append in
         outcome = try StripedInterpolation.interpolate(
           units, onto: shape, extensiveNames: source.extensive, intensiveNames: source.intensive,
-          categoricalNames: source.categorical, rowsPerStripe: rowsPerStripe, threads: threads
+          categoricalNames: source.categorical, rowsPerStripe: rowsPerStripe, threads: threads,
+          progress: progress
         ) { cells in try append(ValueTable.rows(cells, of: columns, coveredArea: true)) }
       })
     return Summary(

@@ -48,11 +48,15 @@ public enum StripedInterpolation {
   ///   - rowsPerStripe: the stripe height in rows; by default enough rows for
   ///     about `defaultStripeCells` cells across the sources' extent.
   ///   - threads: worker threads for the coverage (the results do not depend on it).
-  ///   - emit: receives each stripe's cells; an error it throws stops the run.
+  ///   - progress: shows the rows done, stripe after stripe.
+  ///   - emit: receives each stripe's cells, in runs of whole rows of about
+  ///     16,384 cells (a stripe of fewer cells, or none, is one run); an error
+  ///     it throws stops the run.
   public static func interpolate(
     _ sources: [SourceUnit], onto grid: GridShape,
     extensiveNames: [String], intensiveNames: [String], categoricalNames: [String],
     rowsPerStripe: Int? = nil, threads: Int = ParallelChunks.defaultThreads,
+    progress: (any ProgressDisplay)? = nil,
     emit: ([TargetValues]) throws -> Void
   ) throws -> Outcome {
     let spans = sources.map { rowSpan(of: $0, on: grid) }
@@ -82,35 +86,55 @@ public enum StripedInterpolation {
     let crosses = Set(crossing)
     var totalOut = [Double](repeating: 0, count: extensiveNames.count)
     var cellCount = 0
-    for stripe in members.keys.sorted() {
-      let indices = members[stripe]!
-      let window = (stripe * height)...(stripe * height + height - 1)
-      let pieces = ParallelChunks.map(
-        count: indices.count, threads: threads, rangesPerThread: 8
-      ) { range in
-        range.map {
-          ArealInterpolation.gridPieces(of: sources[indices[$0]], on: grid, rows: window)
+    let rows = members.count * height
+    try progress.step("interpolating \(sources.count) sources", total: rows, unit: "rows") {
+      shown in
+      for stripe in members.keys.sorted() {
+        let indices = members[stripe]!
+        let window = (stripe * height)...(stripe * height + height - 1)
+        let pieces = ParallelChunks.map(
+          count: indices.count, threads: threads, rangesPerThread: 8
+        ) { range in
+          range.map {
+            ArealInterpolation.gridPieces(of: sources[indices[$0]], on: grid, rows: window)
+          }
+        }.flatMap { $0 }
+        var accumulator = Accumulator(
+          extensiveCount: extensiveNames.count, intensiveCount: intensiveNames.count,
+          categoricalCount: categoricalNames.count,
+          denseRange: ArealInterpolation.denseRange(of: pieces))
+        for (index, computed) in zip(indices, pieces) {
+          if !crosses.contains(index) {
+            covered[index] = computed.pieces.reduce(0) { $0 + $1.area }
+          }
+          let denominator = covered[index]
+          guard denominator > 0 else { continue }
+          for piece in computed.pieces {
+            accumulator.add(
+              sources[index], area: piece.area, weight: piece.area / denominator, to: piece.key)
+          }
         }
-      }.flatMap { $0 }
-      var accumulator = Accumulator(
-        extensiveCount: extensiveNames.count, intensiveCount: intensiveNames.count,
-        categoricalCount: categoricalNames.count,
-        denseRange: ArealInterpolation.denseRange(of: pieces))
-      for (index, computed) in zip(indices, pieces) {
-        if !crosses.contains(index) { covered[index] = computed.pieces.reduce(0) { $0 + $1.area } }
-        let denominator = covered[index]
-        guard denominator > 0 else { continue }
-        for piece in computed.pieces {
-          accumulator.add(
-            sources[index], area: piece.area, weight: piece.area / denominator, to: piece.key)
+        let (values, _) = accumulator.finish(sorted: true)
+        for cell in values {
+          for variable in totalOut.indices { totalOut[variable] += cell.extensive[variable] }
         }
+        cellCount += values.count
+        // Handed over in runs of whole rows, so that progress moves within a
+        // stripe; a stripe of fewer cells (or none) is one batch.
+        if values.isEmpty { try emit([]) }
+        var start = 0
+        var rowsShown = window.lowerBound
+        while start < values.count {
+          var end = min(values.count, start + 16_384)
+          while end < values.count && values[end].key.row == values[end - 1].key.row { end += 1 }
+          try emit(Array(values[start..<end]))
+          let reached = values[end - 1].key.row + 1
+          shown.advance(by: reached - rowsShown)
+          rowsShown = reached
+          start = end
+        }
+        shown.advance(by: window.upperBound + 1 - rowsShown)
       }
-      let (values, _) = accumulator.finish(sorted: true)
-      for cell in values {
-        for variable in totalOut.indices { totalOut[variable] += cell.extensive[variable] }
-      }
-      cellCount += values.count
-      try emit(values)
     }
     var totalIn = [Double](repeating: 0, count: extensiveNames.count)
     var outside = [Double](repeating: 0, count: extensiveNames.count)

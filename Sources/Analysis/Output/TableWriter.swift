@@ -275,19 +275,20 @@ public enum TableWriter {
       let layer = try writer.addLayer(
         name: layerName, geometryType: .unknown, crs: outputCRS, fields: fields)
       var written: Int64 = 0
-      try produce(
-        BatchSink { count, attributes, geometry in
-          for index in 0..<count {
-            var shape = try geometry(index)
-            if let transformer, let projected = shape {
-              shape = try transformer.transform(projected)
+      // GDAL writes on a thread of its own while the rows are computed and encoded.
+      try writer.write(toLayer: layer, threaded: threads > 1) { send in
+        try produce(
+          BatchSink { count, attributes, geometry in
+            for index in 0..<count {
+              var shape = try geometry(index)
+              if let transformer, let projected = shape {
+                shape = try transformer.transform(projected)
+              }
+              written += 1
+              try send(Feature(id: written, attributes: attributes(index), geometry: shape))
             }
-            written += 1
-            try writer.write(
-              Feature(id: written, attributes: attributes(index), geometry: shape),
-              toLayer: layer)
-          }
-        })
+          })
+      }
       if let sidecar, let metadata = metadata?() {
         writer.setMetadata(metadata.gdalItems, layer: layer)
         try metadata.json().write(to: sidecar.stagingPath)
