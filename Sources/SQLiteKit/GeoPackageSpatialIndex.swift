@@ -48,7 +48,8 @@ public enum GeoPackageSpatialIndex {
     ) { row in
       let rowID = row.integer(0)
       let box = try row.withBlob(1) { try envelope(ofGeometry: $0, table: table, id: rowID) }
-      if let box {
+      // A box with NaN cannot be placed in the tree; it has no extent to find.
+      if let box, ![box.minX, box.maxX, box.minY, box.maxY].contains(where: \.isNaN) {
         entries.append(
           PackedRTree.Entry(
             id: rowID, minX: box.minX, maxX: box.maxX, minY: box.minY, maxY: box.maxY))

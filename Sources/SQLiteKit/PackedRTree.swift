@@ -168,21 +168,35 @@ public struct PackedRTree {
     var maxY = -Double.infinity
     for entry in entries {
       let (x, y) = centre(entry)
+      // Boxes beyond float32's range (damaged files hold 1e300) have infinite
+      // centres: they take the curve's first cell rather than its extent.
+      guard x.isFinite, y.isFinite else { continue }
       minX = min(minX, x)
       maxX = max(maxX, x)
       minY = min(minY, y)
       maxY = max(maxY, y)
     }
-    let side = Double(hilbertSide - 1)
-    let scaleX = maxX > minX ? side / (maxX - minX) : 0
-    let scaleY = maxY > minY ? side / (maxY - minY) : 0
+    let scaleX = scale(from: minX, to: maxX)
+    let scaleY = scale(from: minY, to: maxY)
     for index in entries.indices {
       let (x, y) = centre(entries[index])
-      let column = UInt32(((x - minX) * scaleX).rounded(.down))
-      let row = UInt32(((y - minY) * scaleY).rounded(.down))
-      entries[index].key = hilbertIndex(column: column, row: row)
+      entries[index].key = hilbertIndex(
+        column: cell(of: x, from: minX, scale: scaleX), row: cell(of: y, from: minY, scale: scaleY))
     }
     entries.sort { ($0.key, $0.id) < ($1.key, $1.id) }
+  }
+
+  /// Hilbert cells per unit of a span from `low` to `high` (0 for an empty or unbounded span).
+  private static func scale(from low: Double, to high: Double) -> Double {
+    let span = high - low
+    return span > 0 && span.isFinite ? Double(hilbertSide - 1) / span : 0
+  }
+
+  /// The Hilbert cell of `value` along an axis, clamped to the curve's square.
+  private static func cell(of value: Double, from low: Double, scale: Double) -> UInt32 {
+    let position = ((value - low) * scale).rounded(.down)
+    guard position.isFinite, position > 0 else { return 0 }
+    return UInt32(min(position, Double(hilbertSide - 1)))
   }
 
   private static func centre(_ entry: Entry) -> (Double, Double) {

@@ -169,6 +169,39 @@ struct GeoPackageSpatialIndexTests {
     #expect(moved == [[.integer(1)]])
   }
 
+  @Test("coordinates beyond float32's range, as damaged files hold, are indexed, not a crash")
+  func extremeCoordinates() throws {
+    let folder = try Fixtures.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let extreme = [
+      Envelope(minX: -1e300, minY: 0, maxX: 1e300, maxY: 1),
+      Envelope(minX: 1e39, minY: 1e39, maxX: 2e39, maxY: 2e39),
+      Envelope(minX: -1e308, minY: -1e308, maxX: -1e307, maxY: -1e307),
+    ]
+    let boxes = Self.boxes(count: 200) + extreme
+    let path = try Self.write(boxes, in: folder)
+    let database = try SQLiteDatabase(path: path)
+    #expect(try database.query("SELECT rtreecheck('rtree_cells_geom')") == [[.text("ok")]])
+    #expect(
+      try database.query("SELECT count(*) FROM rtree_cells_geom") == [
+        [.integer(Int64(boxes.count))]
+      ])
+    // The box across the whole float range is found by a window anywhere on its row.
+    let found = try database.query(
+      "SELECT count(*) FROM rtree_cells_geom WHERE maxx >= 5e37 AND minx <= 6e37 AND maxy >= 0.5 AND miny <= 0.5"
+    )
+    #expect(found == [[.integer(1)]])
+    // Packing alone: infinite and NaN centres take a place on the curve.
+    let entries = [
+      PackedRTree.Entry(id: 1, minX: -1e300, maxX: 1e300, minY: 0, maxY: 1),
+      PackedRTree.Entry(id: 2, minX: 1e300, maxX: 1e301, minY: 1e300, maxY: 1e301),
+      PackedRTree.Entry(id: 3, minX: 0, maxX: 1, minY: 0, maxY: 1),
+      PackedRTree.Entry(id: 4, minX: 5, maxX: 6, minY: 5, maxY: 6),
+    ]
+    let tree = PackedRTree(entries: entries, capacity: 3, nodeSize: 76)
+    #expect(tree.count == 4 && tree.nodes.count == 3)
+  }
+
   @Test("packing by hand: seven entries in nodes of three")
   func smallTree() {
     let entries = (0..<7).map {
