@@ -15,7 +15,9 @@ struct TilesCommand: ParsableCommand {
       source layer, or -l, one per input). Polygons are simplified to about a pixel below \
       the highest zoom, each shared border once for both sides, so neighbours stay \
       gap-free. Tiles hold at most --max-tile-bytes and --max-tile-features; the smallest \
-      features are dropped first and every drop is reported per zoom. A raster input \
+      features are dropped first and every drop is reported per zoom. Polygons too \
+      small to draw at a zoom, where no drawn neighbour covers them, are kept as \
+      pixel squares covering about their total area (--no-dust lets them vanish). A raster input \
       (an elevation model, a land-cover grid) gives 256-pixel PNG tiles instead. \
       A PostgreSQL connection is an input too: -l schema.table names the table, read \
       through a cursor, and its MVT layer takes the table's name.
@@ -80,6 +82,11 @@ struct TilesCommand: ParsableCommand {
   @Option(help: "Tile units kept around each tile (of 4096).")
   var buffer = 80
 
+  @Flag(
+    name: .customLong("no-dust"),
+    help: "Let polygons too small for a zoom vanish instead of keeping them as pixel squares.")
+  var noDust = false
+
   @Option(
     name: .customLong("color-ramp"), help: "Raster tiles: a ramp (terrain, viridis, greys, ...).")
   var colorRamp: String?
@@ -111,6 +118,7 @@ struct TilesCommand: ParsableCommand {
     job.vector.maxZoom = maxZoom ?? max(14, minZoom)
     job.vector.simplification = simplify
     job.vector.buffer = buffer
+    job.vector.dust = !noDust
     job.vector.threads = jobs.threads
     job.guessMaxZoom = guessZoom
     job.fields = !y.isEmpty ? .only(y) : !x.isEmpty ? .except(x) : .all
@@ -168,7 +176,11 @@ struct TilesCommand: ParsableCommand {
       "z\(report.zoom): \(report.tiles) tiles, \(report.features) features, "
       + "\(size(report.bytes)) (largest \(size(report.largestTile)))"
     var notes: [String] = []
-    if report.tooSmall > 0 { notes.append("\(report.tooSmall) pieces too small to draw") }
+    if report.tooSmall > 0 {
+      notes.append(
+        "\(report.tooSmall) pieces too small to draw"
+          + (report.dust > 0 ? " (\(report.dust) pixel squares stand for them)" : ""))
+    }
     if report.droppedForLimits > 0 {
       notes.append(
         "\(report.droppedForLimits) dropped in \(report.tilesOverLimit) tiles over the limits")

@@ -106,6 +106,25 @@ struct SharedBorders: Sendable {
     }
   }
 
+  /// Per feature: whether it shares a border (an arc) with another feature, and
+  /// whether it shares one with a polygonal feature for which `drawn` is true.
+  /// Both `false` for features that are not polygonal.
+  func borders(drawn: [Bool]) -> [(shared: Bool, drawnNeighbour: Bool)] {
+    var users = [UInt8](repeating: 0, count: arcs.count)
+    var drawnArc = [Bool](repeating: false, count: arcs.count)
+    for (index, polygons) in uses.enumerated() {
+      for use in (polygons ?? []).joined().joined() {
+        let arc = Int(use.arc)
+        users[arc] = users[arc] == .max ? .max : users[arc] + 1
+        if drawn[index] { drawnArc[arc] = true }
+      }
+    }
+    return uses.map { polygons in
+      let arcs = (polygons ?? []).joined().joined().map { Int($0.arc) }
+      return (arcs.contains { users[$0] > 1 }, arcs.contains { drawnArc[$0] })
+    }
+  }
+
   /// Vertices closer than this (in unit-square units, about 1 cm on the ground at
   /// the equator) are one; a vertex this close to an edge is a vertex of it.
   static let nodingTolerance = 2.5e-10

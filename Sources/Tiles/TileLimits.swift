@@ -32,13 +32,16 @@ public struct AccumulatedField: Sendable, Equatable {
 /// One feature's piece in a tile while the tile is assembled.
 struct TilePiece {
   var layer: Int
-  var feature: Int
+  /// The feature id written.
+  var id: Int64
   var shape: TileShape?
   var anchor: SIMD2<Double>
   var size: Double
   var attributes: [FieldValue]
   /// Rounding broke it and GEOS repaired it.
   var repaired = false
+  /// A dust square (`TileDust`): it yields to the drawn polygons of its layer.
+  var dust = false
 }
 
 /// Sheds the smallest pieces of a tile until it fits, and carries summed fields.
@@ -85,7 +88,7 @@ enum TileShedding {
       }
       for field in summed {
         guard let value = piece.attributes[field].doubleValue, value != 0 else { continue }
-        kept[target].attributes[field] = add(
+        kept[target].attributes[field] = sum(
           kept[target].attributes[field], piece.attributes[field])
       }
       carried += total
@@ -116,10 +119,13 @@ enum TileShedding {
     return best?.index
   }
 
-  private static func add(_ a: FieldValue, _ b: FieldValue) -> FieldValue {
+  /// The sum of two values of an accumulated field: integers stay integers, a
+  /// missing value adds nothing.
+  static func sum(_ a: FieldValue, _ b: FieldValue) -> FieldValue {
     switch (a, b) {
     case (.integer(let x), .integer(let y)): return .integer(x &+ y)
     case (.null, _): return b
+    case (_, .null): return a
     default: return .real((a.doubleValue ?? 0) + (b.doubleValue ?? 0))
     }
   }

@@ -17,6 +17,8 @@ public struct ZoomReport: Sendable, Equatable {
   public var largestTile = 0
   /// Feature pieces too small to draw at this zoom (shrank below a tile unit).
   public var tooSmall = 0
+  /// Pixel-sized squares standing for polygons too small to draw (`TileDust`).
+  public var dust = 0
   /// Feature pieces dropped to keep tiles within the limits.
   public var droppedForLimits = 0
   /// Tiles that had to shed features to fit.
@@ -52,6 +54,9 @@ public struct VectorTileOptions: Sendable {
   public var limits = TileLimits()
   /// Worker threads (every core by default); the tiles do not depend on it.
   public var threads = ParallelChunks.defaultThreads
+  /// Keep polygons too small to draw at a zoom as pixel-sized squares (`TileDust`)
+  /// where no drawn neighbour covers them, instead of letting them vanish.
+  public var dust = true
 
   /// The defaults.
   public init() {}
@@ -98,8 +103,8 @@ struct VectorTiler: Sendable {
       zoom == options.maxZoom
       ? min(1, options.simplification) : options.simplification * Double(options.extent) / 256
     let scale = Double(options.extent) * Double(1 << zoom)
-    let shapes = zip(layers, borders).map { layer, shared in
-      simplified(layer, shared, scale: scale, tolerance: tolerance)
+    let shapes = zip(layers, borders).enumerated().map { index, pair in
+      zoomLayer(index, pair.1, zoom: zoom, scale: scale, tolerance: tolerance)
     }
     let (buckets, vanished) = assign(shapes, zoom: zoom)
     let addresses = buckets.keys.sorted()
@@ -108,6 +113,7 @@ struct VectorTiler: Sendable {
     }
     var report = ZoomReport(zoom: zoom)
     report.tooSmall = vanished
+    report.dust = shapes.reduce(0) { $0 + $1.dust.count }
     var batch: [(TileAddress, [UInt8])] = []
     for (address, result) in zip(addresses, results) {
       report.tooSmall += result.tooSmall
@@ -136,6 +142,45 @@ struct VectorTiler: Sendable {
     var uncarried = 0.0
   }
 
+  /// One layer at one zoom: its features' shapes in tile units, followed by its
+  /// dust squares; which features are left out of the tiles.
+  private struct ZoomLayer {
+    /// The features' shapes, then the dust squares'.
+    var shapes: [TileGeometry]
+    /// Per feature: nothing of it can be drawn at this zoom, or a dust square
+    /// stands for it.
+    var skipped: [Bool]
+    /// The dust squares.
+    var dust: [TileDust.Square]
+  }
+
+  private func zoomLayer(
+    _ index: Int, _ shared: SharedBorders, zoom: Int, scale: Double, tolerance: Double
+  ) -> ZoomLayer {
+    let layer = layers[index]
+    var shapes = simplified(layer, shared, scale: scale, tolerance: tolerance)
+    var skipped = shapes.map { shape in
+      if case .polygons(let polygons) = shape { return polygons.isEmpty }
+      return false
+    }
+    var dust: [TileDust.Square] = []
+    if options.dust {
+      let pixel = Double(options.extent) / 256
+      let areas = shapes.map(TileDust.drawnArea)
+      let tiny = areas.contains { $0.map { $0 < pixel * pixel / 4 } ?? false }
+      if tiny {
+        let borders = shared.borders(drawn: areas.map { ($0 ?? 0) > 0 })
+        let small = TileDust.small(areas: areas, borders: borders, pixel: pixel)
+        for index in small { skipped[index] = true }
+        dust = TileDust.squares(
+          features: layer.features, small: small, scale: scale, pixel: pixel, zoom: zoom,
+          accumulated: accumulated[index])
+        shapes += dust.map(\.geometry)
+      }
+    }
+    return ZoomLayer(shapes: shapes, skipped: skipped, dust: dust)
+  }
+
   /// The layer's geometries at this zoom, in tile units: polygons through the
   /// shared borders, lines simplified one by one, points as they are.
   private func simplified(
@@ -158,21 +203,25 @@ struct VectorTiler: Sendable {
   }
 
   /// The tiles each feature's box (with the buffer) touches; values are
-  /// (layer << 32 | feature index). Also the number of polygon features that the
-  /// simplification reduced to nothing (each is too small to draw at this zoom).
-  private func assign(_ shapes: [[TileGeometry]], zoom: Int) -> ([TileAddress: [Int]], Int) {
+  /// (layer << 32 | index of the shape). Also the number of polygon features left
+  /// out (too small to draw at this zoom, or stood for by dust).
+  private func assign(_ shapes: [ZoomLayer], zoom: Int) -> ([TileAddress: [Int]], Int) {
     let n = Double(1 << zoom)
     let margin = Double(options.buffer) / Double(options.extent)
     let last = (1 << zoom) - 1
     var buckets: [TileAddress: [Int]] = [:]
     var vanished = 0
     for (layerIndex, layer) in layers.enumerated() {
-      for (index, feature) in layer.features.enumerated() {
-        if case .polygons(let polygons) = shapes[layerIndex][index], polygons.isEmpty {
+      let zoomLayer = shapes[layerIndex]
+      for index in zoomLayer.shapes.indices {
+        let isFeature = index < layer.features.count
+        if isFeature && zoomLayer.skipped[index] {
           vanished += 1
           continue
         }
-        let box = feature.bounds
+        let box =
+          isFeature
+          ? layer.features[index].bounds : zoomLayer.dust[index - layer.features.count].bounds
         let x0 = max(0, Int((box.minX * n - margin).rounded(.down)))
         let x1 = min(last, Int((box.maxX * n + margin).rounded(.down)))
         let y0 = max(0, Int((box.minY * n - margin).rounded(.down)))
@@ -189,7 +238,7 @@ struct VectorTiler: Sendable {
   }
 
   private func build(
-    _ address: TileAddress, _ members: [Int], _ shapes: [[TileGeometry]], compress: Bool
+    _ address: TileAddress, _ members: [Int], _ shapes: [ZoomLayer], compress: Bool
   ) throws -> TileResult {
     let cutter = TileCutter(extent: options.extent, buffer: options.buffer, address: address)
     var result = TileResult()
@@ -198,31 +247,36 @@ struct VectorTiler: Sendable {
     for member in members {
       let layerIndex = member >> 32
       let index = member & 0xFFFF_FFFF
-      let feature = layers[layerIndex].features[index]
-      switch cutter.cut(shapes[layerIndex][index]) {
+      let features = layers[layerIndex].features
+      let dust = index >= features.count ? shapes[layerIndex].dust[index - features.count] : nil
+      let (id, bounds) =
+        dust.map { ($0.id, $0.bounds) } ?? (features[index].id, features[index].bounds)
+      let attributes = dust?.attributes ?? features[index].attributes
+      switch cutter.cut(shapes[layerIndex].shapes[index]) {
       case .outside:
         continue
       case .degenerate:
         result.tooSmall += 1
         let scale = Double(options.extent) * Double(1 << address.z)
-        let anchor = cutter.local(SIMD2(feature.bounds.minX, feature.bounds.minY) * scale)
+        let anchor = cutter.local(SIMD2(bounds.minX, bounds.minY) * scale)
         dropped.append(
           TilePiece(
-            layer: layerIndex, feature: index, shape: nil, anchor: anchor, size: 0,
-            attributes: feature.attributes))
+            layer: layerIndex, id: id, shape: nil, anchor: anchor, size: 0,
+            attributes: attributes))
       case .kept(let shape, let repaired):
         if repaired { result.repaired += 1 }
         var size = shape.size
         if case .points = shape { size = Double((index &* 2_654_435_761) & 0xFFFF) }
         var piece = TilePiece(
-          layer: layerIndex, feature: index, shape: shape, anchor: SIMD2<Double>(shape.anchor),
-          size: size,
-          attributes: feature.attributes)
+          layer: layerIndex, id: id, shape: shape, anchor: SIMD2<Double>(shape.anchor),
+          size: size, attributes: attributes)
         piece.repaired = repaired
+        piece.dust = dust != nil
         kept.append(piece)
       }
     }
     yieldRepaired(&kept, &dropped, &result)
+    yieldDust(&kept, &dropped)
     var bytes = try encode(kept, compress: compress)
     var allowed = min(kept.count, options.limits.maxFeatures)
     while let current = bytes,
@@ -254,21 +308,14 @@ struct VectorTiler: Sendable {
     _ kept: inout [TilePiece], _ dropped: inout [TilePiece], _ result: inout TileResult
   ) {
     guard result.repaired > 0 else { return }
-    var boxes: [SIMD4<Int32>] = kept.map { piece in
-      guard case .polygons(let polygons)? = piece.shape else { return SIMD4(1, 1, 0, 0) }
-      var box = SIMD4<Int32>(.max, .max, .min, .min)
-      for point in polygons.joined().joined() {
-        box = SIMD4(
-          min(box.x, point.x), min(box.y, point.y), max(box.z, point.x), max(box.w, point.y))
-      }
-      return box
-    }
+    var boxes = kept.map(VectorTiler.box)
     var removed: [Int] = []
     for index in kept.indices where kept[index].repaired {
       guard case .polygons(let polygons)? = kept[index].shape else { continue }
       let box = boxes[index]
       let neighbours = kept.indices.compactMap { other -> [[[SIMD2<Int32>]]]? in
-        guard other != index, !kept[other].repaired, kept[other].layer == kept[index].layer,
+        guard other != index, !kept[other].repaired, !kept[other].dust,
+          kept[other].layer == kept[index].layer,
           case .polygons(let shape)? = kept[other].shape
         else { return nil }
         let b = boxes[other]
@@ -290,6 +337,69 @@ struct VectorTiler: Sendable {
     }
   }
 
+  /// Makes each dust square give up what the drawn polygons of its layer cover
+  /// in the tile (`TileCutter.yielding`); a square left with nothing is dropped,
+  /// and its summed fields go to the nearest kept feature.
+  private func yieldDust(_ kept: inout [TilePiece], _ dropped: inout [TilePiece]) {
+    guard kept.contains(where: \.dust) else { return }
+    let boxes = kept.map(VectorTiler.box)
+    // The drawn polygons by cells of 256 tile units, so that a square meets only
+    // the polygons near it.
+    let cell: Int32 = 256
+    var grid: [SIMD3<Int32>: [Int]] = [:]
+    for (index, piece) in kept.enumerated() where !piece.dust {
+      guard case .polygons? = piece.shape else { continue }
+      let box = boxes[index]
+      for x in (box.x / cell)...(box.z / cell) {
+        for y in (box.y / cell)...(box.w / cell) {
+          grid[SIMD3(Int32(piece.layer), x, y), default: []].append(index)
+        }
+      }
+    }
+    var removed: [Int] = []
+    for index in kept.indices where kept[index].dust {
+      guard case .polygons(let polygons)? = kept[index].shape else { continue }
+      let box = boxes[index]
+      var near = Set<Int>()
+      for x in (box.x / cell)...(box.z / cell) {
+        for y in (box.y / cell)...(box.w / cell) {
+          for other in grid[SIMD3(Int32(kept[index].layer), x, y)] ?? [] {
+            let b = boxes[other]
+            if b.x < box.z && box.x < b.z && b.y < box.w && box.y < b.w { near.insert(other) }
+          }
+        }
+      }
+      guard !near.isEmpty else { continue }
+      let neighbours = near.sorted().compactMap { other -> [[[SIMD2<Int32>]]]? in
+        guard case .polygons(let shape)? = kept[other].shape else { return nil }
+        return shape
+      }
+      if let rest = TileCutter.yielding(polygons, to: neighbours) {
+        kept[index].shape = .polygons(rest)
+        kept[index].size = TileShape.polygons(rest).size
+      } else {
+        removed.append(index)
+      }
+    }
+    for index in removed.reversed() {
+      var piece = kept.remove(at: index)
+      piece.shape = nil
+      dropped.append(piece)
+    }
+  }
+
+  /// The box of a polygon piece in tile units; an empty box (min above max) for
+  /// other pieces.
+  private static func box(_ piece: TilePiece) -> SIMD4<Int32> {
+    guard case .polygons(let polygons)? = piece.shape else { return SIMD4(1, 1, 0, 0) }
+    var box = SIMD4<Int32>(.max, .max, .min, .min)
+    for point in polygons.joined().joined() {
+      box = SIMD4(
+        min(box.x, point.x), min(box.y, point.y), max(box.z, point.x), max(box.w, point.y))
+    }
+    return box
+  }
+
   /// The tile's bytes as stored, or `nil` when no piece is left.
   private func encode(_ pieces: [TilePiece], compress: Bool) throws -> [UInt8]? {
     guard !pieces.isEmpty else { return nil }
@@ -299,9 +409,7 @@ struct VectorTiler: Sendable {
     }
     for piece in pieces {
       guard let shape = piece.shape else { continue }
-      encoders[piece.layer].add(
-        id: layers[piece.layer].features[piece.feature].id, shape: shape,
-        attributes: piece.attributes)
+      encoders[piece.layer].add(id: piece.id, shape: shape, attributes: piece.attributes)
     }
     let tile = MVTTile.encode(layers: encoders.compactMap { $0.encoded() })
     return compress ? try Gzip.compress(tile) : tile
