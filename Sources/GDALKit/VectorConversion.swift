@@ -21,6 +21,8 @@ public struct ConversionOptions: Sendable {
   /// Threads: with more than one, features are written on a thread of their
   /// own while the next ones are read (`WritingThread`).
   public var threads = ParallelChunks.defaultThreads
+  /// Shows each layer's features while they are copied.
+  public var progress: (any ProgressDisplay)?
 
   /// Creates options with the defaults: every layer, no reprojection, no repair, no overwrite.
   public init() {}
@@ -207,6 +209,12 @@ private func copy(
     transformer: transformer, makeValid: options.makeValid, polygonal: polygonal,
     declared: entry.geometryType)
   let path = writer.path
+  // The count only where the format stores it: counting by reading would read
+  // the layer twice.
+  let step = StepProgress(
+    step: "copying \(layer.name)", total: layer.featureCount(force: false) ?? 0, unit: "features")
+  options.progress?.begin(step)
+  defer { options.progress?.end(step) }
   // Three stages, each on its own thread: reading (this one), checking and
   // encoding, writing. Which one is the slowest depends on the formats (GDAL's
   // GeoJSON reader, the PostgreSQL COPY stream); see docs/bench-results.md.
@@ -235,6 +243,7 @@ private func copy(
     }
     guard let feature = next else { break }
     entry.read += 1
+    step.advance()
     try checking.send(feature)
     entry.written += 1
   }

@@ -78,6 +78,9 @@ struct Convert: ParsableCommand {
     job.boundingBoxes = bbox
     job.threads = jobs.threads
     job.table = try table.parsed
+    let display = TerminalProgress.make()
+    defer { display?.stop() }
+    job.progress = display
     let report = try Tools.convert(job)
     print("wrote \(report.path) (\(report.format.rawValue))")
     for layer in report.layers {

@@ -135,6 +135,9 @@ struct TilesCommand: ParsableCommand {
         maxBytes: maxTileBytes, maxFeatures: maxTileFeatures,
         accumulate: try accumulate.map(parseAccumulate))
     }
+    let display = TerminalProgress.make()
+    defer { display?.stop() }
+    job.vector.progress = display
     let start = Date()
     let result = try Tools.tiles(
       job, vectorZoom: { print(TilesCommand.line($0, accumulated: accumulate)) },

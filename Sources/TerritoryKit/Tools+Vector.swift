@@ -14,6 +14,8 @@ public struct ConvertJob: Sendable {
   public var boundingBoxes = false
   /// Worker threads for the GeoJSON export (default: every core).
   public var threads = ParallelChunks.defaultThreads
+  /// Shows the features copied while the conversion runs.
+  public var progress: (any ProgressDisplay)?
 
   /// A job copying `input` to `output`.
   public init(input: String, output: String) {
@@ -73,6 +75,7 @@ extension Tools {
   public static func convert(_ job: ConvertJob) throws -> ConversionReport {
     var options = job.options
     options.threads = job.threads
+    options.progress = job.progress
     if let table = job.table {
       return try convertVector(
         input: job.input, connection: job.output, table: table, options: options)
@@ -89,7 +92,8 @@ extension Tools {
     return try GeoJSONExport.run(
       input: job.input, output: job.output, layer: options.layers.first,
       sourceCRS: options.sourceCRS, makeValid: options.makeValid, decimals: options.decimals,
-      boundingBoxes: job.boundingBoxes, policy: options.policy, threads: job.threads)
+      boundingBoxes: job.boundingBoxes, policy: options.policy, threads: job.threads,
+      progress: job.progress)
   }
 
   /// `territory grid`: a square or hexagonal grid aligned on multiples of the

@@ -21,12 +21,14 @@ public enum GeoJSONExport {
   ///   - makeValid: repair invalid geometries (GEOS make-valid).
   ///   - decimals: coordinate decimals; `boundingBoxes`: write `bbox` members.
   ///   - threads: threads that encode features (every core by default).
+  ///   - progress: shows the features written while the export runs.
   /// - Returns: the conversion report (one layer).
   /// - Throws: `GDALError`, `ConversionError`, `PROJError`, `GEOSError`, `OutputError`.
   public static func run(
     input: String, output: String, layer name: String?, sourceCRS: CRS?, makeValid: Bool,
     decimals: Int,
-    boundingBoxes: Bool, policy: ExistingOutputPolicy, threads: Int = ParallelChunks.defaultThreads
+    boundingBoxes: Bool, policy: ExistingOutputPolicy, threads: Int = ParallelChunks.defaultThreads,
+    progress: (any ProgressDisplay)? = nil
   ) throws -> ConversionReport {
     let opened = try LayerSource(path: input, layer: name, assumedCRS: sourceCRS).open()
     if name == nil && opened.layerNames.count > 1 {
@@ -44,6 +46,12 @@ public enum GeoJSONExport {
     entry.warnings = layer.integrityWarnings
     entry.crs = try CRS.wgs84
     entry.geometryType = layer.geometryType
+    // The count only where the format stores it: counting by reading would
+    // read the layer twice.
+    let step = StepProgress(
+      step: "writing \(output)", total: layer.featureCount(force: false) ?? 0, unit: "features")
+    progress?.begin(step)
+    defer { progress?.end(step) }
     do {
       let reader = layer.makeReader()
       var pending: PendingBatch?
@@ -55,6 +63,7 @@ public enum GeoJSONExport {
         while batch.count < batchSize, let feature = try reader.next() { batch.append(feature) }
         if batch.isEmpty { break }
         entry.read += batch.count
+        step.advance(by: batch.count)
         for index in batch.indices {
           guard let geometry = batch[index].geometry else {
             entry.nullGeometries += 1

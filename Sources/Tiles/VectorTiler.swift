@@ -57,6 +57,8 @@ public struct VectorTileOptions: Sendable {
   /// Keep polygons too small to draw at a zoom as pixel-sized squares (`TileDust`)
   /// where no drawn neighbour covers them, instead of letting them vanish.
   public var dust = true
+  /// Shows each pair of zooms' tiles while they are cut (the command line's bar).
+  public var progress: (any ProgressDisplay)?
 
   /// The defaults.
   public init() {}
@@ -82,10 +84,27 @@ struct VectorTiler: Sendable {
     let together = min(2, options.threads)
     for start in stride(from: 0, to: zooms.count, by: together) {
       let group = Array(zooms[start..<min(zooms.count, start + together)])
-      let done = try ParallelChunks.map(group, threads: together) { zoom in
-        try tiles(zoom: zoom, borders: borders, compress: compress)
+      let prepared = try ParallelChunks.map(group, threads: together) { zoom in
+        prepare(zoom: zoom, borders: borders)
       }
-      for (report, batch) in done {
+      let work = prepared.indices.flatMap { zoomIndex in
+        prepared[zoomIndex].addresses.indices.map { (zoomIndex, $0) }
+      }
+      let label =
+        group.count == 1 ? "tiling zoom \(group[0])" : "tiling zooms \(group[0])–\(group.last!)"
+      let results = try options.progress.step(label, total: work.count, unit: "tiles") { step in
+        try ParallelChunks.map(work, threads: options.threads, rangesPerThread: 16) { item in
+          let zoom = prepared[item.0]
+          let address = zoom.addresses[item.1]
+          defer { step.advance() }
+          return try build(address, zoom.buckets[address]!, zoom.shapes, compress: compress)
+        }
+      }
+      var offset = 0
+      for zoom in prepared {
+        let count = zoom.addresses.count
+        let (report, batch) = summary(zoom, Array(results[offset..<offset + count]))
+        offset += count
         try sink.write(batch: batch)
         progress(report)
         reports.append(report)
@@ -94,10 +113,20 @@ struct VectorTiler: Sendable {
     return reports
   }
 
-  /// Every tile of one zoom, in tile-id order, with the zoom's report.
-  private func tiles(zoom: Int, borders: [SharedBorders], compress: Bool) throws
-    -> (ZoomReport, [(TileAddress, [UInt8])])
-  {
+  /// One zoom ready to be cut: its layers' shapes, and the features of each tile.
+  private struct PreparedZoom {
+    var zoom: Int
+    var shapes: [ZoomLayer]
+    /// Per tile, (layer << 32 | index of the shape) of what its box touches.
+    var buckets: [TileAddress: [Int]]
+    /// The tiles, in tile-id order.
+    var addresses: [TileAddress]
+    /// Polygon features left out (too small to draw, or stood for by dust).
+    var vanished: Int
+  }
+
+  /// Simplifies the layers for `zoom` and assigns their features to tiles.
+  private func prepare(zoom: Int, borders: [SharedBorders]) -> PreparedZoom {
     // Tolerance in tile units: a pixel of a 256-pixel tile, one unit at the top zoom.
     let tolerance =
       zoom == options.maxZoom
@@ -107,15 +136,20 @@ struct VectorTiler: Sendable {
       zoomLayer(index, pair.1, zoom: zoom, scale: scale, tolerance: tolerance)
     }
     let (buckets, vanished) = assign(shapes, zoom: zoom)
-    let addresses = buckets.keys.sorted()
-    let results = try ParallelChunks.map(addresses, threads: options.threads, rangesPerThread: 16) {
-      address in try build(address, buckets[address]!, shapes, compress: compress)
-    }
-    var report = ZoomReport(zoom: zoom)
-    report.tooSmall = vanished
-    report.dust = shapes.reduce(0) { $0 + $1.dust.count }
+    return PreparedZoom(
+      zoom: zoom, shapes: shapes, buckets: buckets, addresses: buckets.keys.sorted(),
+      vanished: vanished)
+  }
+
+  /// The zoom's report, and its tiles in tile-id order.
+  private func summary(_ zoom: PreparedZoom, _ results: [TileResult])
+    -> (ZoomReport, [(TileAddress, [UInt8])])
+  {
+    var report = ZoomReport(zoom: zoom.zoom)
+    report.tooSmall = zoom.vanished
+    report.dust = zoom.shapes.reduce(0) { $0 + $1.dust.count }
     var batch: [(TileAddress, [UInt8])] = []
-    for (address, result) in zip(addresses, results) {
+    for (address, result) in zip(zoom.addresses, results) {
       report.tooSmall += result.tooSmall
       report.droppedForLimits += result.droppedForLimits
       report.tilesOverLimit += result.droppedForLimits > 0 ? 1 : 0
