@@ -80,7 +80,7 @@ enum TileDust {
     var result: [Square] = []
     var carried = 0.0
     var pending = [FieldValue](repeating: .null, count: accumulated.count)
-    var largestPixel: (area: Double, start: Int, end: Int)?
+    var largestPixel: (area: Double, largest: Int)?
     var start = 0
     while start < contributions.count {
       var end = start
@@ -97,7 +97,7 @@ enum TileDust {
         if c.area > contributions[largest].area { largest = end }
         end += 1
       }
-      if largestPixel == nil || area > largestPixel!.area { largestPixel = (area, largest, end) }
+      if largestPixel == nil || area > largestPixel!.area { largestPixel = (area, largest) }
       carried += area
       if carried >= full / 2 {
         carried -= full
@@ -107,7 +107,8 @@ enum TileDust {
       start = end
     }
     if result.isEmpty, let best = largestPixel {
-      result.append(square(contributions[best.start], features, pixel, scale, accumulated, pending))
+      result.append(
+        square(contributions[best.largest], features, pixel, scale, accumulated, pending))
     } else if pending.contains(where: { $0 != .null }) {
       // What the last square's walk left over goes onto the last square.
       for (k, field) in accumulated.enumerated() {
@@ -134,7 +135,8 @@ enum TileDust {
         minX: low.x / scale, minY: low.y / scale, maxX: high.x / scale, maxY: high.y / scale))
   }
 
-  /// The area of a polygonal geometry in unit-square units: exteriors less holes.
+  /// The area of a polygonal geometry in its own units (unit-square units, or
+  /// tile units for a shape at a zoom): exteriors less holes; 0 for other shapes.
   static func unitArea(_ geometry: TileGeometry) -> Double {
     guard case .polygons(let polygons) = geometry else { return 0 }
     var total = 0.0
@@ -164,15 +166,8 @@ enum TileDust {
   /// The area of a polygon shape at a zoom (rounded to tile units), in square
   /// tile units; `nil` for other shapes.
   static func drawnArea(_ shape: TileGeometry) -> Double? {
-    guard case .polygons(let polygons) = shape else { return nil }
-    var total = 0.0
-    for rings in polygons {
-      for (position, ring) in rings.enumerated() {
-        let area = abs(ringArea(ring))
-        total += position == 0 ? area : -area
-      }
-    }
-    return max(0, total)
+    guard case .polygons = shape else { return nil }
+    return unitArea(shape)
   }
 
   /// The features of one layer that dust stands for at a zoom: polygons of a
