@@ -18,6 +18,11 @@ struct SharedBorders: Sendable {
   private var arcs: [[SIMD2<Double>]] = []
   /// Per feature: `nil` when it is not polygonal, else polygons → rings → arc uses.
   private var uses: [[[[ArcUse]]]?] = []
+  /// The arcs each feature uses, flat: feature f's are `featureArcs[arcStart[f]..<arcStart[f + 1]]`.
+  private var featureArcs: [Int32] = []
+  private var arcStart: [Int] = [0]
+  /// Per feature: whether another feature uses one of its arcs.
+  private var shared: [Bool] = []
 
   /// Builds the arcs of every polygonal feature of `features`.
   init(features: [TileFeature]) {
@@ -35,34 +40,66 @@ struct SharedBorders: Sendable {
     }
     CoverageNoding.node(&cleaned, tolerance: SharedBorders.nodingTolerance)
     let junctions = SharedBorders.junctions(cleaned, capacity: vertexCount)
-    var index: [[SIMD2<Double>]: Int32] = [:]
-    func store(_ arc: [SIMD2<Double>], closed: Bool) -> ArcUse {
-      let (canonical, reversed) =
-        closed ? SharedBorders.canonicalLoop(arc) : SharedBorders.canonical(arc)
-      if let known = index[canonical] { return ArcUse(arc: known, reversed: reversed) }
+    // An arc is known by its first two points once made canonical: between two
+    // junctions every vertex has the same two neighbours wherever it is used, so
+    // the rest of the arc follows from them. Nothing is allocated for an arc
+    // already stored, which is most of them in a coverage (each border has two sides).
+    var index = FlatTable<SIMD4<Double>, Int32>(capacity: vertexCount / 2)
+    func key(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> SIMD4<Double> { SIMD4(a.x, a.y, b.x, b.y) }
+    func stored(_ canonical: [SIMD2<Double>], key: SIMD4<Double>) -> Int32 {
+      if let known = index[key] { return known }
       let id = Int32(arcs.count)
       arcs.append(canonical)
-      index[canonical] = id
-      return ArcUse(arc: id, reversed: reversed)
+      index[key] = id
+      return id
+    }
+    /// The arc of `ring` from index `from` to `to` (past the end wraps around).
+    func open(_ ring: [SIMD2<Double>], from: Int, to: Int) -> ArcUse {
+      let n = ring.count
+      let first = ring[from % n]
+      let second = ring[(from + 1) % n]
+      let last = ring[to % n]
+      let beforeLast = ring[(to - 1) % n]
+      let backwards =
+        first == last
+        ? SharedBorders.precedes(beforeLast, second) : SharedBorders.precedes(last, first)
+      let arcKey = backwards ? key(last, beforeLast) : key(first, second)
+      if let known = index[arcKey] { return ArcUse(arc: known, reversed: backwards) }
+      var points = (from...to).map { ring[$0 % n] }
+      if backwards { points.reverse() }
+      return ArcUse(arc: stored(points, key: arcKey), reversed: backwards)
     }
     uses = cleaned.map { polygons in
       polygons?.map { rings in
         rings.map { ring -> [ArcUse] in
           let cuts = ring.indices.filter { junctions.contains(ring[$0]) }
-          guard let start = cuts.first else { return [store(ring + [ring[0]], closed: true)] }
-          var result: [ArcUse] = []
-          var arc = [ring[start]]
-          for step in 1...ring.count {
-            let point = ring[(start + step) % ring.count]
-            arc.append(point)
-            if junctions.contains(point) {
-              result.append(store(arc, closed: false))
-              arc = [point]
-            }
+          guard let start = cuts.first else {
+            let (canonical, reversed) = SharedBorders.canonicalLoop(ring + [ring[0]])
+            return [
+              ArcUse(
+                arc: stored(canonical, key: key(canonical[0], canonical[1])), reversed: reversed)
+            ]
           }
-          return result
+          return cuts.indices.map { c in
+            open(ring, from: cuts[c], to: c + 1 < cuts.count ? cuts[c + 1] : start + ring.count)
+          }
         }
       }
+    }
+    var users = [UInt8](repeating: 0, count: arcs.count)
+    for polygons in uses {
+      for rings in polygons ?? [] {
+        for ring in rings {
+          for use in ring {
+            featureArcs.append(use.arc)
+            users[Int(use.arc)] = users[Int(use.arc)] == .max ? .max : users[Int(use.arc)] + 1
+          }
+        }
+      }
+      arcStart.append(featureArcs.count)
+    }
+    shared = uses.indices.map { f in
+      featureArcs[arcStart[f]..<arcStart[f + 1]].contains { users[Int($0)] > 1 }
     }
   }
 
@@ -110,18 +147,12 @@ struct SharedBorders: Sendable {
   /// whether it shares one with a polygonal feature for which `drawn` is true.
   /// Both `false` for features that are not polygonal.
   func borders(drawn: [Bool]) -> [(shared: Bool, drawnNeighbour: Bool)] {
-    var users = [UInt8](repeating: 0, count: arcs.count)
     var drawnArc = [Bool](repeating: false, count: arcs.count)
-    for (index, polygons) in uses.enumerated() {
-      for use in (polygons ?? []).joined().joined() {
-        let arc = Int(use.arc)
-        users[arc] = users[arc] == .max ? .max : users[arc] + 1
-        if drawn[index] { drawnArc[arc] = true }
-      }
+    for f in uses.indices where drawn[f] {
+      for arc in featureArcs[arcStart[f]..<arcStart[f + 1]] { drawnArc[Int(arc)] = true }
     }
-    return uses.map { polygons in
-      let arcs = (polygons ?? []).joined().joined().map { Int($0.arc) }
-      return (arcs.contains { users[$0] > 1 }, arcs.contains { drawnArc[$0] })
+    return uses.indices.map { f in
+      (shared[f], featureArcs[arcStart[f]..<arcStart[f + 1]].contains { drawnArc[Int($0)] })
     }
   }
 
@@ -140,16 +171,15 @@ struct SharedBorders: Sendable {
 
   /// The vertices where a ring must be cut: those whose pair of neighbours is not
   /// the same (in either order) in every ring that passes through them.
-  private static func junctions(_ features: [[[[SIMD2<Double>]]]?], capacity: Int) -> Set<
-    SIMD2<Double>
-  > {
+  private static func junctions(_ features: [[[[SIMD2<Double>]]]?], capacity: Int)
+    -> FlatTable<SIMD2<Double>, Void>
+  {
     struct Neighbours {
       var a: SIMD2<Double>
       var b: SIMD2<Double>
     }
-    var seen: [SIMD2<Double>: Neighbours] = [:]
-    seen.reserveCapacity(capacity)
-    var junctions = Set<SIMD2<Double>>()
+    var seen = FlatTable<SIMD2<Double>, Neighbours>(capacity: capacity)
+    var junctions = FlatTable<SIMD2<Double>, Void>()
     for polygons in features {
       for rings in polygons ?? [] {
         for ring in rings {
@@ -170,15 +200,6 @@ struct SharedBorders: Sendable {
       }
     }
     return junctions
-  }
-
-  /// An open arc in the direction that starts at the smaller end.
-  private static func canonical(_ arc: [SIMD2<Double>]) -> ([SIMD2<Double>], Bool) {
-    let first = arc[0]
-    let last = arc[arc.count - 1]
-    let backwards =
-      first == last ? precedes(arc[arc.count - 2], arc[1]) : precedes(last, first)
-    return backwards ? (arc.reversed(), true) : (arc, false)
   }
 
   /// A closed ring (first point repeated) started at its smallest point and run in

@@ -84,7 +84,7 @@ struct VectorTiler: Sendable {
     let together = min(2, options.threads)
     for start in stride(from: 0, to: zooms.count, by: together) {
       let group = Array(zooms[start..<min(zooms.count, start + together)])
-      let prepared = try ParallelChunks.map(group, threads: together) { zoom in
+      let prepared = ParallelChunks.map(group, threads: together) { zoom in
         prepare(zoom: zoom, borders: borders)
       }
       let work = prepared.indices.flatMap { zoomIndex in

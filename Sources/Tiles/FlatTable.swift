@@ -1,0 +1,119 @@
+/// A hash table for the coordinate keys of the tiler's coverage work (points,
+/// pairs of points, grid cells), open-addressed with linear probing and a cheap
+/// multiplicative hash of the keys' bits.
+///
+/// Written here because Swift's `Dictionary` and `Set` hash every key with seeded
+/// SipHash: building the shared borders of 105,000 grid cells (noding, junctions,
+/// the arc table) does about three million look-ups, and `perf` showed the hasher's
+/// set-up alone as a fifth of that phase. With this table the phase takes less than
+/// half the time (`docs/bench-results.md`, 2026-12-05). Keys are compared with `==`
+/// and hashed so that equal keys hash alike (-0.0 as 0.0); the table never shrinks.
+struct FlatTable<Key: FlatKey, Value> {
+  private var entries: [(key: Key, value: Value)?]
+  private var mask: Int
+  /// The number of keys stored.
+  private(set) var count = 0
+
+  /// An empty table with room for about `capacity` keys before it grows.
+  init(capacity: Int = 0) {
+    var size = 16
+    while size < 2 * capacity { size <<= 1 }
+    entries = Array(repeating: nil, count: size)
+    mask = size - 1
+  }
+
+  /// The slot holding `key`, or the empty slot where it would go.
+  private func slot(_ key: Key) -> Int {
+    var index = Int(truncatingIfNeeded: key.mixedHash) & mask
+    while let entry = entries[index] {
+      if entry.key == key { return index }
+      index = (index + 1) & mask
+    }
+    return index
+  }
+
+  /// The value stored for `key`; assigning stores or replaces it.
+  subscript(key: Key) -> Value? {
+    get { entries[slot(key)]?.value }
+    set {
+      guard let newValue else { preconditionFailure("FlatTable does not remove keys") }
+      let index = slot(key)
+      if entries[index] != nil {
+        entries[index]!.value = newValue
+        return
+      }
+      entries[index] = (key, newValue)
+      count += 1
+      if 2 * count > entries.count { grow() }
+    }
+  }
+
+  /// Whether `key` is stored.
+  func contains(_ key: Key) -> Bool { entries[slot(key)] != nil }
+
+  /// Changes the value of `key` in place, storing `initial` first when it is missing.
+  mutating func modify(
+    _ key: Key, initial: @autoclosure () -> Value, _ change: (inout Value) -> Void
+  ) {
+    var index = slot(key)
+    if entries[index] == nil {
+      entries[index] = (key, initial())
+      count += 1
+      if 2 * count > entries.count {
+        grow()
+        index = slot(key)
+      }
+    }
+    change(&entries[index]!.value)
+  }
+
+  private mutating func grow() {
+    let old = entries
+    entries = Array(repeating: nil, count: old.count * 2)
+    mask = entries.count - 1
+    for case let entry? in old { entries[slot(entry.key)] = entry }
+  }
+}
+
+extension FlatTable where Value == Void {
+  /// Stores `key`; whether it was missing.
+  @discardableResult
+  mutating func insert(_ key: Key) -> Bool {
+    let before = count
+    self[key] = ()
+    return count > before
+  }
+}
+
+/// A key of `FlatTable`: equal keys must give equal `mixedHash` values.
+protocol FlatKey: Equatable {
+  /// The key's bits mixed into 64 bits.
+  var mixedHash: UInt64 { get }
+}
+
+/// Two words mixed into one: a multiply and fold in the manner of splitmix64.
+@inline(__always)
+private func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
+  var h = (a &* 0x9E37_79B9_7F4A_7C15) ^ (b &+ 0x632B_E59B_D9B4_E019)
+  h = (h ^ (h >> 31)) &* 0xD6E8_FEB8_6659_FD93
+  return h ^ (h >> 32)
+}
+
+/// The bits of a coordinate, with -0.0 taken as 0.0 (they are equal).
+@inline(__always)
+private func bits(_ value: Double) -> UInt64 { (value + 0).bitPattern }
+
+extension SIMD2: FlatKey where Scalar == Double {
+  var mixedHash: UInt64 { mix(bits(x), bits(y)) }
+}
+
+extension SIMD4: FlatKey where Scalar == Double {
+  var mixedHash: UInt64 { mix(mix(bits(x), bits(y)), mix(bits(z), bits(w))) }
+}
+
+/// A cell of a square grid, for `FlatTable`.
+struct GridCell: FlatKey, Hashable {
+  var x: Int64
+  var y: Int64
+  var mixedHash: UInt64 { mix(UInt64(bitPattern: x), UInt64(bitPattern: y)) }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+
+@testable import Tiles
+
+/// The tables and indexes behind shared borders: the hash table of coordinates,
+/// noding near-duplicate corners, the arc crossing check, and a layer encoder
+/// reused from feature to feature.
+@Suite("Coverage tables")
+struct CoverageTablesTests {
+  @Test("the flat table agrees with Swift's Dictionary over 50,000 random operations")
+  func flatTableAgreesWithDictionary() {
+    var generator = SplitMix(seed: 17)
+    var table = FlatTable<SIMD2<Double>, Int>()
+    var reference: [SIMD2<Double>: Int] = [:]
+    // Few distinct coordinates, so that keys repeat, collide and get replaced.
+    let coordinates: [Double] = [0, -0.0, 1, -1, 0.1, 1e-300, 1e300, 123_456.789, -2.5]
+    for step in 0..<50_000 {
+      let key = SIMD2(
+        coordinates[Int(generator.next() % 9)] + Double(generator.next() % 40),
+        coordinates[Int(generator.next() % 9)])
+      switch generator.next() % 3 {
+      case 0:
+        table[key] = step
+        reference[key] = step
+      case 1:
+        table.modify(key, initial: 0) { $0 += 1 }
+        reference[key, default: 0] += 1
+      default:
+        #expect(table[key] == reference[key], "\(key)")
+        #expect(table.contains(key) == (reference[key] != nil))
+      }
+    }
+    #expect(table.count == reference.count)
+    for (key, value) in reference { #expect(table[key] == value) }
+  }
+
+  @Test("-0.0 and 0.0 are one key, as they are equal; grid cells and point pairs are keys too")
+  func flatTableKeys() {
+    var points = FlatTable<SIMD2<Double>, Void>()
+    let first = points.insert(SIMD2(0.0, 1))
+    let second = points.insert(SIMD2(-0.0, 1))
+    #expect(first && !second)
+    #expect(points.count == 1)
+    var pairs = FlatTable<SIMD4<Double>, Int32>(capacity: 1000)
+    var cells = FlatTable<GridCell, [Int]>()
+    for k in 0..<1000 {
+      pairs[SIMD4(Double(k), 0, Double(k) + 1, 0)] = Int32(k)
+      cells.modify(GridCell(x: Int64(k % 7) - 3, y: Int64(k % 5)), initial: []) { $0.append(k) }
+    }
+    #expect(pairs.count == 1000 && pairs[SIMD4(500, 0, 501, 0)] == 500)
+    #expect(pairs[SIMD4(500, 0, 502, 0)] == nil)
+    #expect(cells.count == 35)
+    #expect(cells[GridCell(x: -3, y: 0)]?.count == 1000 / 35 + 1)
+  }
+
+  @Test("corners a few millimetres apart are noded into one shared border")
+  func nearDuplicateCorners() {
+    // Two unit-square cells of about 40 m whose common side's ends differ by
+    // 1e-11 (about 0.4 mm at the equator), well under the noding tolerance.
+    let a = 0.5
+    let size = 1e-6
+    let left: [SIMD2<Double>] = [
+      [a, a], [a + size, a], [a + size, a + size], [a, a + size], [a, a],
+    ]
+    let right: [SIMD2<Double>] = [
+      [a + size + 1e-11, a - 1e-11], [a + 2 * size, a], [a + 2 * size, a + size],
+      [a + size - 1e-11, a + size + 1e-11], [a + size + 1e-11, a - 1e-11],
+    ]
+    let apart: [SIMD2<Double>] = [[0.1, 0.1], [0.1 + size, 0.1], [0.1, 0.1 + size], [0.1, 0.1]]
+    let features = [left, right, apart].enumerated().map { index, ring in
+      TileFeature(id: Int64(index), geometry: .polygons([[ring]]), attributes: [])
+    }
+    let borders = SharedBorders(features: features).borders(drawn: [true, false, false])
+    #expect(borders.map(\.shared) == [true, true, false])
+    #expect(borders.map(\.drawnNeighbour) == [true, true, false])
+  }
+
+  @Test("a long border crossed by a simplified arc is found among many short arcs")
+  func longSegmentCrossing() {
+    // Arc 0 bulges up to y = 10 between (0, 0) and (100, 0); simplified with a
+    // tolerance of 20 it would become the straight line y = 0 and cross arc 1, a
+    // segment 100,000 units long running down from under the bulge. A thousand
+    // one-unit arcs far away make the average segment short, so the long segment
+    // covers thousands of cells of the crossing check's grid.
+    var arcs: [[SIMD2<Double>]] = [
+      [[0, 0], [50, 10], [100, 0]],
+      [[50, 5], [50, -100_000]],
+    ]
+    for k in 0..<1000 {
+      arcs.append([[1_000_000 + Double(k) * 3, 0], [1_000_001 + Double(k) * 3, 0]])
+    }
+    let simple = ArcSimplifier(arcs: arcs, scale: 1).simplify(tolerance: 20, threads: 2)
+    #expect(simple[0].count == 3, "the bulge is kept: straightening it would cross arc 1")
+    #expect(simple[1] == arcs[1])
+    for i in 0..<2 {
+      for j in 0..<2 where i < j {
+        for (a, b) in zip(simple[i], simple[i].dropFirst()) {
+          for (c, d) in zip(simple[j], simple[j].dropFirst()) {
+            #expect(!ArcSimplifier.conflict(a, b, c, d))
+          }
+        }
+      }
+    }
+  }
+
+  @Test("one layer encoder writes features of every kind and length one after another")
+  func encoderReuse() throws {
+    var encoder = MVTLayerEncoder(name: "mixed", extent: 4096, fieldNames: ["name", "n"])
+    let ring: [SIMD2<Int32>] = (0..<200).map { k in
+      let angle = Double(k) / 200 * 2 * .pi
+      return SIMD2(Int32(2048 + 1000 * cos(angle)), Int32(2048 + 1000 * sin(angle)))
+    }
+    encoder.add(
+      id: 1, shape: .polygons([[ring]]), attributes: [.string("long"), .integer(1)])
+    encoder.add(id: 2, shape: .points([SIMD2(5, 6)]), attributes: [.null, .integer(300)])
+    encoder.add(
+      id: 3, shape: .lines([[SIMD2(0, 0), SIMD2(4095, 4095)]]),
+      attributes: [.string("line"), .integer(1)])
+    #expect(encoder.featureCount == 3)
+    let bytes = MVTTile.encode(layers: [try #require(encoder.encoded())])
+    let layer = try #require(TileDecoding.decode(bytes).first)
+    #expect(layer.features.map(\.id) == [1, 2, 3])
+    #expect(layer.features.map(\.type) == [3, 1, 2])
+    #expect(layer.features[0].parts.first?.count == 200)
+    #expect(layer.features[1].parts == [[SIMD2(5, 6)]])
+    #expect(layer.features[2].parts == [[SIMD2(0, 0), SIMD2(4095, 4095)]])
+    #expect(
+      layer.features.map(\.properties) == [
+        ["name": "long", "n": "1"], ["n": "300"], ["name": "line", "n": "1"],
+      ])
+  }
+}
+
+/// A small deterministic generator (splitmix64), so that the random test replays.
+private struct SplitMix {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
