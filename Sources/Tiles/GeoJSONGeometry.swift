@@ -34,7 +34,12 @@ enum GeoShape {
   /// - Throws: `OutsideGlobe` with the index of the first geometry that has a
   ///   longitude beyond ±180° or a latitude beyond ±90°; `GEOSError`, `PROJError`.
   static func lonLat(_ geometries: [Geometry?], _ transformer: Transformer?) throws -> [GeoShape?] {
-    var shapes = geometries.map { $0.flatMap(GeoShape.init) }
+    try lonLat(shapes: geometries.map { $0.flatMap(GeoShape.init) }, transformer)
+  }
+
+  /// `lonLat(_:_:)` of shapes already read from their geometries.
+  static func lonLat(shapes: [GeoShape?], _ transformer: Transformer?) throws -> [GeoShape?] {
+    var shapes = shapes
     if let transformer {
       var xs: [Double] = []
       var ys: [Double] = []

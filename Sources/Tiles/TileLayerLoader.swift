@@ -1,3 +1,4 @@
+import Dispatch
 import GDALKit
 import GEOSKit
 import GeoCore
@@ -25,7 +26,8 @@ public enum TileLayerLoader {
   ///   `GDALError` and `PROJError` from reading and projecting.
   public static func load(
     path: String, layer layerName: String? = nil, name: String? = nil,
-    fields selection: FieldSelection = .all, assumedCRS: CRS? = nil
+    fields selection: FieldSelection = .all, assumedCRS: CRS? = nil,
+    threads: Int = ParallelChunks.defaultThreads
   ) throws -> TileLayer {
     // The assumed CRS is for layers that declare none; a declared CRS wins.
     let layer = try LayerSource(path: path, layer: layerName, fallbackCRS: assumedCRS).open()
@@ -40,25 +42,121 @@ public enum TileLayerLoader {
     var result = TileLayer(name: name ?? layer.name, fields: kept.map { all[$0] }, features: [])
     result.sourceFields = names
     let transformer = try layer.transformer(to: CRS.wgs84)
+    // Projecting is about a third of loading a grid of 100,000 cells: batches are
+    // projected on the other cores while the next one is read. GDAL and GEOS stay
+    // on this thread; the workers make their own PROJ transformers.
+    let crs = transformer == nil ? nil : try layer.requireCRS()
+    // The batch being projected. Its features (and their GEOS geometries) stay
+    // on this thread: only plain coordinates go to the workers.
+    var pending: (features: [Feature], projection: Projection)?
+    var batch: [Feature] = []
+    func finish(_ features: [Feature], _ projection: Projection) throws {
+      projection.group.wait()
+      for (feature, outcome) in zip(features, projection.outcomes) {
+        let shapes: [TileGeometry]
+        switch outcome {
+        case .shapes(let projected): shapes = projected
+        case .outside(let coordinate):
+          throw TilesError.outsideGlobe(
+            path: layer.path, layer: layer.name, feature: feature.id,
+            longitude: coordinate.x, latitude: coordinate.y)
+        case .retry:
+          // Past the CRS's domain, or another PROJ failure: the single-feature
+          // path clips to the domain (GEOS, so on this thread) or reports it.
+          shapes = try projectReporting(feature, transformer, layer)
+        }
+        let attributes = kept.map { feature.attributes[$0] }
+        for shape in shapes {
+          result.features.append(
+            TileFeature(id: feature.id, geometry: shape, attributes: attributes))
+        }
+      }
+    }
+    func send() throws {
+      let shapes = batch.map { $0.geometry.flatMap(GeoShape.init) }
+      let job = Projection()
+      if let (features, previous) = pending { try finish(features, previous) }
+      pending = (batch, job)
+      batch = []
+      if threads <= 1 {
+        job.outcomes = project(shapes, crs)
+        return
+      }
+      job.group.enter()
+      DispatchQueue.global().async {
+        job.outcomes = project(shapes, crs, threads: threads)
+        job.group.leave()
+      }
+    }
     try layer.forEachFeature { feature in
       guard let geometry = feature.geometry, !geometry.isEmpty else {
         result.featuresWithoutGeometry += 1
         return
       }
-      let attributes = kept.map { feature.attributes[$0] }
-      let shapes: [TileGeometry]
+      batch.append(feature)
+      if batch.count == batchSize { try send() }
+    }
+    if !batch.isEmpty { try send() }
+    if let (features, last) = pending { try finish(features, last) }
+    return result
+  }
+
+  /// Features read and projected together.
+  static let batchSize = 4096
+
+  /// What projecting one feature gave.
+  private enum Outcome: Sendable {
+    case shapes([TileGeometry])
+    /// A coordinate off the globe (longitude beyond ±180°, latitude beyond ±90°).
+    case outside(SIMD2<Double>)
+    /// PROJ failed: left to the single-feature path.
+    case retry
+  }
+
+  /// A batch's projection in the background; `outcomes` is written before
+  /// `group.leave()` and read after `group.wait()`.
+  private final class Projection: @unchecked Sendable {
+    let group = DispatchGroup()
+    var outcomes: [Outcome] = []
+  }
+
+  /// The shapes projected from `crs` (unprojected when `nil`) to the unit square,
+  /// on `threads` threads, each with its own transformer.
+  private static func project(_ shapes: [GeoShape?], _ crs: CRS?, threads: Int = 1) -> [Outcome] {
+    let chunks = ParallelChunks.map(count: shapes.count, threads: threads) { range -> [Outcome] in
+      let transformer: Transformer?
       do {
-        shapes = try project(geometry, transformer)
-      } catch let error as OutsideGlobe {
-        throw TilesError.outsideGlobe(
-          path: layer.path, layer: layer.name, feature: feature.id,
-          longitude: error.coordinate.x, latitude: error.coordinate.y)
+        transformer = try crs.flatMap { try Transformer.unlessEquivalent(from: $0, to: CRS.wgs84) }
+      } catch {
+        return range.map { _ in .retry }
       }
-      for shape in shapes {
-        result.features.append(TileFeature(id: feature.id, geometry: shape, attributes: attributes))
+      return range.map { index in
+        do {
+          let lonLat = try GeoShape.lonLat(shapes: [shapes[index]], transformer)[0]
+          return .shapes(tileGeometries(lonLat))
+        } catch let error as OutsideGlobe {
+          return .outside(error.coordinate)
+        } catch {
+          return .retry
+        }
       }
     }
-    return result
+    return chunks.flatMap { $0 }
+  }
+
+  /// `project(_:_:)` of one feature, its coordinates off the globe reported as
+  /// `TilesError.outsideGlobe`.
+  private static func projectReporting(
+    _ feature: Feature, _ transformer: Transformer?, _ layer: OpenedLayer
+  ) throws -> [TileGeometry] {
+    guard let geometry = feature.geometry else { return [] }
+    do {
+      return try project(geometry, transformer)
+    } catch let error as OutsideGlobe {
+      throw TilesError.outsideGlobe(
+        path: layer.path, layer: layer.name, feature: feature.id,
+        longitude: error.coordinate.x, latitude: error.coordinate.y)
+    }
   }
 
   /// The geometry as up to three tile geometries (polygons, lines, points), in the
@@ -74,6 +172,12 @@ public enum TileLayerLoader {
       }
       lonLat = inside.isEmpty ? nil : try GeoShape.lonLat([inside], transformer)[0]
     }
+    return tileGeometries(lonLat)
+  }
+
+  /// A longitude/latitude shape as up to three tile geometries (polygons, lines,
+  /// points) in the unit square.
+  static func tileGeometries(_ lonLat: GeoShape?) -> [TileGeometry] {
     guard let shape = lonLat else { return [] }
     let (polygons, lines, points) = shape.parts
     func world(_ p: SIMD2<Double>) -> SIMD2<Double> {

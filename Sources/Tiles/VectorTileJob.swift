@@ -65,7 +65,7 @@ public enum VectorTileJob {
     for input in inputs {
       let layer = try TileLayerLoader.load(
         path: input.path, layer: input.layer, name: input.name, fields: fields,
-        assumedCRS: assumedCRS)
+        assumedCRS: assumedCRS, threads: options.threads)
       if layers.contains(where: { $0.name == layer.name }) {
         throw TilesError.duplicateLayer(name: layer.name)
       }

@@ -79,11 +79,16 @@ struct VectorTiler: Sendable {
     var reports: [ZoomReport] = []
     let compress = sink.compressesTiles
     // Two zooms at a time: the low zooms are one tile each, and a single tile is
-    // built on one core; a pair keeps both cores busy. Written in order.
+    // built on one core; a pair keeps both cores busy. Written in order. The pairs
+    // end at the highest zoom, so that a zoom left alone is the lowest, the
+    // cheapest: a small area's highest zooms can each be one full tile (0.4 s
+    // each for 105,000 cells), and paired they are cut side by side.
     let zooms = Array(options.minZoom...options.maxZoom)
     let together = min(2, options.threads)
-    for start in stride(from: 0, to: zooms.count, by: together) {
-      let group = Array(zooms[start..<min(zooms.count, start + together)])
+    let groups = stride(from: zooms.count, to: 0, by: -together).reversed().map { end in
+      Array(zooms[max(0, end - together)..<end])
+    }
+    for group in groups {
       let prepared = ParallelChunks.map(group, threads: together) { zoom in
         prepare(zoom: zoom, borders: borders)
       }

@@ -54,7 +54,7 @@ struct ProgressTests {
     let expected =
       threads == 1
       ? (0...4).map { "tiling zoom \($0)" }
-      : ["tiling zooms 0–1", "tiling zooms 2–3", "tiling zoom 4"]
+      : ["tiling zoom 0", "tiling zooms 1–2", "tiling zooms 3–4"]
     #expect(display.ended.map(\.step) == expected)
     #expect(display.begun.allSatisfy { $0.unit == "tiles" })
     for step in display.ended { #expect(step.done == step.total, "\(step.step)") }
