@@ -39,12 +39,12 @@ struct SharedBorders: Sendable {
       cleaned.append(rings)
     }
     CoverageNoding.node(&cleaned, tolerance: SharedBorders.nodingTolerance)
-    let junctions = SharedBorders.junctions(cleaned, capacity: vertexCount)
+    let junctions = SharedBorders.junctions(cleaned, capacity: vertexCount / 4)
     // An arc is known by its first two points once made canonical: between two
     // junctions every vertex has the same two neighbours wherever it is used, so
     // the rest of the arc follows from them. Nothing is allocated for an arc
     // already stored, which is most of them in a coverage (each border has two sides).
-    var index = FlatTable<SIMD4<Double>, Int32>(capacity: vertexCount / 2)
+    var index = FlatTable<SIMD4<Double>, Int32>()
     func key(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> SIMD4<Double> { SIMD4(a.x, a.y, b.x, b.y) }
     func stored(_ canonical: [SIMD2<Double>], key: SIMD4<Double>) -> Int32 {
       if let known = index[key] { return known }
