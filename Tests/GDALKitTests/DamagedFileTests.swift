@@ -21,7 +21,7 @@ struct DamagedFileTests {
 
   /// The damaged copies: name and bytes.
   static func damaged(_ bytes: [UInt8]) -> [(String, [UInt8])] {
-    var generator = SplitMix(seed: 7)
+    var generator = SeededGenerator(seed: 7)
     var huge = bytes
     withUnsafeBytes(of: UInt32(10_500_000).littleEndian) { huge.replaceSubrange(8..<12, with: $0) }
     var flipped = bytes
@@ -50,18 +50,5 @@ struct DamagedFileTests {
       }
     }
     #expect(refused >= 4, "the header damage is refused, not read as an empty layer")
-  }
-}
-
-/// A small seeded generator, so that damaged copies are the same on every run.
-struct SplitMix: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GeoCore
 import Testing
 
 @testable import Tiles
@@ -10,7 +11,7 @@ import Testing
 struct CoverageTablesTests {
   @Test("the flat table agrees with Swift's Dictionary over 50,000 random operations")
   func flatTableAgreesWithDictionary() {
-    var generator = SplitMix(seed: 17)
+    var generator = SeededGenerator(seed: 17)
     var table = FlatTable<SIMD2<Double>, Int>()
     var reference: [SIMD2<Double>: Int] = [:]
     // Few distinct coordinates, so that keys repeat, collide and get replaced.
@@ -129,18 +130,5 @@ struct CoverageTablesTests {
       layer.features.map(\.properties) == [
         ["name": "long", "n": "1"], ["n": "300"], ["name": "line", "n": "1"],
       ])
-  }
-}
-
-/// A small deterministic generator (splitmix64), so that the random test replays.
-private struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
