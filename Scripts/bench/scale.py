@@ -6,8 +6,8 @@ for 1/16, 1/4 and all of it:
 - territory tiles of the communes, zooms 0-12 (PMTiles);
 - territory tiles of the 1 km grid, zooms 0-12.
 Each with its wall time (median of RUNS whole processes), peak memory and output size,
-and the time per source vertex and per output cell, appended to docs/bench-results.md
-with a plot of time and memory against input size (docs/bench-scale.png) when
+and the time per source vertex and per output cell, appended to Scripts/bench-results.md
+with a plot of time and memory against input size (Scripts/bench-scale.png) when
 matplotlib is at hand.
 
 Usage: Scripts/bench/scale.py TERRITORY PYTHON WORK RUNS [--smoke]
@@ -121,10 +121,10 @@ def record(rows, runs):
             f"| 1/{r['fraction']} | {r['features']:,} | {r['vertices']:,} | {r['job']} | "
             f"{(r['cells'] or 0):,} | {r['seconds']:.1f} s | {r['mib']:.0f} MiB | "
             f"{r['size'] / 2**20:.0f} MiB | {unit} |")
-    docs = os.path.join(HERE, "..", "..", "docs")
-    with open(os.path.join(docs, "bench-results.md"), "a") as out:
+    results = os.path.join(HERE, "..")
+    with open(os.path.join(results, "bench-results.md"), "a") as out:
         out.write("\n".join(lines) + "\n")
-    with open(os.path.join(docs, "bench-scale.json"), "w") as out:
+    with open(os.path.join(results, "bench-scale.json"), "w") as out:
         json.dump(rows, out, indent=1)
     try:
         import matplotlib
@@ -149,7 +149,7 @@ def record(rows, runs):
     left.legend(fontsize=8)
     figure.suptitle(f"territory at country scale ({date})")
     figure.tight_layout()
-    figure.savefig(os.path.join(docs, "bench-scale.png"), dpi=120)
+    figure.savefig(os.path.join(results, "bench-scale.png"), dpi=120)
 
 
 if __name__ == "__main__":

@@ -217,7 +217,7 @@ private func copy(
   defer { options.progress?.end(step) }
   // Three stages, each on its own thread: reading (this one), checking and
   // encoding, writing. Which one is the slowest depends on the formats (GDAL's
-  // GeoJSON reader, the PostgreSQL COPY stream); see docs/bench-results.md.
+  // GeoJSON reader, the PostgreSQL COPY stream); see Scripts/bench-results.md.
   let threaded = options.threads > 1
   let writing = WritingThread<EncodedFeature>(threaded: threaded) { encoded in
     try writer.write(encoded, toLayer: index)

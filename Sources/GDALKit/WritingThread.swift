@@ -11,7 +11,7 @@ import Foundation
 /// PostGIS, the COPY stream). A copy runs them as three stages, one thread
 /// each, so that the slowest part alone sets the pace. Overlapping reading
 /// and writing took loading 750,000 grid cells into PostGIS from 18.4 s to
-/// 13.1 s; the third stage is measured in docs/bench-results.md.
+/// 13.1 s; the third stage is measured in Scripts/bench-results.md.
 ///
 /// `write` and everything it touches (the writer, a transformer, counters) are
 /// used only by the writing thread between `init` and `finish()`/`cancel()`,

@@ -6,7 +6,7 @@
 /// inserting every row into SQLite's R*-tree one by one, about 10 µs a row; it
 /// was 55% of the time of writing 420,000 grid cells to a GeoPackage
 /// (`perf`, 2026-12-04). Packing the tree once and writing its nodes costs
-/// about 1 µs a row (docs/bench-results.md). Later GDAL releases pack their
+/// about 1 µs a row (Scripts/bench-results.md). Later GDAL releases pack their
 /// spatial indexes in a similar way.
 ///
 /// The layout, from SQLite's `rtree.c`: node 1 is the root; a node is a blob of
