@@ -30,7 +30,7 @@ enum CoverageNoding {
     insertOnEdges(&features, tolerance: tolerance, cell: cell)
   }
 
-  private static func key(_ p: SIMD2<Double>, _ cell: Double) -> GridCell {
+  fileprivate static func key(_ p: SIMD2<Double>, _ cell: Double) -> GridCell {
     GridCell(x: Int64((p.x / cell).rounded(.down)), y: Int64((p.y / cell).rounded(.down)))
   }
 
@@ -39,21 +39,19 @@ enum CoverageNoding {
   /// The vertices kept are more than `tolerance` apart, so a vertex equal to a kept
   /// one can match no other: in a coverage most vertices are such exact copies, and
   /// they cost one set look-up instead of a search of nine cells. Kept vertices are
-  /// chained by cell in the order seen (`first`/`last` per cell, `next` per vertex).
+  /// chained by cell in the order seen.
   private static func mergeVertices(_ features: inout [[[[SIMD2<Double>]]]?], tolerance: Double) {
-    var kept = FlatTable<SIMD2<Double>, Void>()
-    var cells = FlatTable<GridCell, (first: Int32, last: Int32)>()
-    var points: [SIMD2<Double>] = []
-    var next: [Int32] = []
+    var kept = PointBuckets(cell: tolerance)
     let limit = tolerance * tolerance
     func match(_ point: SIMD2<Double>, centre: GridCell) -> SIMD2<Double>? {
       for dx in -1...1 {
         for dy in -1...1 {
-          var index = cells[GridCell(x: centre.x + Int64(dx), y: centre.y + Int64(dy))]?.first ?? -1
+          let cell = GridCell(x: centre.x + Int64(dx), y: centre.y + Int64(dy))
+          var index = kept.first(in: cell)
           while index >= 0 {
-            let d = points[Int(index)] - point
-            if (d * d).sum() <= limit { return points[Int(index)] }
-            index = next[Int(index)]
+            let d = kept.points[Int(index)] - point
+            if (d * d).sum() <= limit { return kept.points[Int(index)] }
+            index = kept.next(after: index)
           }
         }
       }
@@ -74,16 +72,7 @@ enum CoverageNoding {
               moved = true
               continue
             }
-            kept.insert(point)
-            let index = Int32(points.count)
-            points.append(point)
-            next.append(-1)
-            if let chain = cells[centre] {
-              next[Int(chain.last)] = index
-              cells[centre] = (chain.first, index)
-            } else {
-              cells[centre] = (index, index)
-            }
+            kept.add(point)
           }
           // Merging may have made consecutive points equal.
           if moved || hasRepeats(polygons[p][r]) {
@@ -116,14 +105,11 @@ enum CoverageNoding {
     _ features: inout [[[[SIMD2<Double>]]]?], tolerance: Double, cell: Double
   ) {
     // Every distinct vertex (neighbours share theirs after merging), bucketed by cell.
-    var seen = FlatTable<SIMD2<Double>, Void>()
-    var vertices = FlatTable<GridCell, [SIMD2<Double>]>()
+    var vertices = PointBuckets(cell: cell)
     for polygons in features {
       for rings in polygons ?? [] {
         for ring in rings {
-          for point in ring where seen.insert(point) {
-            vertices.modify(key(point, cell), initial: []) { $0.append(point) }
-          }
+          for point in ring where !vertices.contains(point) { vertices.add(point) }
         }
       }
     }
@@ -140,7 +126,11 @@ enum CoverageNoding {
       var found: [(Double, SIMD2<Double>)] = []
       for cx in low.x...high.x {
         for cy in low.y...high.y {
-          for v in vertices[GridCell(x: cx, y: cy)] ?? [] where v != a && v != b {
+          var index = vertices.first(in: GridCell(x: cx, y: cy))
+          while index >= 0 {
+            let v = vertices.points[Int(index)]
+            index = vertices.next(after: index)
+            guard v != a && v != b else { continue }
             let t = ((v - a) * ab).sum() / length
             guard t > 0, t < 1 else { continue }
             let d = v - (a + t * ab)
@@ -176,4 +166,53 @@ enum CoverageNoding {
       if changed { features[f] = polygons }
     }
   }
+}
+
+/// Distinct points, each found by its value, and chained by the square cell they
+/// fall in, in the order added. The points are stored once, here; the two tables
+/// hold indices into them (`IndexTable`).
+private struct PointBuckets {
+  /// The points, in the order added.
+  private(set) var points: [SIMD2<Double>] = []
+  private var chained: [Int32] = []
+  /// At a chain's first point, the chain's last point.
+  private var last: [Int32] = []
+  private var byValue = IndexTable()
+  private var byCell = IndexTable()
+  private let cell: Double
+
+  /// Empty buckets of `cell` units a side.
+  init(cell: Double) { self.cell = cell }
+
+  /// Whether `point` was added.
+  func contains(_ point: SIMD2<Double>) -> Bool {
+    byValue.find(point) { points[Int($0)] } != nil
+  }
+
+  /// Adds `point`, which must not have been added, at the end of its cell's chain.
+  mutating func add(_ point: SIMD2<Double>) {
+    let index = Int32(points.count)
+    points.append(point)
+    chained.append(-1)
+    last.append(index)
+    let points = self.points
+    let size = cell
+    byValue.insert(index, key: point) { points[Int($0)] }
+    let first = Int(
+      byCell.insert(index, key: CoverageNoding.key(point, size)) {
+        CoverageNoding.key(points[Int($0)], size)
+      })
+    if first != Int(index) {
+      chained[Int(last[first])] = index
+      last[first] = index
+    }
+  }
+
+  /// The first point of `cell`'s chain, or -1.
+  func first(in cell: GridCell) -> Int32 {
+    byCell.find(cell) { CoverageNoding.key(points[Int($0)], self.cell) } ?? -1
+  }
+
+  /// The point after `index` in its cell's chain, or -1.
+  func next(after index: Int32) -> Int32 { chained[Int(index)] }
 }

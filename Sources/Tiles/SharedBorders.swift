@@ -28,18 +28,17 @@ struct SharedBorders: Sendable {
   init(features: [TileFeature]) {
     var cleaned: [[[[SIMD2<Double>]]]?] = []
     cleaned.reserveCapacity(features.count)
-    var vertexCount = 0
     for feature in features {
       guard case .polygons(let polygons) = feature.geometry else {
         cleaned.append(nil)
         continue
       }
       let rings = polygons.map { $0.map(SharedBorders.openRing).filter { $0.count >= 3 } }
-      vertexCount += rings.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
       cleaned.append(rings)
     }
     CoverageNoding.node(&cleaned, tolerance: SharedBorders.nodingTolerance)
-    let junctions = SharedBorders.junctions(cleaned, capacity: vertexCount / 4)
+    let cutAt = SharedBorders.junctionFlags(cleaned)
+    var vertexOffset = 0
     // An arc is known by its first two points once made canonical: between two
     // junctions every vertex has the same two neighbours wherever it is used, so
     // the rest of the arc follows from them. Nothing is allocated for an arc
@@ -72,7 +71,9 @@ struct SharedBorders: Sendable {
     uses = cleaned.map { polygons in
       polygons?.map { rings in
         rings.map { ring -> [ArcUse] in
-          let cuts = ring.indices.filter { junctions.contains(ring[$0]) }
+          let offset = vertexOffset
+          vertexOffset += ring.count
+          let cuts = ring.indices.filter { cutAt[offset + $0] }
           guard let start = cuts.first else {
             let (canonical, reversed) = SharedBorders.canonicalLoop(ring + [ring[0]])
             return [
@@ -169,37 +170,52 @@ struct SharedBorders: Sendable {
     return points
   }
 
-  /// The vertices where a ring must be cut: those whose pair of neighbours is not
-  /// the same (in either order) in every ring that passes through them.
-  private static func junctions(_ features: [[[[SIMD2<Double>]]]?], capacity: Int)
-    -> FlatTable<SIMD2<Double>, Void>
-  {
-    struct Neighbours {
-      var a: SIMD2<Double>
-      var b: SIMD2<Double>
+  /// Per vertex, in reading order (feature, polygon, ring, vertex): whether the ring
+  /// must be cut there, because the vertex's pair of neighbours is not the same (in
+  /// either order) in every ring that passes through it.
+  ///
+  /// The vertices are copied into one flat array, and the table of distinct points
+  /// (`IndexTable`) holds indices into it, not the points and their neighbours.
+  private static func junctionFlags(_ features: [[[[SIMD2<Double>]]]?]) -> [Bool] {
+    let count = features.reduce(0) { total, polygons in
+      total + (polygons ?? []).reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
     }
-    var seen = FlatTable<SIMD2<Double>, Neighbours>(capacity: capacity)
-    var junctions = FlatTable<SIMD2<Double>, Void>()
+    precondition(count < Int32.max, "more vertices than the border index holds")
+    var points: [SIMD2<Double>] = []
+    var before: [Int32] = []
+    var after: [Int32] = []
+    points.reserveCapacity(count)
+    before.reserveCapacity(count)
+    after.reserveCapacity(count)
     for polygons in features {
       for rings in polygons ?? [] {
-        for ring in rings {
-          for k in ring.indices {
-            let point = ring[k]
-            let previous = ring[(k + ring.count - 1) % ring.count]
-            let next = ring[(k + 1) % ring.count]
-            let pair =
-              precedes(previous, next)
-              ? Neighbours(a: previous, b: next) : Neighbours(a: next, b: previous)
-            if let known = seen[point] {
-              if known.a != pair.a || known.b != pair.b { junctions.insert(point) }
-            } else {
-              seen[point] = pair
-            }
+        for ring in rings where !ring.isEmpty {
+          let start = Int32(points.count)
+          let last = Int32(ring.count - 1)
+          points.append(contentsOf: ring)
+          for k in 0...last {
+            before.append(start + (k == 0 ? last : k - 1))
+            after.append(start + (k == last ? 0 : k + 1))
           }
         }
       }
     }
-    return junctions
+    /// The neighbours of vertex `i`, the smaller first.
+    func neighbours(_ i: Int) -> (SIMD2<Double>, SIMD2<Double>) {
+      let previous = points[Int(before[i])]
+      let next = points[Int(after[i])]
+      return precedes(previous, next) ? (previous, next) : (next, previous)
+    }
+    // The first vertex seen at each point stands for the point.
+    var table = IndexTable()
+    var representative = [Int32](repeating: 0, count: points.count)
+    var cut = [Bool](repeating: false, count: points.count)
+    for i in points.indices {
+      let first = Int(table.insert(Int32(i), key: points[i]) { points[Int($0)] })
+      representative[i] = Int32(first)
+      if first != i && !cut[first] && neighbours(i) != neighbours(first) { cut[first] = true }
+    }
+    return representative.map { cut[Int($0)] }
   }
 
   /// A closed ring (first point repeated) started at its smallest point and run in

@@ -36,6 +36,31 @@ struct CoverageTablesTests {
     for (key, value) in reference { #expect(table[key] == value) }
   }
 
+  @Test("the index table keeps the first index of each point, as a Dictionary would")
+  func indexTableKeepsFirstIndices() {
+    var generator = SeededGenerator(seed: 23)
+    var points: [SIMD2<Double>] = []
+    var table = IndexTable()
+    var reference: [SIMD2<Double>: Int32] = [:]
+    let coordinates: [Double] = [0, -0.0, 1, 0.1, 1e-300, 123_456.789, -2.5]
+    for _ in 0..<30_000 {
+      let point = SIMD2(
+        coordinates[Int(generator.next() % 7)] + Double(generator.next() % 300),
+        coordinates[Int(generator.next() % 7)])
+      let index = Int32(points.count)
+      points.append(point)
+      let stored = table.insert(index, key: point) { points[Int($0)] }
+      let expected = reference[point] ?? index
+      reference[point] = expected
+      #expect(stored == expected, "\(point)")
+    }
+    #expect(table.count == reference.count)
+    for (point, index) in reference {
+      #expect(table.find(point) { points[Int($0)] } == index)
+    }
+    #expect(table.find(SIMD2(-1, -1)) { points[Int($0)] } == nil)
+  }
+
   @Test("-0.0 and 0.0 are one key, as they are equal; grid cells and point pairs are keys too")
   func flatTableKeys() {
     var points = FlatTable<SIMD2<Double>, Void>()
