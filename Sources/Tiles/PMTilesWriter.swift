@@ -24,8 +24,16 @@ final class PMTilesWriter: TileSink {
   private let format: TileSetMetadata.Format
   private var buffer: [UInt8] = []
   private var dataLength: UInt64 = 0
+  /// The length of the data in the file; the rest is in `buffer`.
+  private var flushedLength: UInt64 = 0
   private var entries: [Entry] = []
-  private var stored: [[UInt8]: (offset: UInt64, length: UInt32)] = [:]
+  /// The contents written, by a hash of their bytes: candidates to be compared
+  /// byte for byte with a new tile. Keeping the tiles themselves as keys held the
+  /// whole archive in memory (108 MB for the 1 km grid of a 550,000 km² country).
+  private var stored: [Int: [(offset: UInt64, length: UInt32)]] = [:]
+  private var contents: UInt64 = 0
+  /// Reads written contents back, to compare them with a new tile whose hash matches.
+  private var reader: FileHandle?
   private var addressed: UInt64 = 0
   let compressesTiles: Bool
 
@@ -45,7 +53,8 @@ final class PMTilesWriter: TileSink {
     precondition(
       entries.last.map { id >= $0.tileID + UInt64($0.runLength) } ?? true, "tiles out of order")
     addressed += 1
-    if let known = stored[bytes] {
+    let hash = bytes.hashValue
+    if let known = try stored[hash]?.first(where: { try isStored(bytes, at: $0) }) {
       if var last = entries.last, last.offset == known.offset,
         last.tileID + UInt64(last.runLength) == id
       {
@@ -57,21 +66,40 @@ final class PMTilesWriter: TileSink {
       return
     }
     let place = (offset: dataLength, length: UInt32(bytes.count))
-    stored[bytes] = place
+    stored[hash, default: []].append(place)
+    contents += 1
     entries.append(Entry(tileID: id, offset: place.offset, length: place.length, runLength: 1))
     buffer.append(contentsOf: bytes)
     dataLength += UInt64(bytes.count)
     if buffer.count > 1 << 22 { try flush() }
   }
 
+  /// Whether the content written at `place` is `bytes`.
+  private func isStored(_ bytes: [UInt8], at place: (offset: UInt64, length: UInt32)) throws
+    -> Bool
+  {
+    guard Int(place.length) == bytes.count else { return false }
+    if place.offset >= flushedLength {
+      let start = Int(place.offset - flushedLength)
+      return buffer[start..<start + bytes.count].elementsEqual(bytes)
+    }
+    if reader == nil { reader = try FileHandle(forReadingFrom: dataURL) }
+    try reader!.seek(toOffset: place.offset)
+    let written = try reader!.read(upToCount: bytes.count) ?? Data()
+    return written.elementsEqual(bytes)
+  }
+
   private func flush() throws {
     try data.write(contentsOf: buffer)
+    flushedLength += UInt64(buffer.count)
     buffer.removeAll(keepingCapacity: true)
   }
 
   func finish(_ metadata: TileSetMetadata) throws {
     try flush()
     try data.close()
+    try reader?.close()
+    reader = nil
     let (root, leaves) = try PMTilesWriter.directories(entries)
     let json = try Gzip.compress(Array(metadata.tileJSON(tiles: nil).utf8))
     var header = PMTilesHeader(
@@ -80,7 +108,7 @@ final class PMTilesWriter: TileSink {
       leafOffset: 127 + UInt64(root.count + json.count), leafLength: UInt64(leaves.count),
       dataOffset: 127 + UInt64(root.count + json.count + leaves.count), dataLength: dataLength,
       addressedTiles: addressed, tileEntries: UInt64(entries.count),
-      tileContents: UInt64(stored.count))
+      tileContents: contents)
     header.tileCompression = compressesTiles ? 2 : 1
     header.tileType = format == .mvt ? 1 : 2
     header.minZoom = UInt8(metadata.minZoom)
@@ -109,6 +137,7 @@ final class PMTilesWriter: TileSink {
 
   func discard() {
     try? data.close()
+    try? reader?.close()
     output.discard()
   }
 

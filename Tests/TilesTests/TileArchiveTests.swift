@@ -60,6 +60,36 @@ struct TileArchiveTests {
     #expect(try archive.metadata.contains("\"vector_layers\":[{\"id\":\"cells\""))
   }
 
+  @Test("PMTiles: a tile already written to disk is found again and stored once")
+  func pmtilesDeduplicatesAcrossFlushes() throws {
+    let folder = try Fixtures.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("big.pmtiles").path
+    let writer = try PMTilesWriter(path: path, format: .mvt, policy: .refuse)
+    // Tiles of 1 MiB: the writer's 4 MiB buffer is flushed between the first of
+    // each content and its copies. Contents 0 and 1 differ in one byte only.
+    func content(_ kind: Int) -> [UInt8] {
+      var bytes = [UInt8](repeating: UInt8(kind / 2), count: 1 << 20)
+      bytes[bytes.count - 1] = UInt8(kind % 2)
+      return bytes
+    }
+    let kinds = [0, 1, 2, 3, 4, 5, 6, 0, 1, 6, 7, 0, 2, 2, 5]
+    let addresses = (0..<kinds.count).map { TileAddress(z: 4, x: $0, y: 0) }.sorted()
+    for (address, kind) in zip(addresses, kinds) { try writer.write(address, content(kind)) }
+    try writer.finish(metadata())
+    let archive = TileDecoding.PMTiles(
+      data: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+    #expect(archive.addressedTiles == kinds.count)
+    #expect(archive.u64(88) == UInt64(Set(kinds).count), "distinct contents")
+    #expect(
+      archive.data.count - archive.dataOffset == Set(kinds).count << 20,
+      "each content written once")
+    let reader = try TileDecoding.PMTilesIndex(archive)
+    for (address, kind) in zip(addresses, kinds) {
+      #expect(reader.tile(address.pmtilesID) == content(kind), "\(address)")
+    }
+  }
+
   @Test("MBTiles: metadata rows, TMS rows, gzip tiles; GDAL's MBTiles driver reads it back")
   func mbtiles() throws {
     let folder = try Fixtures.scratch()
