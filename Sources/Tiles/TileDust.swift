@@ -48,6 +48,7 @@ enum TileDust {
   /// The dust squares of one layer at one zoom.
   /// - Parameters:
   ///   - features: the layer's features.
+  ///   - areas: per feature, its area in unit-square units (`unitArea`).
   ///   - small: indices of the polygon features that vanish at this zoom and
   ///     share no border with a drawn polygon.
   ///   - scale: unit square to the zoom's tile units (extent · 2^z).
@@ -55,8 +56,8 @@ enum TileDust {
   ///   - zoom: the zoom.
   ///   - accumulated: indices of the fields summed onto the squares.
   static func squares(
-    features: [TileFeature], small: [Int], scale: Double, pixel: Double, zoom: Int,
-    accumulated: [Int]
+    features: [TileFeature], areas: [Double], small: [Int], scale: Double, pixel: Double,
+    zoom: Int, accumulated: [Int]
   ) -> [Square] {
     guard !small.isEmpty else { return [] }
     let order = zoom + 8
@@ -70,7 +71,7 @@ enum TileDust {
       return Contribution(
         position: Hilbert.position(x: UInt64(pixel.x), y: UInt64(pixel.y), order: order),
         pixel: pixel, feature: index,
-        area: unitArea(features[index].geometry) * scale * scale)
+        area: areas[index] * scale * scale)
     }
     contributions.sort {
       $0.position != $1.position ? $0.position < $1.position : $0.feature < $1.feature

@@ -75,14 +75,17 @@ public enum VectorTileJob {
     var options = options
     let accumulated = try accumulatedFields(options.limits.accumulate, layers, inputs)
     if guessMaxZoom { options.maxZoom = max(options.minZoom, guessedMaxZoom(layers)) }
+    let description = metadata(layers, options)
+    let counts = layers.map { ($0.name, $0.features.count, $0.featuresWithoutGeometry) }
     let sink = try kind.sink(path: output, format: .mvt, policy: policy)
     do {
-      let tiler = VectorTiler(layers: layers, options: options, accumulated: accumulated)
+      // The tiler takes the only copy of the layers: it drops the polygons'
+      // coordinates once their shared borders hold them.
+      let tiler = VectorTiler(layers: consume layers, options: options, accumulated: accumulated)
       let reports = try tiler.run(into: sink, progress: progress)
-      try sink.finish(metadata(layers, options))
+      try sink.finish(description)
       return Summary(
-        output: output, zooms: reports,
-        layers: layers.map { ($0.name, $0.features.count, $0.featuresWithoutGeometry) },
+        output: output, zooms: reports, layers: counts,
         minZoom: options.minZoom, maxZoom: options.maxZoom,
         accumulated: options.limits.accumulate.map(\.field))
     } catch {

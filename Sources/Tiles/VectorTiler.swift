@@ -69,13 +69,38 @@ public struct VectorTileOptions: Sendable {
 /// encode the tiles of the zoom in parallel, and hand them to the sink in tile-id
 /// order.
 struct VectorTiler: Sendable {
+  /// The layers; polygon features keep their box and attributes, their
+  /// coordinates are in `borders`.
   let layers: [TileLayer]
   let options: VectorTileOptions
   /// Per layer, the indices of the fields summed onto kept features.
   let accumulated: [[Int]]
+  /// Per layer, its polygons as shared borders: every zoom's polygons come from them.
+  let borders: [SharedBorders]
+  /// Per layer and feature, the area of a polygon feature in unit-square units
+  /// (dust squares carry it); 0 for other features.
+  let areas: [[Double]]
+
+  /// A tiler of `layers`. Once their shared borders are built, the polygons'
+  /// own coordinates are dropped, a copy of every vertex less for the zooms to
+  /// hold (the caller hands over its only copy of the layers).
+  init(layers: consuming [TileLayer], options: VectorTileOptions, accumulated: [[Int]]) {
+    borders = layers.map { SharedBorders(features: $0.features) }
+    areas = layers.map { $0.features.map { TileDust.unitArea($0.geometry) } }
+    for l in layers.indices {
+      for f in layers[l].features.indices {
+        if case .polygons = layers[l].features[f].geometry {
+          layers[l].features[f].geometry = .polygons([])
+        }
+      }
+    }
+    self.layers = layers
+    self.options = options
+    self.accumulated = accumulated
+  }
 
   func run(into sink: any TileSink, progress: (ZoomReport) -> Void) throws -> [ZoomReport] {
-    let borders = layers.map { SharedBorders(features: $0.features) }
+    let borders = self.borders
     var reports: [ZoomReport] = []
     let compress = sink.compressesTiles
     // Two zooms at a time: the low zooms are one tile each, and a single tile is
@@ -212,8 +237,8 @@ struct VectorTiler: Sendable {
         let small = TileDust.small(areas: areas, borders: borders, pixel: pixel)
         for index in small { skipped[index] = true }
         dust = TileDust.squares(
-          features: layer.features, small: small, scale: scale, pixel: pixel, zoom: zoom,
-          accumulated: accumulated[index])
+          features: layer.features, areas: self.areas[index], small: small, scale: scale,
+          pixel: pixel, zoom: zoom, accumulated: accumulated[index])
         shapes += dust.map(\.geometry)
       }
     }
@@ -236,7 +261,7 @@ struct VectorTiler: Sendable {
       case .points(let points):
         return .points(points.map { $0 * scale })
       case .polygons:
-        return feature.geometry
+        preconditionFailure("a polygon feature without shared borders")
       }
     }
   }

@@ -32,8 +32,8 @@ struct TileDustTests {
       square(SIMD2(3000, 3000) / 4096, side(0.1), id: 4, value: 13),
     ]
     let squares = TileDust.squares(
-      features: features, small: [0, 1, 2, 3], scale: scale, pixel: pixel, zoom: 0,
-      accumulated: [0])
+      features: features, areas: features.map { TileDust.unitArea($0.geometry) },
+      small: [0, 1, 2, 3], scale: scale, pixel: pixel, zoom: 0, accumulated: [0])
     // 0.65 + 0.1 of a pixel rounds to one square, in the pixel holding most area.
     try #require(squares.count == 1)
     let dust = squares[0]
@@ -51,8 +51,9 @@ struct TileDustTests {
 
   @Test("a single polygon far below half a pixel still gets one square")
   func alone() {
+    let alone = square(SIMD2(1000, 1000) / 4096, side(0.01), id: 9, value: 4)
     let squares = TileDust.squares(
-      features: [square(SIMD2(1000, 1000) / 4096, side(0.01), id: 9, value: 4)], small: [0],
+      features: [alone], areas: [TileDust.unitArea(alone.geometry)], small: [0],
       scale: scale, pixel: pixel, zoom: 0, accumulated: [0])
     #expect(squares.count == 1)
     #expect(squares.first?.attributes == [.integer(4)])
@@ -70,8 +71,8 @@ struct TileDustTests {
       }
     }
     let squares = TileDust.squares(
-      features: features, small: Array(features.indices), scale: scale, pixel: pixel, zoom: 0,
-      accumulated: [0])
+      features: features, areas: features.map { TileDust.unitArea($0.geometry) },
+      small: Array(features.indices), scale: scale, pixel: pixel, zoom: 0, accumulated: [0])
     #expect(squares.count == 16)
     let corners = Set(squares.map { SIMD2($0.bounds.minX * 4096, $0.bounds.minY * 4096) })
     #expect(corners.count == 16, "no two squares in one pixel")
