@@ -66,6 +66,8 @@ struct ChangeCommand: ParsableCommand {
 
   @OptionGroup var jobs: JobsOption
 
+  @OptionGroup var messages: QuietOption
+
   func validate() throws {
     let given = [targets.grid != nil, targets.target != nil, onto != nil].filter { $0 }.count
     guard given == 1 else {
@@ -98,20 +100,21 @@ struct ChangeCommand: ParsableCommand {
     job.maximumCells = maxCells
     job.threads = jobs.threads
     let summary = try Tools.change(job)
-    print(
+    messages.say(
       "wrote \(output.output): \(summary.written) \(targets.grid != nil ? "cells" : "targets") from \(summary.unitsBefore) units before and \(summary.unitsAfter) after (\(toCRS))"
     )
     if summary.coveredByOneDate > 0 {
-      print("  \(summary.coveredByOneDate) cells reached by one date only: their change is empty")
+      messages.say(
+        "  \(summary.coveredByOneDate) cells reached by one date only: their change is empty")
     }
     for (date, balances) in [("before", summary.balancesBefore), ("after", summary.balancesAfter)] {
       for balance in balances {
-        print(
+        messages.say(
           "  \(balance.variable) (\(date)): in \(fixed(balance.totalIn)), out \(fixed(balance.totalOut)), outside every target \(fixed(balance.outside)) (\(balance.isBalanced ? "balanced" : "NOT balanced"))"
         )
       }
     }
-    print("  balances written to \(summary.metadataPath)")
+    messages.say("  balances written to \(summary.metadataPath)")
   }
 }
 

@@ -60,6 +60,8 @@ struct Convert: ParsableCommand {
 
   @OptionGroup var jobs: JobsOption
 
+  @OptionGroup var messages: QuietOption
+
   func validate() throws {
     guard (0...15).contains(precision) else {
       throw ValidationError("--precision must be between 0 and 15, not \(precision)")
@@ -78,35 +80,36 @@ struct Convert: ParsableCommand {
     job.boundingBoxes = bbox
     job.threads = jobs.threads
     job.table = try table.parsed
-    let display = TerminalProgress.make()
+    let display = TerminalProgress.make(quiet: messages.quiet)
     defer { display?.stop() }
     job.progress = display
     let report = try Tools.convert(job)
-    print("wrote \(report.path) (\(report.format.rawValue))")
+    messages.say("wrote \(report.path) (\(report.format.rawValue))")
     for layer in report.layers {
       let crs = layer.crs?.description ?? "no CRS"
-      print(
+      messages.say(
         "  \(layer.name): \(layer.read) features read, \(layer.written) written, \(layer.geometryType.rawValue), \(crs)"
       )
       if layer.nullGeometries > 0 {
-        print(
+        messages.say(
           "    \(layer.nullGeometries) features have no geometry in the input (kept without geometry)"
         )
       }
       if layer.invalid > 0 {
         let ids = layer.firstInvalidIDs.map(String.init).joined(separator: ", ")
         if makeValid {
-          print("    \(layer.repaired) invalid geometries repaired (first ids: \(ids))")
+          messages.say("    \(layer.repaired) invalid geometries repaired (first ids: \(ids))")
           if layer.collapsed > 0 {
-            print("    \(layer.collapsed) of them kept no area and were written without geometry")
+            messages.say(
+              "    \(layer.collapsed) of them kept no area and were written without geometry")
           }
         } else {
-          print(
+          messages.say(
             "    \(layer.invalid) invalid geometries written as they are (first ids: \(ids)); --make-valid repairs them"
           )
         }
       }
-      for warning in layer.warnings { print("    warning: \(warning)") }
+      for warning in layer.warnings { messages.say("    warning: \(warning)") }
     }
   }
 }

@@ -45,6 +45,8 @@ struct GridCommand: ParsableCommand {
 
   @OptionGroup var output: OutputOptions
 
+  @OptionGroup var messages: QuietOption
+
   @OptionGroup var table: TableOption
 
   func validate() throws {
@@ -73,7 +75,7 @@ struct GridCommand: ParsableCommand {
     let cells = try Tools.grid(job)
     let destination =
       PostgreSQLConnection.masked(output.output) + (table.table.map { " table \($0)" } ?? "")
-    print("wrote \(destination): \(cells) cells (\(gridShape), \(crs))")
+    messages.say("wrote \(destination): \(cells) cells (\(gridShape), \(crs))")
   }
 }
 

@@ -91,6 +91,8 @@ struct InterpolateCommand: ParsableCommand {
 
   @OptionGroup var jobs: JobsOption
 
+  @OptionGroup var messages: QuietOption
+
   func validate() throws { try table.validate(output: output.output) }
 
   func run() throws {
@@ -111,7 +113,7 @@ struct InterpolateCommand: ParsableCommand {
     job.threads = jobs.threads
     job.engine = engine
     job.database = database
-    let display = TerminalProgress.make()
+    let display = TerminalProgress.make(quiet: messages.quiet)
     defer { display?.stop() }
     job.progress = display
     printReport(try Tools.interpolate(job), working: working)
@@ -123,34 +125,34 @@ struct InterpolateCommand: ParsableCommand {
     let kind = targets.isGrid ? "cells" : "targets"
     let destination =
       PostgreSQLConnection.masked(output.output) + (table.table.map { " table \($0)" } ?? "")
-    print(
+    messages.say(
       "wrote \(destination): \(summary.written) \(kind) from \(result.sourceCount) sources (\(working))"
     )
     if summary.builtInDatabase {
-      print("  built by the server: no geometry crossed the connection")
+      messages.say("  built by the server: no geometry crossed the connection")
     }
     if let from = summary.reprojectedTargetsFrom {
-      print("  targets reprojected from \(from) to \(working)")
+      messages.say("  targets reprojected from \(from) to \(working)")
     }
-    for warning in summary.sources.warnings { print("  warning: \(warning)") }
+    for warning in summary.sources.warnings { messages.say("  warning: \(warning)") }
     if summary.sources.repaired > 0 {
-      print("  \(summary.sources.repaired) invalid source geometries repaired")
+      messages.say("  \(summary.sources.repaired) invalid source geometries repaired")
     }
     if summary.sources.withoutGeometry > 0 {
-      print(
+      messages.say(
         "  \(summary.sources.withoutGeometry) sources without geometry: their counts fall outside every target"
       )
     }
     if !result.balances.isEmpty {
-      print("  counts split by \(result.rule.rawValue)")
+      messages.say("  counts split by \(result.rule.rawValue)")
     }
     for balance in result.balances {
       let state = balance.isBalanced ? "balanced" : "NOT balanced: targets overlap"
-      print(
+      messages.say(
         "  \(balance.variable): in \(fixed(balance.totalIn)), out \(fixed(balance.totalOut)), outside every target \(fixed(balance.outside)) (\(state))"
       )
     }
-    print("  balance written to \(summary.metadataPath)")
+    messages.say("  balance written to \(summary.metadataPath)")
   }
 
 }

@@ -106,6 +106,8 @@ struct MapCommand: ParsableCommand {
 
   @OptionGroup var output: OutputOptions
 
+  @OptionGroup var messages: QuietOption
+
   func validate() throws {
     guard (1...12).contains(classes) else {
       throw ValidationError("--classes must be between 1 and 12")
@@ -149,8 +151,8 @@ struct MapCommand: ParsableCommand {
     for warning in result.warnings {
       FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
     }
-    print("projection: \(result.projection.caption) (\(result.projection.reason))")
-    print(
+    messages.say("projection: \(result.projection.caption) (\(result.projection.reason))")
+    messages.say(
       "wrote \(output.output): \(result.panels) panel\(result.panels == 1 ? "" : "s"), \(result.classes) classes (\(scheme.rawValue)), \(result.palette)"
     )
   }

@@ -43,6 +43,8 @@ struct NetworkCommand: ParsableCommand {
 
   @OptionGroup var overwrite: OverwriteOption
 
+  @OptionGroup var messages: QuietOption
+
   func run() throws {
     var box: Envelope?
     if let bbox {
@@ -56,13 +58,13 @@ struct NetworkCommand: ParsableCommand {
     let result = try Tools.network(
       osm: osm, profile: profile, crs: toCRS, box: box, speed: speed, output: output,
       policy: overwrite.policy)
-    print(
+    messages.say(
       "wrote \(output): \(result.edges) edges, \(result.nodes) nodes from \(result.summary.waysUsed) of \(result.summary.waysRead) ways (\(profile.rawValue), \(result.crs))"
     )
     let sizes = result.summary.pieceSizes
     if sizes.count > 1 {
       let shown = sizes.dropFirst().prefix(10).map(String.init).joined(separator: ", ")
-      print(
+      messages.say(
         "  the network falls into \(sizes.count) pieces: the largest has \(sizes[0]) nodes, the others \(shown)\(sizes.count > 11 ? ", …" : "") nodes"
       )
     }
@@ -146,6 +148,8 @@ struct ReachCommand: ParsableCommand {
 
   @OptionGroup var jobs: JobsOption
 
+  @OptionGroup var messages: QuietOption
+
   func validate() throws {
     if (units == nil) != (extensive == nil) {
       throw ValidationError("--units and --extensive go together: the layer and its count fields")
@@ -205,22 +209,23 @@ struct ReachCommand: ParsableCommand {
     switch mode {
     case .grid, .target:
       let what = grid == nil ? "features" : "cells"
-      print(
+      messages.say(
         "wrote \(output): \(summary.written) \(what), \(summary.reached) with a time from the nearest of \(summary.points) points"
       )
       if summary.offNetwork > 0 {
-        print("  \(summary.offNetwork) \(what) lie farther than \(Int(maxSnap)) m from the network")
+        messages.say(
+          "  \(summary.offNetwork) \(what) lie farther than \(Int(maxSnap)) m from the network")
       }
     case .minutes:
-      print("wrote \(output): \(summary.written) areas of \(summary.points) points")
+      messages.say("wrote \(output): \(summary.written) areas of \(summary.points) points")
       for balance in summary.balances {
-        print(
+        messages.say(
           "  \(balance.variable): \(String(format: "%.3f", balance.totalIn)) in the units; areas overlap, so their sum (\(String(format: "%.3f", balance.totalOut))) is not a total"
         )
       }
     }
     if !summary.pointsOnSmallPieces.isEmpty {
-      print(
+      messages.say(
         "  points on a piece cut off from the main network (\(summary.pieceSizes.count) pieces): \(summary.pointsOnSmallPieces.joined(separator: ", "))"
       )
     }

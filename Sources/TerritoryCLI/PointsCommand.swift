@@ -43,6 +43,8 @@ struct PointsCommand: ParsableCommand {
 
   @OptionGroup var jobs: JobsOption
 
+  @OptionGroup var messages: QuietOption
+
   func validate() throws { try table.validate(output: output.output) }
 
   func run() throws {
@@ -59,17 +61,17 @@ struct PointsCommand: ParsableCommand {
     let summary = try Tools.points(job)
     let destination =
       PostgreSQLConnection.masked(output.output) + (table.table.map { " table \($0)" } ?? "")
-    print(
+    messages.say(
       "wrote \(destination): \(summary.points) points in \(summary.targets) \(targets.isGrid ? "cells" : "zones")"
     )
-    if summary.outside > 0 { print("  \(summary.outside) points fall in no zone") }
+    if summary.outside > 0 { messages.say("  \(summary.outside) points fall in no zone") }
     if summary.outsideCRS > 0 {
-      print(
+      messages.say(
         "  \(summary.outsideCRS) of them cannot be placed in \(working) (outside the area it is defined for)"
       )
     }
     if summary.withoutGeometry > 0 {
-      print("  \(summary.withoutGeometry) features have no geometry")
+      messages.say("  \(summary.withoutGeometry) features have no geometry")
     }
   }
 }

@@ -68,6 +68,8 @@ struct RegionsCommand: ParsableCommand {
 
   @OptionGroup var output: OutputOptions
 
+  @OptionGroup var messages: QuietOption
+
   func validate() throws {
     guard parsedFloor != nil else {
       throw ValidationError("--min takes FIELD=VALUE, a field and a number, not '\(min)'")
@@ -104,16 +106,17 @@ struct RegionsCommand: ParsableCommand {
     job.randomZonings = random
     job.policy = output.policy
     let summary = try Tools.regions(job)
-    print(
+    messages.say(
       "wrote \(output.output): \(summary.regions) regions of \(summary.units) units (\(method.rawValue), \(contiguity.rawValue), seed \(seed))"
     )
-    print("  every region holds \(floor.field) >= \(floor.value) (total \(summary.floorTotal))")
+    messages.say(
+      "  every region holds \(floor.field) >= \(floor.value) (total \(summary.floorTotal))")
     if !job.by.isEmpty {
-      print(
+      messages.say(
         "  within-region sum of squared deviations: \(String(format: "%.6f", summary.objective))")
     }
-    for join in summary.joins { print("  \(join)") }
-    if random > 0 { print("  \(random) random zonings in the layer zonings") }
+    for join in summary.joins { messages.say("  \(join)") }
+    if random > 0 { messages.say("  \(random) random zonings in the layer zonings") }
   }
 }
 

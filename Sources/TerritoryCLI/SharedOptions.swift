@@ -72,3 +72,14 @@ enum SymbolOption: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension InterpolationEngine: ExpressibleByArgument {}
+
+/// `--quiet`, for the commands that report what they wrote on standard output.
+struct QuietOption: ParsableArguments {
+  @Flag(help: "Nothing on standard output and no progress bar; errors still go to standard error.")
+  var quiet = false
+
+  /// Prints `line` on standard output unless the command is quiet.
+  func say(_ line: @autoclosure () -> String) {
+    if !quiet { print(line()) }
+  }
+}

@@ -102,6 +102,8 @@ struct TilesCommand: ParsableCommand {
 
   @OptionGroup var jobs: JobsOption
 
+  @OptionGroup var messages: QuietOption
+
   func validate() throws {
     if !y.isEmpty && !x.isEmpty { throw ValidationError("give -y or -x, not both") }
     if guessZoom && maxZoom != nil { throw ValidationError("give -z or -zg, not both") }
@@ -135,14 +137,15 @@ struct TilesCommand: ParsableCommand {
         maxBytes: maxTileBytes, maxFeatures: maxTileFeatures,
         accumulate: try accumulate.map(parseAccumulate))
     }
-    let display = TerminalProgress.make()
+    let display = TerminalProgress.make(quiet: messages.quiet)
     defer { display?.stop() }
     job.vector.progress = display
     let start = Date()
     let result = try Tools.tiles(
-      job, vectorZoom: { print(TilesCommand.line($0, accumulated: accumulate)) },
-      rasterZoom: { print(TilesCommand.rasterLine($0)) })
-    print(TilesCommand.summary(result, output: output, seconds: Date().timeIntervalSince(start)))
+      job, vectorZoom: { messages.say(TilesCommand.line($0, accumulated: accumulate)) },
+      rasterZoom: { messages.say(TilesCommand.rasterLine($0)) })
+    messages.say(
+      TilesCommand.summary(result, output: output, seconds: Date().timeIntervalSince(start)))
   }
 
   /// The options that only vector tiles take, checked.

@@ -42,6 +42,8 @@ struct ZonalCommand: ParsableCommand {
 
   @OptionGroup var output: OutputOptions
 
+  @OptionGroup var messages: QuietOption
+
   @OptionGroup var table: TableOption
 
   func validate() throws { try table.validate(output: output.output) }
@@ -67,9 +69,9 @@ struct ZonalCommand: ParsableCommand {
     let empty = results.filter { $0.count == 0 }.count
     let destination =
       PostgreSQLConnection.masked(output.output) + (table.table.map { " table \($0)" } ?? "")
-    print(
+    messages.say(
       "wrote \(destination): \(results.count) zones, \(job.rule.rawValue) rule, band \(band) of \(raster)"
     )
-    if empty > 0 { print("  \(empty) zones cover no pixel with a value (count 0)") }
+    if empty > 0 { messages.say("  \(empty) zones cover no pixel with a value (count 0)") }
   }
 }
