@@ -117,19 +117,26 @@ def record(rows, runs):
             unit = f"{r['seconds'] / cells * 1e6:.2f} µs/cell"
         else:
             unit = f"{r['seconds'] / r['vertices'] * 1e6:.2f} µs/vertex"
+        cells = f"{r['cells']:,}" if r["cells"] else "—"
         lines.append(
             f"| 1/{r['fraction']} | {r['features']:,} | {r['vertices']:,} | {r['job']} | "
-            f"{(r['cells'] or 0):,} | {r['seconds']:.1f} s | {r['mib']:.0f} MiB | "
+            f"{cells} | {r['seconds']:.1f} s | {r['mib']:.0f} MiB | "
             f"{r['size'] / 2**20:.0f} MiB | {unit} |")
     results = os.path.join(HERE, "..")
     with open(os.path.join(results, "bench-results.md"), "a") as out:
         out.write("\n".join(lines) + "\n")
     with open(os.path.join(results, "bench-scale.json"), "w") as out:
         json.dump(rows, out, indent=1)
+    plot(rows, date, os.path.join(results, "bench-scale.png"))
+
+
+def plot(rows, date, path):
+    """Time and peak memory against the communes' vertices, log-log, one line per job."""
     try:
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import NullFormatter, NullLocator
     except ImportError:
         print("matplotlib missing: no plot")
         return
@@ -138,19 +145,24 @@ def record(rows, runs):
         points = sorted((r["vertices"], r["seconds"], r["mib"]) for r in rows if r["job"] == job)
         left.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=job)
         right.plot([p[0] for p in points], [p[2] for p in points], marker="o", label=job)
+    parts = sorted({(r["vertices"], r["fraction"]) for r in rows})
     for axis, label in ((left, "time (s)"), (right, "peak memory (MiB)")):
         axis.set_xscale("log")
         axis.set_yscale("log")
-        axis.set_xlabel("vertices of the communes (1/16, 1/4, 1 of the country)")
+        axis.set_xticks([v for v, _ in parts])
+        axis.set_xticklabels([f"{v / 1e6:.2g} M (1/{f})" if f > 1 else f"{v / 1e6:.2g} M (all)" for v, f in parts])
+        axis.xaxis.set_minor_locator(NullLocator())
+        axis.xaxis.set_minor_formatter(NullFormatter())
+        axis.set_xlabel("vertices of the communes (part of the country)")
         axis.set_ylabel(label)
         axis.grid(True, which="both", alpha=0.3)
     right.axhline(2048, color="grey", linestyle="--", linewidth=1)
-    right.text(right.get_xlim()[0], 2100, " 2 GiB", color="grey", va="bottom")
+    right.set_ylim(top=3000)
+    right.text(right.get_xlim()[0], 1900, " 2 GiB bound", color="grey", va="top")
     left.legend(fontsize=8)
-    figure.suptitle(f"territory at country scale ({date})")
+    figure.suptitle(f"territory at country scale ({date}): time and memory against input size")
     figure.tight_layout()
-    figure.savefig(os.path.join(results, "bench-scale.png"), dpi=120)
-
+    figure.savefig(path, dpi=120)
 
 if __name__ == "__main__":
     main()
