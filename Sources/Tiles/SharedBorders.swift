@@ -104,44 +104,45 @@ struct SharedBorders: Sendable {
     }
   }
 
-  /// Every polygonal feature's geometry at one zoom, in tile units (`scale` is
-  /// 4096 · 2^z), simplified with `tolerance` tile units and rounded (see
-  /// `ArcSimplifier`); `nil` for features that are not polygonal. Rings that
+  /// The arcs at one zoom, in tile units (`scale` is 4096 · 2^z), simplified
+  /// with `tolerance` tile units and rounded (see `ArcSimplifier`), for
+  /// `geometry(of:arcs:)`.
+  func simplifiedArcs(scale: Double, tolerance: Double, threads: Int) -> [[SIMD2<Double>]] {
+    ArcSimplifier(arcs: arcs, scale: scale).simplify(tolerance: tolerance, threads: threads)
+  }
+
+  /// Feature `index`'s polygons put together from `simple`, the arcs at one zoom
+  /// (`simplifiedArcs`); `nil` when the feature is not polygonal. Rings that
   /// shrink below three points are left out, and polygons whose exterior does.
-  func simplified(scale: Double, tolerance: Double, threads: Int) -> [TileGeometry?] {
-    let simple = ArcSimplifier(arcs: arcs, scale: scale).simplify(
-      tolerance: tolerance, threads: threads)
-    let uses = self.uses
-    return parallelMap(Array(uses.indices), threads: threads) { index -> TileGeometry? in
-      guard let polygons = uses[index] else { return nil }
-      var result: [[[SIMD2<Double>]]] = []
-      for rings in polygons {
-        var kept: [[SIMD2<Double>]] = []
-        for (position, ring) in rings.enumerated() {
-          var points: [SIMD2<Double>] = []
-          for use in ring {
-            let arc = simple[Int(use.arc)]
-            let skip = points.isEmpty ? 0 : 1
-            if use.reversed {
-              var k = arc.count - 1 - skip
-              while k >= 0 {
-                points.append(arc[k])
-                k -= 1
-              }
-            } else {
-              points.append(contentsOf: arc[skip...])
+  func geometry(of index: Int, arcs simple: [[SIMD2<Double>]]) -> TileGeometry? {
+    guard let polygons = uses[index] else { return nil }
+    var result: [[[SIMD2<Double>]]] = []
+    for rings in polygons {
+      var kept: [[SIMD2<Double>]] = []
+      for (position, ring) in rings.enumerated() {
+        var points: [SIMD2<Double>] = []
+        for use in ring {
+          let arc = simple[Int(use.arc)]
+          let skip = points.isEmpty ? 0 : 1
+          if use.reversed {
+            var k = arc.count - 1 - skip
+            while k >= 0 {
+              points.append(arc[k])
+              k -= 1
             }
-          }
-          if points.count >= 4 {
-            kept.append(points)
-          } else if position == 0 {
-            break
+          } else {
+            points.append(contentsOf: arc[skip...])
           }
         }
-        if !kept.isEmpty { result.append(kept) }
+        if points.count >= 4 {
+          kept.append(points)
+        } else if position == 0 {
+          break
+        }
       }
-      return .polygons(result)
+      if !kept.isEmpty { result.append(kept) }
     }
+    return .polygons(result)
   }
 
   /// Per feature: whether it shares a border (an arc) with another feature, and

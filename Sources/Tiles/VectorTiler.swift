@@ -208,60 +208,88 @@ struct VectorTiler: Sendable {
 
   /// One layer at one zoom: its features' shapes in tile units, followed by its
   /// dust squares; which features are left out of the tiles.
+  ///
+  /// Polygon features are not stored: each is put together from the zoom's
+  /// simplified arcs when it is cut (`shape(_:)`). Storing every feature's
+  /// rings for the two zooms cut together was the largest block of memory while
+  /// the full tiles of 105,000 cells were built (about 50 MB, heaptrack).
   private struct ZoomLayer {
-    /// The features' shapes, then the dust squares'.
-    var shapes: [TileGeometry]
+    /// The layer's polygons as shared borders, and their arcs simplified for this zoom.
+    var borders: SharedBorders
+    var arcs: [[SIMD2<Double>]]
+    /// Per feature: its shape when it is not polygonal (lines simplified, points).
+    var others: [TileGeometry?]
     /// Per feature: nothing of it can be drawn at this zoom, or a dust square
     /// stands for it.
     var skipped: [Bool]
     /// The dust squares.
     var dust: [TileDust.Square]
+
+    /// The number of shapes: the features, then the dust squares.
+    var count: Int { others.count + dust.count }
+
+    /// Shape `index`: a feature's, or past the features a dust square's.
+    func shape(_ index: Int) -> TileGeometry {
+      if index >= others.count { return dust[index - others.count].geometry }
+      if let other = others[index] { return other }
+      guard let polygons = borders.geometry(of: index, arcs: arcs) else {
+        preconditionFailure("a polygon feature without shared borders")
+      }
+      return polygons
+    }
   }
 
   private func zoomLayer(
     _ index: Int, _ shared: SharedBorders, zoom: Int, scale: Double, tolerance: Double
   ) -> ZoomLayer {
     let layer = layers[index]
-    var shapes = simplified(layer, shared, scale: scale, tolerance: tolerance)
-    var skipped = shapes.map { shape in
-      if case .polygons(let polygons) = shape { return polygons.isEmpty }
-      return false
+    var zoomLayer = ZoomLayer(
+      borders: shared,
+      arcs: shared.simplifiedArcs(scale: scale, tolerance: tolerance, threads: options.threads),
+      others: others(layer, scale: scale, tolerance: tolerance), skipped: [], dust: [])
+    let dust = options.dust
+    let shapes = zoomLayer
+    let looks = parallelMap(Array(layer.features.indices), threads: options.threads) {
+      feature -> (empty: Bool, area: Double?) in
+      let shape = shapes.shape(feature)
+      var empty = false
+      if case .polygons(let polygons) = shape { empty = polygons.isEmpty }
+      return (empty, dust ? TileDust.drawnArea(shape) : nil)
     }
-    var dust: [TileDust.Square] = []
-    if options.dust {
+    zoomLayer.skipped = looks.map(\.empty)
+    if dust {
       let pixel = Double(options.extent) / 256
-      let areas = shapes.map(TileDust.drawnArea)
+      let areas = looks.map(\.area)
       let tiny = areas.contains { $0.map { $0 < pixel * pixel / 4 } ?? false }
       if tiny {
         let borders = shared.borders(drawn: areas.map { ($0 ?? 0) > 0 })
         let small = TileDust.small(areas: areas, borders: borders, pixel: pixel)
-        for index in small { skipped[index] = true }
-        dust = TileDust.squares(
+        for index in small { zoomLayer.skipped[index] = true }
+        zoomLayer.dust = TileDust.squares(
           features: layer.features, areas: self.areas[index], small: small, scale: scale,
           pixel: pixel, zoom: zoom, accumulated: accumulated[index])
-        shapes += dust.map(\.geometry)
       }
     }
-    return ZoomLayer(shapes: shapes, skipped: skipped, dust: dust)
+    return zoomLayer
   }
 
-  /// The layer's geometries at this zoom, in tile units: polygons through the
-  /// shared borders, lines simplified one by one, points as they are.
-  private func simplified(
-    _ layer: TileLayer, _ shared: SharedBorders, scale: Double, tolerance: Double
-  ) -> [TileGeometry] {
-    let polygons = shared.simplified(scale: scale, tolerance: tolerance, threads: options.threads)
+  /// The layer's lines and points at this zoom, in tile units: lines simplified
+  /// one by one, points as they are; `nil` for polygons (see `ZoomLayer`).
+  private func others(_ layer: TileLayer, scale: Double, tolerance: Double) -> [TileGeometry?] {
+    let hasOthers = layer.features.contains {
+      if case .polygons = $0.geometry { return false }
+      return true
+    }
+    guard hasOthers else { return Array(repeating: nil, count: layer.features.count) }
     return parallelMap(Array(layer.features.indices), threads: options.threads) { index in
-      let feature = layer.features[index]
-      if let polygon = polygons[index] { return polygon }
-      switch feature.geometry {
+      switch layer.features[index].geometry {
       case .lines(let lines):
         return .lines(
           lines.map { DouglasPeucker.simplify($0.map { $0 * scale }, tolerance: tolerance) })
       case .points(let points):
         return .points(points.map { $0 * scale })
       case .polygons:
-        preconditionFailure("a polygon feature without shared borders")
+        return nil
       }
     }
   }
@@ -277,7 +305,7 @@ struct VectorTiler: Sendable {
     var vanished = 0
     for (layerIndex, layer) in layers.enumerated() {
       let zoomLayer = shapes[layerIndex]
-      for index in zoomLayer.shapes.indices {
+      for index in 0..<zoomLayer.count {
         let isFeature = index < layer.features.count
         if isFeature && zoomLayer.skipped[index] {
           vanished += 1
@@ -316,7 +344,7 @@ struct VectorTiler: Sendable {
       let (id, bounds) =
         dust.map { ($0.id, $0.bounds) } ?? (features[index].id, features[index].bounds)
       let attributes = dust?.attributes ?? features[index].attributes
-      switch cutter.cut(shapes[layerIndex].shapes[index]) {
+      switch cutter.cut(shapes[layerIndex].shape(index)) {
       case .outside:
         continue
       case .degenerate:
