@@ -216,21 +216,41 @@ enum GeoJSONGeometry {
 /// JSON text for names and values.
 enum JSONText {
   static func string(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case let c where c.value < 0x20:
-        let hex = String(c.value, radix: 16)
-        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      default: out.unicodeScalars.append(scalar)
+    var bytes: [UInt8] = []
+    appendString(text, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  private static let hexDigits = Array("0123456789abcdef".utf8)
+
+  /// Appends `text` as a JSON string: quotes, backslashes and control characters
+  /// escaped, everything else as its UTF-8 bytes (bytes of multi-byte characters
+  /// are all 0x80 or more, so they never need escaping).
+  static func appendString(_ text: String, to out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
+    let backslash = UInt8(ascii: "\\")
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: "\""), backslash:
+        out.append(backslash)
+        out.append(byte)
+      case UInt8(ascii: "\n"):
+        out.append(backslash)
+        out.append(UInt8(ascii: "n"))
+      case UInt8(ascii: "\r"):
+        out.append(backslash)
+        out.append(UInt8(ascii: "r"))
+      case UInt8(ascii: "\t"):
+        out.append(backslash)
+        out.append(UInt8(ascii: "t"))
+      case ..<0x20:
+        out.append(contentsOf: "\\u00".utf8)
+        out.append(hexDigits[Int(byte >> 4)])
+        out.append(hexDigits[Int(byte & 0xF)])
+      default: out.append(byte)
       }
     }
-    return out + "\""
+    out.append(UInt8(ascii: "\""))
   }
 
   /// A fixed number of decimals, trailing zeros trimmed (`-34.864063`, `12`).
@@ -269,37 +289,55 @@ enum JSONText {
       units /= 10
       digits -= 1
     }
-    var text = [UInt8](repeating: 0, count: 24)
-    var position = 24
+    // The digits from the last, then turned around: no buffer to allocate.
+    let start = out.count
     var written = 0
     repeat {
-      if written == digits && digits > 0 {
-        position -= 1
-        text[position] = UInt8(ascii: ".")
-      }
-      position -= 1
-      text[position] = UInt8(ascii: "0") + UInt8(units % 10)
+      if written == digits && digits > 0 { out.append(UInt8(ascii: ".")) }
+      out.append(UInt8(ascii: "0") + UInt8(units % 10))
       units /= 10
       written += 1
     } while units > 0 || written <= digits
-    out.append(contentsOf: text[position...])
+    out[start...].reverse()
   }
 
   /// A property value with its JSON type: integers stay integers, null stays null.
   static func value(_ value: FieldValue) -> String {
+    var bytes: [UInt8] = []
+    appendValue(value, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// Appends `value` as `value(_:)` writes it.
+  static func appendValue(_ value: FieldValue, to out: inout [UInt8]) {
     switch value {
-    case .null: return "null"
-    case .integer(let v): return String(v)
+    case .null: out.append(contentsOf: "null".utf8)
+    case .integer(let v): out.append(contentsOf: String(v).utf8)
     case .real(let v):
-      return v.isFinite
-        ? (v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) + ".0" : v.description) : "null"
-    case .boolean(let v): return v ? "true" : "false"
-    case .string(let v), .date(let v), .time(let v), .dateTime(let v): return string(v)
-    case .integerList(let v): return "[" + v.map(String.init).joined(separator: ",") + "]"
+      if !v.isFinite {
+        out.append(contentsOf: "null".utf8)
+      } else if v == v.rounded() && abs(v) < 1e15 {
+        out.append(contentsOf: String(Int64(v)).utf8)
+        out.append(contentsOf: ".0".utf8)
+      } else {
+        out.append(contentsOf: v.description.utf8)
+      }
+    case .boolean(let v): out.append(contentsOf: (v ? "true" : "false").utf8)
+    case .string(let v), .date(let v), .time(let v), .dateTime(let v): appendString(v, to: &out)
+    case .integerList(let v):
+      out.append(contentsOf: ("[" + v.map(String.init).joined(separator: ",") + "]").utf8)
     case .realList(let v):
-      return "[" + v.map { $0.isFinite ? $0.description : "null" }.joined(separator: ",") + "]"
-    case .stringList(let v): return "[" + v.map(string).joined(separator: ",") + "]"
-    case .binary: return string(value.description)
+      out.append(
+        contentsOf: ("[" + v.map { $0.isFinite ? $0.description : "null" }.joined(separator: ",")
+          + "]").utf8)
+    case .stringList(let v):
+      out.append(UInt8(ascii: "["))
+      for (index, text) in v.enumerated() {
+        if index > 0 { out.append(UInt8(ascii: ",")) }
+        appendString(text, to: &out)
+      }
+      out.append(UInt8(ascii: "]"))
+    case .binary: appendString(value.description, to: &out)
     }
   }
 }

@@ -96,9 +96,9 @@ public final class GeoJSONWriter {
     out.append(contentsOf: "{\"type\":\"Feature\",\"properties\":{".utf8)
     for (index, property) in properties.enumerated() {
       if index > 0 { out.append(UInt8(ascii: ",")) }
-      out.append(contentsOf: JSONText.string(property.name).utf8)
+      JSONText.appendString(property.name, to: &out)
       out.append(UInt8(ascii: ":"))
-      out.append(contentsOf: JSONText.value(property.value).utf8)
+      JSONText.appendValue(property.value, to: &out)
     }
     out.append(contentsOf: "},\"geometry\":".utf8)
     var box: Envelope?

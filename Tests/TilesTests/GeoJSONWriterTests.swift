@@ -131,6 +131,20 @@ struct GeoJSONWriterTests {
     }
   }
 
+  @Test("every control character, quote, backslash and non-ASCII text reads back from JSON")
+  func stringsReadBack() throws {
+    let texts = [
+      String(String.UnicodeScalarView((0..<0x80).compactMap(Unicode.Scalar.init))),
+      "Praça \"do\" Carmo \\ Olinda", "ﺍﻟﻘﺎﻫﺮﺓ", "😀\u{7F}\u{2028}", "",
+    ]
+    for text in texts {
+      let json = "[" + JSONText.string(text) + "]"
+      let parsed = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String]
+      #expect(parsed == [text], "\(json)")
+    }
+    #expect(JSONText.string("a\u{1F}\"\n") == "\"a\\u001f\\\"\\n\"")
+  }
+
   @Test("golden file: winding, hole, antimeridian, JSON types, escapes, no geometry")
   func golden() throws {
     // Golden/hard-cases.expected.geojson was checked by hand and by
