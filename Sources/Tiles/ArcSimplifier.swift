@@ -18,43 +18,61 @@ struct ArcSimplifier {
   let scale: Double
 
   /// The simplified arcs, in tile units (integer-valued), worked on `threads` threads.
-  func simplify(tolerance: Double, threads: Int) -> [[SIMD2<Double>]] {
-    var result = parallelMap(arcs.indices.map { $0 }, threads: threads) {
-      self.process($0, tolerance: tolerance)
+  func simplify(tolerance: Double, threads: Int) -> PackedLines {
+    let parts = ParallelChunks.map(count: arcs.count, threads: threads, rangesPerThread: 8) {
+      range -> (lines: PackedLines, reduced: [Int]) in
+      var lines = PackedLines()
+      var reduced: [Int] = []
+      for index in range {
+        if self.process(index, tolerance: tolerance, into: &lines) { reduced.append(index) }
+        lines.endLine()
+      }
+      return (lines, reduced)
     }
-    guard tolerance > 0 else { return result.map(\.points) }
-    var suspects = result.indices.filter { result[$0].reduced }
+    var result = PackedLines(joining: parts.map(\.lines))
+    guard tolerance > 0 else { return result }
+    var suspects = parts.flatMap(\.reduced)
     var level = tolerance
     for _ in 0..<4 where !suspects.isEmpty {
-      let crossing = crossingArcs(result.map(\.points), among: suspects)
+      let crossing = crossingArcs(result, among: suspects)
       level = crossing.count > 0 && level > tolerance / 64 ? level / 4 : 0
-      for index in crossing { result[index] = process(index, tolerance: level) }
-      suspects = crossing.filter { result[$0].reduced }
+      var replacements: [Int: [SIMD2<Double>]] = [:]
+      suspects = []
+      for index in crossing {
+        var line = PackedLines()
+        if process(index, tolerance: level, into: &line) { suspects.append(index) }
+        replacements[index] = line.points
+      }
+      result = result.replacing(replacements)
       if level == 0 { break }
     }
-    return result.map(\.points)
+    return result
   }
 
-  /// One arc: simplified, rounded, repeated points removed. `reduced` when the
-  /// simplification removed a vertex (and so may have moved the arc across another).
-  private func process(_ index: Int, tolerance: Double) -> (points: [SIMD2<Double>], reduced: Bool)
-  {
+  /// One arc, simplified, rounded and cleared of repeated points, appended to
+  /// `lines` (the line is left open); whether the simplification removed a vertex
+  /// (and so may have moved the arc across another).
+  private func process(_ index: Int, tolerance: Double, into lines: inout PackedLines) -> Bool {
     let arc = arcs[index]
     if arc.count == 2 {
       // Most arcs of a grid: one edge between two junctions; nothing to simplify.
       let a = (arc[0] * scale).rounded(.toNearestOrAwayFromZero)
       let b = (arc[1] * scale).rounded(.toNearestOrAwayFromZero)
-      return (a == b ? [a] : [a, b], false)
+      lines.append(a)
+      if a != b { lines.append(b) }
+      return false
     }
     let scaled = arc.map { $0 * scale }
     let simple = tolerance > 0 ? DouglasPeucker.simplify(scaled, tolerance: tolerance) : scaled
-    var points: [SIMD2<Double>] = []
-    points.reserveCapacity(simple.count)
+    var last: SIMD2<Double>?
     for p in simple {
       let rounded = p.rounded(.toNearestOrAwayFromZero)
-      if rounded != points.last { points.append(rounded) }
+      if rounded != last {
+        lines.append(rounded)
+        last = rounded
+      }
     }
-    return (points, simple.count < scaled.count)
+    return simple.count < scaled.count
   }
 
   /// The arcs among `suspects` that cross or touch another arc (or themselves)
@@ -66,16 +84,16 @@ struct ArcSimplifier {
   /// segment: most zooms have a few dozen suspects among hundreds of thousands of
   /// arcs, and the earlier hash-map of every segment near a suspect took a tenth of
   /// a whole tiling run.
-  private func crossingArcs(_ arcs: [[SIMD2<Double>]], among suspects: [Int]) -> [Int] {
+  private func crossingArcs(_ arcs: PackedLines, among suspects: [Int]) -> [Int] {
     var low = SIMD2<Double>(repeating: .infinity)
     var high = SIMD2<Double>(repeating: -.infinity)
     var segments = 0
-    for index in suspects where arcs[index].count >= 2 {
-      for point in arcs[index] {
-        low = pointwiseMin(low, point)
-        high = pointwiseMax(high, point)
+    for index in suspects where arcs.count(of: index) >= 2 {
+      for k in 0..<arcs.count(of: index) {
+        low = pointwiseMin(low, arcs.point(index, k))
+        high = pointwiseMax(high, arcs.point(index, k))
       }
-      segments += arcs[index].count - 1
+      segments += arcs.count(of: index) - 1
     }
     guard segments > 0 else { return [] }
     let span = high - low
@@ -96,20 +114,18 @@ struct ArcSimplifier {
     }
     // The suspects' segments by cell, as (arc, segment) runs: `first[c]..<first[c + 1]`.
     var first = [Int](repeating: 0, count: columns * rows + 1)
-    for index in suspects where arcs[index].count >= 2 {
-      let arc = arcs[index]
-      for k in 0..<(arc.count - 1) {
-        guard let (xs, ys) = cells(arc[k], arc[k + 1]) else { continue }
+    for index in suspects where arcs.count(of: index) >= 2 {
+      for k in 0..<(arcs.count(of: index) - 1) {
+        guard let (xs, ys) = cells(arcs.point(index, k), arcs.point(index, k + 1)) else { continue }
         for y in ys { for x in xs { first[y * columns + x + 1] += 1 } }
       }
     }
     for c in 0..<(columns * rows) { first[c + 1] += first[c] }
     var filled = first
     var members = [SIMD2<Int32>](repeating: .zero, count: first[columns * rows])
-    for index in suspects where arcs[index].count >= 2 {
-      let arc = arcs[index]
-      for k in 0..<(arc.count - 1) {
-        guard let (xs, ys) = cells(arc[k], arc[k + 1]) else { continue }
+    for index in suspects where arcs.count(of: index) >= 2 {
+      for k in 0..<(arcs.count(of: index) - 1) {
+        guard let (xs, ys) = cells(arcs.point(index, k), arcs.point(index, k + 1)) else { continue }
         for y in ys {
           for x in xs {
             members[filled[y * columns + x]] = SIMD2(Int32(index), Int32(k))
@@ -121,10 +137,10 @@ struct ArcSimplifier {
     var isSuspect = [Bool](repeating: false, count: arcs.count)
     for index in suspects { isSuspect[index] = true }
     var crossing = [Bool](repeating: false, count: arcs.count)
-    for (j, arc) in arcs.enumerated() where arc.count >= 2 {
-      for m in 0..<(arc.count - 1) {
-        let c = arc[m]
-        let d = arc[m + 1]
+    for j in 0..<arcs.count where arcs.count(of: j) >= 2 {
+      for m in 0..<(arcs.count(of: j) - 1) {
+        let c = arcs.point(j, m)
+        let d = arcs.point(j, m + 1)
         guard let (xs, ys) = cells(c, d) else { continue }
         for y in ys {
           for x in xs {
@@ -133,7 +149,7 @@ struct ArcSimplifier {
               let k = Int(member.y)
               if crossing[i] && (crossing[j] || !isSuspect[j]) { continue }
               if i == j && k == m { continue }
-              if ArcSimplifier.conflict(arcs[i][k], arcs[i][k + 1], c, d) {
+              if ArcSimplifier.conflict(arcs.point(i, k), arcs.point(i, k + 1), c, d) {
                 crossing[i] = true
                 if isSuspect[j] { crossing[j] = true }
               }
@@ -157,9 +173,11 @@ struct ArcSimplifier {
     func within(_ p: SIMD2<Double>, _ q: SIMD2<Double>, _ r: SIMD2<Double>) -> Bool {
       min(p.x, q.x) <= r.x && r.x <= max(p.x, q.x) && min(p.y, q.y) <= r.y && r.y <= max(p.y, q.y)
     }
-    let shared = [a, b].filter { $0 == c || $0 == d }
-    if shared.count == 2 { return true }
-    if let joint = shared.first {
+    let aShared = a == c || a == d
+    let bShared = b == c || b == d
+    if aShared && bShared { return true }
+    if aShared || bShared {
+      let joint = aShared ? a : b
       // Leaving the joint in the same direction means running along each other.
       let u = (joint == a ? b : a) - joint
       let v = (joint == c ? d : c) - joint

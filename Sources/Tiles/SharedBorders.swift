@@ -107,14 +107,14 @@ struct SharedBorders: Sendable {
   /// The arcs at one zoom, in tile units (`scale` is 4096 · 2^z), simplified
   /// with `tolerance` tile units and rounded (see `ArcSimplifier`), for
   /// `geometry(of:arcs:)`.
-  func simplifiedArcs(scale: Double, tolerance: Double, threads: Int) -> [[SIMD2<Double>]] {
+  func simplifiedArcs(scale: Double, tolerance: Double, threads: Int) -> PackedLines {
     ArcSimplifier(arcs: arcs, scale: scale).simplify(tolerance: tolerance, threads: threads)
   }
 
   /// Feature `index`'s polygons put together from `simple`, the arcs at one zoom
   /// (`simplifiedArcs`); `nil` when the feature is not polygonal. Rings that
   /// shrink below three points are left out, and polygons whose exterior does.
-  func geometry(of index: Int, arcs simple: [[SIMD2<Double>]]) -> TileGeometry? {
+  func geometry(of index: Int, arcs simple: PackedLines) -> TileGeometry? {
     guard let polygons = uses[index] else { return nil }
     var result: [[[SIMD2<Double>]]] = []
     for rings in polygons {
@@ -122,16 +122,17 @@ struct SharedBorders: Sendable {
       for (position, ring) in rings.enumerated() {
         var points: [SIMD2<Double>] = []
         for use in ring {
-          let arc = simple[Int(use.arc)]
+          let first = simple.start[Int(use.arc)]
+          let end = simple.start[Int(use.arc) + 1]
           let skip = points.isEmpty ? 0 : 1
           if use.reversed {
-            var k = arc.count - 1 - skip
-            while k >= 0 {
-              points.append(arc[k])
+            var k = end - 1 - skip
+            while k >= first {
+              points.append(simple.points[k])
               k -= 1
             }
-          } else {
-            points.append(contentsOf: arc[skip...])
+          } else if first + skip < end {
+            points.append(contentsOf: simple.points[(first + skip)..<end])
           }
         }
         if points.count >= 4 {

@@ -216,7 +216,7 @@ struct VectorTiler: Sendable {
   private struct ZoomLayer {
     /// The layer's polygons as shared borders, and their arcs simplified for this zoom.
     var borders: SharedBorders
-    var arcs: [[SIMD2<Double>]]
+    var arcs: PackedLines
     /// Per feature: its shape when it is not polygonal (lines simplified, points).
     var others: [TileGeometry?]
     /// Per feature: nothing of it can be drawn at this zoom, or a dust square

@@ -116,7 +116,9 @@ struct CoverageTablesTests {
     for k in 0..<1000 {
       arcs.append([[1_000_000 + Double(k) * 3, 0], [1_000_001 + Double(k) * 3, 0]])
     }
-    let simple = ArcSimplifier(arcs: arcs, scale: 1).simplify(tolerance: 20, threads: 2)
+    let packed = ArcSimplifier(arcs: arcs, scale: 1).simplify(tolerance: 20, threads: 2)
+    #expect(packed.count == arcs.count)
+    let simple = (0..<packed.count).map(packed.line)
     #expect(simple[0].count == 3, "the bulge is kept: straightening it would cross arc 1")
     #expect(simple[1] == arcs[1])
     for i in 0..<2 {
@@ -128,6 +130,32 @@ struct CoverageTablesTests {
         }
       }
     }
+  }
+
+  @Test("packed lines joined from parts and with lines replaced read back as arrays do")
+  func packedLines() {
+    var generator = SeededGenerator(seed: 5)
+    var reference: [[SIMD2<Double>]] = []
+    var parts: [PackedLines] = []
+    for _ in 0..<7 {
+      var part = PackedLines()
+      for _ in 0..<(1 + Int(generator.next() % 4)) {
+        let line = (0..<Int(generator.next() % 4)).map { _ in
+          SIMD2(Double(generator.next() % 100), Double(generator.next() % 100))
+        }
+        for point in line { part.append(point) }
+        part.endLine()
+        reference.append(line)
+      }
+      parts.append(part)
+    }
+    var lines = PackedLines(joining: parts)
+    #expect((0..<lines.count).map(lines.line) == reference)
+    let replacements: [Int: [SIMD2<Double>]] = [0: [[1, 2], [3, 4], [5, 6]], 3: []]
+    lines = lines.replacing(replacements)
+    for (index, line) in replacements { reference[index] = line }
+    #expect((0..<lines.count).map(lines.line) == reference)
+    #expect((0..<lines.count).map(lines.count(of:)) == reference.map(\.count))
   }
 
   @Test("one layer encoder writes features of every kind and length one after another")
