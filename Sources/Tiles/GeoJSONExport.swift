@@ -174,11 +174,10 @@ public enum GeoJSONExport {
       local.reserveCapacity(range.count)
       for index in range {
         let feature = shared.batch[index]
-        let properties = zip(names, feature.attributes).map { (name: $0.0, value: $0.1) }
         let invalid = checkValidity && feature.geometry.map { !$0.isValid } == true
         let text = GeoJSONWriter.encode(
-          properties: properties, shape: shared.shapes[index], decimals: decimals,
-          boundingBox: boxes, wasValid: !invalid)
+          names: names, values: feature.attributes, shape: shared.shapes[index],
+          decimals: decimals, boundingBox: boxes, wasValid: !invalid)
         local.append(Encoded(text: text, invalid: invalid))
       }
       return local

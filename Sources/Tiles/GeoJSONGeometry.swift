@@ -289,16 +289,22 @@ enum JSONText {
       units /= 10
       digits -= 1
     }
-    // The digits from the last, then turned around: no buffer to allocate.
-    let start = out.count
-    var written = 0
-    repeat {
-      if written == digits && digits > 0 { out.append(UInt8(ascii: ".")) }
-      out.append(UInt8(ascii: "0") + UInt8(units % 10))
-      units /= 10
-      written += 1
-    } while units > 0 || written <= digits
-    out[start...].reverse()
+    // The digits from the last, in a buffer on the stack, then appended at once.
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { text in
+      var position = 24
+      var written = 0
+      repeat {
+        if written == digits && digits > 0 {
+          position -= 1
+          text[position] = UInt8(ascii: ".")
+        }
+        position -= 1
+        text[position] = UInt8(ascii: "0") + UInt8(units % 10)
+        units /= 10
+        written += 1
+      } while units > 0 || written <= digits
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: text[position...]))
+    }
   }
 
   /// A property value with its JSON type: integers stay integers, null stays null.
@@ -308,16 +314,31 @@ enum JSONText {
     return String(decoding: bytes, as: UTF8.self)
   }
 
+  /// Appends the decimal digits of `value`, as `String(value)` writes them.
+  static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
+    if value < 0 { out.append(UInt8(ascii: "-")) }
+    var units = value.magnitude
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { text in
+      var position = 20
+      repeat {
+        position -= 1
+        text[position] = UInt8(ascii: "0") + UInt8(units % 10)
+        units /= 10
+      } while units > 0
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: text[position...]))
+    }
+  }
+
   /// Appends `value` as `value(_:)` writes it.
   static func appendValue(_ value: FieldValue, to out: inout [UInt8]) {
     switch value {
     case .null: out.append(contentsOf: "null".utf8)
-    case .integer(let v): out.append(contentsOf: String(v).utf8)
+    case .integer(let v): appendInteger(v, to: &out)
     case .real(let v):
       if !v.isFinite {
         out.append(contentsOf: "null".utf8)
       } else if v == v.rounded() && abs(v) < 1e15 {
-        out.append(contentsOf: String(Int64(v)).utf8)
+        appendInteger(Int64(v), to: &out)
         out.append(contentsOf: ".0".utf8)
       } else {
         out.append(contentsOf: v.description.utf8)

@@ -65,8 +65,8 @@ public final class GeoJSONWriter {
         longitude: error.coordinate.x, latitude: error.coordinate.y)
     }
     let encoded = GeoJSONWriter.encode(
-      properties: properties, shape: shape, decimals: decimals, boundingBox: writeBoundingBoxes,
-      wasValid: true)
+      names: properties.map(\.name), values: properties.map(\.value), shape: shape,
+      decimals: decimals, boundingBox: writeBoundingBoxes, wasValid: true)
     rounding.add(encoded.rounding)
     try write(encoded: encoded.bytes, box: encoded.box)
   }
@@ -78,12 +78,13 @@ public final class GeoJSONWriter {
     var rounding: RoundingOutcome
   }
 
-  /// One feature's JSON object (no separator), the box of its geometry when
+  /// One feature's JSON object (no separator), with the properties `names` and
+  /// `values` (paired in order), the box of its geometry when
   /// `boundingBox` asks for a `bbox` member, and what rounding the coordinates to
   /// `decimals` did (`GeoJSONRounding`; `wasValid` tells whether the unrounded
   /// geometry is valid). Pure: encoders run on several threads.
   static func encode(
-    properties: [(name: String, value: FieldValue)], shape: GeoShape?, decimals: Int,
+    names: [String], values: [FieldValue], shape: GeoShape?, decimals: Int,
     boundingBox: Bool, wasValid: Bool
   ) -> Encoded {
     var outcome = RoundingOutcome()
@@ -94,11 +95,11 @@ public final class GeoJSONWriter {
     var out: [UInt8] = []
     out.reserveCapacity(256)
     out.append(contentsOf: "{\"type\":\"Feature\",\"properties\":{".utf8)
-    for (index, property) in properties.enumerated() {
+    for index in 0..<min(names.count, values.count) {
       if index > 0 { out.append(UInt8(ascii: ",")) }
-      JSONText.appendString(property.name, to: &out)
+      JSONText.appendString(names[index], to: &out)
       out.append(UInt8(ascii: ":"))
-      JSONText.appendValue(property.value, to: &out)
+      JSONText.appendValue(values[index], to: &out)
     }
     out.append(contentsOf: "},\"geometry\":".utf8)
     var box: Envelope?

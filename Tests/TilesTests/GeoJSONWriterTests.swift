@@ -131,6 +131,20 @@ struct GeoJSONWriterTests {
     }
   }
 
+  @Test("property values keep their JSON types; integers are written as Swift writes them")
+  func propertyValues() {
+    for n: Int64 in [0, 7, -7, 10, 1_000_000_007, .max, .min] {
+      #expect(JSONText.value(.integer(n)) == String(n))
+    }
+    let cases: [(FieldValue, String)] = [
+      (.real(3), "3.0"), (.real(-2), "-2.0"), (.real(-0.0), "0.0"), (.real(0.1), "0.1"),
+      (.real(.infinity), "null"), (.real(1e300), "1e+300"), (.null, "null"),
+      (.boolean(true), "true"), (.string("a\"b"), "\"a\\\"b\""),
+      (.integerList([1, -2]), "[1,-2]"), (.stringList(["x", "y"]), "[\"x\",\"y\"]"),
+    ]
+    for (value, text) in cases { #expect(JSONText.value(value) == text, "\(value)") }
+  }
+
   @Test("every control character, quote, backslash and non-ASCII text reads back from JSON")
   func stringsReadBack() throws {
     let texts = [
