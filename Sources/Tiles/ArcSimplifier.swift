@@ -36,14 +36,12 @@ struct ArcSimplifier {
     for _ in 0..<4 where !suspects.isEmpty {
       let crossing = crossingArcs(result, among: suspects)
       level = crossing.count > 0 && level > tolerance / 64 ? level / 4 : 0
-      var replacements: [Int: [SIMD2<Double>]] = [:]
       suspects = []
       for index in crossing {
         var line = PackedLines()
         if process(index, tolerance: level, into: &line) { suspects.append(index) }
-        replacements[index] = line.points
+        result.replace(index, with: line.points)
       }
-      result = result.replacing(replacements)
       if level == 0 { break }
     }
     return result

@@ -123,7 +123,7 @@ struct SharedBorders: Sendable {
         var points: [SIMD2<Double>] = []
         for use in ring {
           let first = simple.start[Int(use.arc)]
-          let end = simple.start[Int(use.arc) + 1]
+          let end = simple.end[Int(use.arc)]
           let skip = points.isEmpty ? 0 : 1
           if use.reversed {
             var k = end - 1 - skip

@@ -132,7 +132,7 @@ struct CoverageTablesTests {
     }
   }
 
-  @Test("packed lines joined from parts and with lines replaced read back as arrays do")
+  @Test("packed lines joined from parts, some replaced, read back as arrays do")
   func packedLines() {
     var generator = SeededGenerator(seed: 5)
     var reference: [[SIMD2<Double>]] = []
@@ -151,9 +151,13 @@ struct CoverageTablesTests {
     }
     var lines = PackedLines(joining: parts)
     #expect((0..<lines.count).map(lines.line) == reference)
-    let replacements: [Int: [SIMD2<Double>]] = [0: [[1, 2], [3, 4], [5, 6]], 3: []]
-    lines = lines.replacing(replacements)
-    for (index, line) in replacements { reference[index] = line }
+    let replacements: [(Int, [SIMD2<Double>])] = [
+      (0, [[1, 2], [3, 4], [5, 6]]), (3, []), (0, [[7, 8]]),
+    ]
+    for (index, line) in replacements {
+      lines.replace(index, with: line)
+      reference[index] = line
+    }
     #expect((0..<lines.count).map(lines.line) == reference)
     #expect((0..<lines.count).map(lines.count(of:)) == reference.map(\.count))
   }
