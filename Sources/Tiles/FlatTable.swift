@@ -1,6 +1,7 @@
-/// A hash table for the coordinate keys of the tiler's coverage work (points,
-/// pairs of points, grid cells), open-addressed with linear probing and a cheap
-/// multiplicative hash of the keys' bits.
+/// A hash table for coordinate keys (points, pairs of points, grid cells),
+/// open-addressed with linear probing and a cheap multiplicative hash of the
+/// keys' bits. The shared borders' arc index uses it; the tables of distinct
+/// points are `IndexTable`s, which store indices instead of keys.
 ///
 /// Written here because Swift's `Dictionary` and `Set` hash every key with seeded
 /// SipHash: building the shared borders of 105,000 grid cells (noding, junctions,
@@ -51,37 +52,11 @@ struct FlatTable<Key: FlatKey, Value> {
   /// Whether `key` is stored.
   func contains(_ key: Key) -> Bool { entries[slot(key)] != nil }
 
-  /// Changes the value of `key` in place, storing `initial` first when it is missing.
-  mutating func modify(
-    _ key: Key, initial: @autoclosure () -> Value, _ change: (inout Value) -> Void
-  ) {
-    var index = slot(key)
-    if entries[index] == nil {
-      entries[index] = (key, initial())
-      count += 1
-      if 2 * count > entries.count {
-        grow()
-        index = slot(key)
-      }
-    }
-    change(&entries[index]!.value)
-  }
-
   private mutating func grow() {
     let old = entries
     entries = Array(repeating: nil, count: old.count * 2)
     mask = entries.count - 1
     for case let entry? in old { entries[slot(entry.key)] = entry }
-  }
-}
-
-extension FlatTable where Value == Void {
-  /// Stores `key`; whether it was missing.
-  @discardableResult
-  mutating func insert(_ key: Key) -> Bool {
-    let before = count
-    self[key] = ()
-    return count > before
   }
 }
 

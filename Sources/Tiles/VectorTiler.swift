@@ -100,7 +100,6 @@ struct VectorTiler: Sendable {
   }
 
   func run(into sink: any TileSink, progress: (ZoomReport) -> Void) throws -> [ZoomReport] {
-    let borders = self.borders
     var reports: [ZoomReport] = []
     let compress = sink.compressesTiles
     // Two zooms at a time: the low zooms are one tile each, and a single tile is
@@ -115,7 +114,7 @@ struct VectorTiler: Sendable {
     }
     for group in groups {
       let prepared = ParallelChunks.map(group, threads: together) { zoom in
-        prepare(zoom: zoom, borders: borders)
+        prepare(zoom: zoom)
       }
       let work = prepared.indices.flatMap { zoomIndex in
         prepared[zoomIndex].addresses.indices.map { (zoomIndex, $0) }
@@ -156,7 +155,7 @@ struct VectorTiler: Sendable {
   }
 
   /// Simplifies the layers for `zoom` and assigns their features to tiles.
-  private func prepare(zoom: Int, borders: [SharedBorders]) -> PreparedZoom {
+  private func prepare(zoom: Int) -> PreparedZoom {
     // Tolerance in tile units: a pixel of a 256-pixel tile, one unit at the top zoom.
     let tolerance =
       zoom == options.maxZoom
