@@ -314,34 +314,19 @@ enum JSONText {
     return String(decoding: bytes, as: UTF8.self)
   }
 
-  /// Appends the decimal digits of `value`, as `String(value)` writes them.
-  static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
-    if value < 0 { out.append(UInt8(ascii: "-")) }
-    var units = value.magnitude
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { text in
-      var position = 20
-      repeat {
-        position -= 1
-        text[position] = UInt8(ascii: "0") + UInt8(units % 10)
-        units /= 10
-      } while units > 0
-      out.append(contentsOf: UnsafeBufferPointer(rebasing: text[position...]))
-    }
-  }
-
   /// Appends `value` as `value(_:)` writes it.
   static func appendValue(_ value: FieldValue, to out: inout [UInt8]) {
     switch value {
     case .null: out.append(contentsOf: "null".utf8)
-    case .integer(let v): appendInteger(v, to: &out)
+    case .integer(let v): DecimalText.appendInteger(v, to: &out)
     case .real(let v):
       if !v.isFinite {
         out.append(contentsOf: "null".utf8)
       } else if v == v.rounded() && abs(v) < 1e15 {
-        appendInteger(Int64(v), to: &out)
+        DecimalText.appendInteger(Int64(v), to: &out)
         out.append(contentsOf: ".0".utf8)
       } else {
-        out.append(contentsOf: v.description.utf8)
+        DecimalText.appendShortest(v, to: &out)
       }
     case .boolean(let v): out.append(contentsOf: (v ? "true" : "false").utf8)
     case .string(let v), .date(let v), .time(let v), .dateTime(let v): appendString(v, to: &out)

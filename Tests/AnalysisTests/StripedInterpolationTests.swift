@@ -89,6 +89,53 @@ struct StripedInterpolationTests {
     }
   }
 
+  /// The CSV lines written straight from the sums (`GridRowFormat` and
+  /// `InterpolatedCells`) are those of the attribute values the other formats
+  /// get, formatted by `CSVTableFile`, for counts, rates with and without a
+  /// value, category shares and cells without a category.
+  @Test(arguments: [
+    GridShape.square(SquareGrid(cellSize: 100, inspire: true)), .hexagon(HexGrid(spacing: 250)),
+  ])
+  func csvLinesFromTheSumsAreThoseOfTheValues(grid: GridShape) throws {
+    var units = try olindaSources()
+    for index in 0..<40 {  // cells without a rate or a category
+      units[index].intensive = [nil]
+      units[index].categories = [nil]
+    }
+    let reference = try inMemory(units, grid)
+    let categories = reference.categorical.map(\.categories)
+    let format = GridRowFormat(shape: grid)
+    var lines = 0
+    var withoutRate = 0
+    var withShares = 0
+    _ = try StripedInterpolation.interpolate(
+      units, onto: grid, extensiveNames: ["V014"], intensiveNames: ["density"],
+      categoricalNames: ["TIPO"], rowsPerStripe: 5, threads: 2
+    ) { batch in
+      for position in batch.indices {
+        var direct: [UInt8] = []
+        format.appendCSVLine(batch, position, to: &direct)
+        let target = reference.targets[lines]
+        #expect(target.key == batch.key(position))
+        var expected: [UInt8] = []
+        CSVTableFile.appendLine(
+          format.attributes(
+            target.key, ValueTable.values(of: target, categories: categories, coveredArea: true)),
+          to: &expected)
+        #expect(
+          String(decoding: direct, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+        #expect(
+          batch.values(position)
+            == ValueTable.values(of: target, categories: categories, coveredArea: true))
+        lines += 1
+        if target.intensive[0] == nil { withoutRate += 1 }
+        if !target.categoryShares[0].isEmpty { withShares += 1 }
+      }
+    }
+    #expect(lines == reference.targets.count)
+    #expect(withoutRate > 0 && withShares > 0 && withShares < lines)
+  }
+
   /// A source far larger than a stripe (the whole extent) is covered once per
   /// stripe and keeps its denominator: its count is split over every cell.
   @Test func aSourceSpanningEveryStripeKeepsItsTotal() throws {

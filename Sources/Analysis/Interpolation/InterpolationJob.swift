@@ -176,7 +176,7 @@ public struct InterpolationJob: Sendable {
           units, onto: shape, extensiveNames: source.extensive, intensiveNames: source.intensive,
           categoricalNames: source.categorical, rowsPerStripe: rowsPerStripe, threads: threads,
           progress: progress
-        ) { cells in try append(ValueTable.rows(cells, of: columns, coveredArea: true)) }
+        ) { cells in try append(cells) }
       })
     return Summary(
       result: outcome!.result, sources: report, metadataPath: metadataPath,

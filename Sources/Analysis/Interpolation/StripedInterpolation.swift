@@ -57,9 +57,10 @@ public enum StripedInterpolation {
     extensiveNames: [String], intensiveNames: [String], categoricalNames: [String],
     rowsPerStripe: Int? = nil, threads: Int = ParallelChunks.defaultThreads,
     progress: (any ProgressDisplay)? = nil,
-    emit: ([TargetValues]) throws -> Void
+    emit: (InterpolatedCells) throws -> Void
   ) throws -> Outcome {
     let spans = sources.map { rowSpan(of: $0, on: grid) }
+    let categoryColumns = categories(of: sources, count: categoricalNames.count)
     let height = max(1, rowsPerStripe ?? defaultHeight(sources, grid))
     let stripeOf = { (row: Int) -> Int in Int((Double(row) / Double(height)).rounded(.down)) }
     var members: [Int: [Int]] = [:]
@@ -102,33 +103,36 @@ public enum StripedInterpolation {
         var accumulator = Accumulator(
           extensiveCount: extensiveNames.count, intensiveCount: intensiveNames.count,
           categoricalCount: categoricalNames.count,
-          denseRange: ArealInterpolation.denseRange(of: pieces))
+          denseRange: ArealInterpolation.denseRange(of: pieces),
+          capacity: pieces.reduce(0) { $0 + $1.pieces.count })
         for (index, computed) in zip(indices, pieces) {
           if !crosses.contains(index) {
             covered[index] = computed.pieces.reduce(0) { $0 + $1.area }
           }
           let denominator = covered[index]
           guard denominator > 0 else { continue }
+          let unit = sources[index]
           for piece in computed.pieces {
-            accumulator.add(
-              sources[index], area: piece.area, weight: piece.area / denominator, to: piece.key)
+            accumulator.add(unit, area: piece.area, weight: piece.area / denominator, to: piece.key)
           }
         }
-        let (values, _) = accumulator.finish(sorted: true)
-        for cell in values {
-          for variable in totalOut.indices { totalOut[variable] += cell.extensive[variable] }
+        let cells = accumulator.cells(sorted: true, categoryColumns: categoryColumns)
+        for position in cells.indices {
+          for variable in totalOut.indices {
+            totalOut[variable] += cells.extensive(at: position, variable)
+          }
         }
-        cellCount += values.count
+        cellCount += cells.count
         // Handed over in runs of whole rows, so that progress moves within a
         // stripe; a stripe of fewer cells (or none) is one batch.
-        if values.isEmpty { try emit([]) }
+        if cells.isEmpty { try emit(cells) }
         var start = 0
         var rowsShown = window.lowerBound
-        while start < values.count {
-          var end = min(values.count, start + 16_384)
-          while end < values.count && values[end].key.row == values[end - 1].key.row { end += 1 }
-          try emit(Array(values[start..<end]))
-          let reached = values[end - 1].key.row + 1
+        while start < cells.count {
+          var end = min(cells.count, start + 16_384)
+          while end < cells.count && cells.key(end).row == cells.key(end - 1).row { end += 1 }
+          try emit(cells.batch(start..<end))
+          let reached = cells.key(end - 1).row + 1
           shown.advance(by: reached - rowsShown)
           rowsShown = reached
           start = end
@@ -150,10 +154,9 @@ public enum StripedInterpolation {
         variable: extensiveNames[variable], totalIn: totalIn[variable],
         totalOut: totalOut[variable], outside: outside[variable])
     }
-    let categories = Self.categories(of: sources, count: categoricalNames.count)
     let result = InterpolationResult(
       targets: [], extensiveNames: extensiveNames, intensiveNames: intensiveNames,
-      categorical: zip(categoricalNames, categories).map { ($0, $1) }, balances: balances,
+      categorical: zip(categoricalNames, categoryColumns).map { ($0, $1) }, balances: balances,
       rule: .coveredAreaShare, sourceCount: sources.count)
     return Outcome(result: result, cellCount: cellCount, stripeCount: members.count)
   }

@@ -21,9 +21,9 @@ public enum TableWriter {
     databaseTable: PostGISTable? = nil, policy: ExistingOutputPolicy,
     metadata: AnalysisMetadata? = nil, threads: Int = ParallelChunks.defaultThreads
   ) throws {
-    let rows: [(key: TargetKey, values: [FieldValue])] = table?.rows ?? cells.map { ($0, []) }
+    let rows = table ?? ValueTable(fields: [], rows: cells.map { ($0, []) })
     try writeGridInBatches(
-      shape: shape, crs: crs, valueFields: table?.fields ?? [], path: path,
+      shape: shape, crs: crs, valueFields: rows.fields, path: path,
       databaseTable: databaseTable, policy: policy, metadata: metadata.map { value in { value } },
       threads: threads
     ) { append in try append(rows) }
@@ -38,43 +38,20 @@ public enum TableWriter {
     shape: GridShape, crs: CRS, valueFields: [Field], path: String,
     databaseTable: PostGISTable? = nil, policy: ExistingOutputPolicy,
     metadata: (() -> AnalysisMetadata)?, threads: Int = ParallelChunks.defaultThreads,
-    produce: (_ append: ([(key: TargetKey, values: [FieldValue])]) throws -> Void) throws -> Void
+    produce: (_ append: (any GridRowBatch) throws -> Void) throws -> Void
   ) throws {
-    var fields = [Field(name: "col", type: .integer), Field(name: "row", type: .integer)]
-    let inspire: Bool
-    switch shape {
-    case .square(let grid):
-      fields += ["x_min", "y_min", "x_max", "y_max"].map { Field(name: $0, type: .real) }
-      inspire = grid.inspire
-      if inspire { fields.append(Field(name: "inspire_id", type: .string)) }
-    case .hexagon:
-      fields += ["x", "y"].map { Field(name: $0, type: .real) }
-      inspire = false
-    }
+    let format = GridRowFormat(shape: shape)
     try write(
       path: path, databaseTable: databaseTable, policy: policy, layerName: "grid", crs: crs,
-      geometryType: .polygon, fields: fields + valueFields, metadata: metadata, threads: threads
+      geometryType: .polygon, fields: format.fields + valueFields, metadata: metadata,
+      threads: threads
     ) { sink in
       try produce { rows in
-        let attributes: @Sendable (Int) -> [FieldValue] = { index in
-          let (key, values) = rows[index]
-          var attributes: [FieldValue] = [.integer(Int64(key.column)), .integer(Int64(key.row))]
-          switch shape {
-          case .square(let grid):
-            let box = grid.envelope(column: key.column, row: key.row)
-            attributes += [box.minX, box.minY, box.maxX, box.maxY].map(FieldValue.real)
-            if inspire {
-              attributes.append(.string(grid.inspireIdentifier(column: key.column, row: key.row)))
-            }
-          case .hexagon(let grid):
-            let centre = grid.centre(column: key.column, row: key.row)
-            attributes += [.real(centre.x), .real(centre.y)]
-          }
-          return attributes + values
-        }
-        try sink.append(count: rows.count, attributes: attributes) {
-          try shape.polygon(rows[$0].key)
-        }
+        try sink.append(
+          Batch(
+            count: rows.count, attributes: { format.attributes(rows.key($0), rows.values($0)) },
+            geometry: { try shape.polygon(rows.key($0)) },
+            csvLine: { format.appendCSVLine(rows, $0, to: &$1) }))
       }
     }
   }
@@ -97,8 +74,10 @@ public enum TableWriter {
       metadata: metadata.map { value in { value } }, threads: threads
     ) { sink in
       try sink.append(
-        count: rows.count, attributes: { targets.attributes[rows[$0].key.row] + rows[$0].values },
-        geometry: { try targets.geometries[rows[$0].key.row].map(Geometry.polygonal) })
+        Batch(
+          count: rows.count,
+          attributes: { targets.attributes[rows[$0].key.row] + rows[$0].values },
+          geometry: { try targets.geometries[rows[$0].key.row].map(Geometry.polygonal) }))
     }
   }
 
@@ -203,24 +182,24 @@ public enum TableWriter {
     func discard() { writer.discard() }
   }
 
+  /// A batch of rows of an output: each row's attributes and geometry and,
+  /// where the caller has a faster way, its CSV line written straight into the
+  /// output bytes (as `CSVTableFile` would format its attributes).
+  struct Batch {
+    var count: Int
+    var attributes: @Sendable (Int) -> [FieldValue]
+    var geometry: (Int) throws -> Geometry?
+    var csvLine: (@Sendable (Int, inout [UInt8]) -> Void)? = nil
+  }
+
   /// Receives the rows of an output being written, batch after batch.
   final class BatchSink {
-    private let body:
-      (Int, @escaping @Sendable (Int) -> [FieldValue], @escaping (Int) throws -> Geometry?)
-        throws -> Void
+    private let body: (Batch) throws -> Void
 
-    init(
-      _ body:
-        @escaping (
-          Int, @escaping @Sendable (Int) -> [FieldValue], @escaping (Int) throws -> Geometry?
-        ) throws -> Void
-    ) { self.body = body }
+    init(_ body: @escaping (Batch) throws -> Void) { self.body = body }
 
-    /// Appends `count` rows, each with its attributes and geometry.
-    func append(
-      count: Int, attributes: @escaping @Sendable (Int) -> [FieldValue],
-      geometry: @escaping (Int) throws -> Geometry?
-    ) throws { try body(count, attributes, geometry) }
+    /// Appends the rows of `batch`.
+    func append(_ batch: Batch) throws { try body(batch) }
   }
 
   /// Creates the writer (and the metadata sidecar), writes the rows that
@@ -238,7 +217,10 @@ public enum TableWriter {
         databaseTable, connection: path, policy: policy, layerName: layerName, crs: crs,
         geometryType: geometryType, fields: fields)
       do {
-        try produce(BatchSink { try rows.append(count: $0, attributes: $1, geometry: $2) })
+        try produce(
+          BatchSink {
+            try rows.append(count: $0.count, attributes: $0.attributes, geometry: $0.geometry)
+          })
         try rows.commit(
           comment: try metadata.map { String(decoding: try $0().json(), as: UTF8.self) })
       } catch {
@@ -254,8 +236,12 @@ public enum TableWriter {
       let table = try CSVTableFile(path: path, policy: policy, fields: fields)
       do {
         try produce(
-          BatchSink { count, attributes, _ in
-            try table.writeRows(count: count, threads: threads, attributes)
+          BatchSink { batch in
+            if let line = batch.csvLine {
+              try table.writeLines(count: batch.count, threads: threads, line)
+            } else {
+              try table.writeRows(count: batch.count, threads: threads, batch.attributes)
+            }
           })
         if let sidecar, let metadata { try metadata().json().write(to: sidecar.stagingPath) }
         try table.commit()
@@ -278,14 +264,14 @@ public enum TableWriter {
       // GDAL writes on a thread of its own while the rows are computed and encoded.
       try writer.write(toLayer: layer, threaded: threads > 1) { send in
         try produce(
-          BatchSink { count, attributes, geometry in
-            for index in 0..<count {
-              var shape = try geometry(index)
+          BatchSink { batch in
+            for index in 0..<batch.count {
+              var shape = try batch.geometry(index)
               if let transformer, let projected = shape {
                 shape = try transformer.transform(projected)
               }
               written += 1
-              try send(Feature(id: written, attributes: attributes(index), geometry: shape))
+              try send(Feature(id: written, attributes: batch.attributes(index), geometry: shape))
             }
           })
       }

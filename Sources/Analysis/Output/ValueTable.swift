@@ -34,17 +34,30 @@ public struct ValueTable: Sendable {
 
   /// The rows of `targets`, in the columns of `fields(of: result, ...)`.
   static func rows(
-    _ targets: [TargetValues], of result: InterpolationResult, coveredArea: Bool
+    _ targets: some Collection<TargetValues>, of result: InterpolationResult, coveredArea: Bool
   ) -> [(key: TargetKey, values: [FieldValue])] {
-    targets.map { target in
-      var values: [FieldValue] = coveredArea ? [.real(target.coveredArea)] : []
-      values += target.extensive.map(FieldValue.real)
-      values += target.intensive.map { $0.map(FieldValue.real) ?? .null }
-      for (variable, (_, categories)) in result.categorical.enumerated() {
-        let shares = target.categoryShares[variable]
-        values += categories.map { shares.isEmpty ? .null : .real(shares[$0] ?? 0) }
-      }
-      return (target.key, values)
+    let categories = result.categorical.map(\.categories)
+    return targets.map {
+      ($0.key, values(of: $0, categories: categories, coveredArea: coveredArea))
     }
+  }
+
+  /// The values of `target` in the columns of `fields(of:coveredArea:)`, where
+  /// `categories` are the result's categories of each categorical variable.
+  static func values(
+    of target: TargetValues, categories: [[String]], coveredArea: Bool
+  ) -> [FieldValue] {
+    var values: [FieldValue] = []
+    values.reserveCapacity(
+      1 + target.extensive.count + target.intensive.count
+        + categories.reduce(0) { $0 + $1.count })
+    if coveredArea { values.append(.real(target.coveredArea)) }
+    for value in target.extensive { values.append(.real(value)) }
+    for value in target.intensive { values.append(value.map(FieldValue.real) ?? .null) }
+    for (variable, names) in categories.enumerated() {
+      let shares = target.categoryShares[variable]
+      for name in names { values.append(shares.isEmpty ? .null : .real(shares[name] ?? 0)) }
+    }
+    return values
   }
 }
