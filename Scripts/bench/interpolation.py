@@ -2,6 +2,9 @@
 tobler's `area_interpolate` (the function call alone), on the same inputs and cells.
 
 Usage: Scripts/bench/interpolation.py TERRITORY WORKDIR RUNS TRACTS.gpkg SYNTHETIC.gpkg RESULTS.md
+The cases: the Olinda tracts, the 159 counties of Georgia (USA) that libpysal
+bundles (public data of the GWR literature, UTM zone 17N, no CRS in the file)
+onto squares of 1 km, and the synthetic polygons.
 Prints a Markdown table (median wall time of RUNS runs, cells per second, peak
 memory, the ratio to tobler and the largest difference from tobler) and appends
 it, with the date and the machine, to RESULTS.md. tobler runs once per case on
@@ -50,18 +53,25 @@ def cells_of(path, shape, size):
 
 def main():
     territory, work, runs, tracts, synthetic, results = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6]
-    cases = [("Olinda tracts", tracts, "V014", "square", size) for size in (500, 100, 50, 20)]
-    cases.append(("Olinda tracts", tracts, "V014", "hex", 100))
-    cases.append(("10,000 synthetic polygons", synthetic, "pop", "square", 10))
+    from libpysal import examples
+    georgia = examples.get_path("G_utm.shp")
+    utm25s = ["--to-crs", "EPSG:31985"]
+    cases = [("Olinda tracts", tracts, "V014", "square", size, utm25s) for size in (500, 100, 50, 20)]
+    cases.append(("Olinda tracts", tracts, "V014", "hex", 100, utm25s))
+    cases.append(("159 Georgia counties", georgia, "TotPop90", "square", 1000,
+                  ["--source-crs", "EPSG:26917", "--to-crs", "EPSG:26917"]))
+    cases.append(("10,000 synthetic polygons", synthetic, "pop", "square", 10, utm25s))
     lines = ["| case | cells | territory (s) | cells/s | peak MiB | tobler (s) | tobler / territory | max relative difference |",
              "|---|---|---|---|---|---|---|---|"]
-    for name, source, variable, shape, size in cases:
+    for name, source, variable, shape, size, crs in cases:
         output = os.path.join(work, f"bench-{shape}{size}.csv")
-        arguments = ["interpolate", source, "--to-crs", "EPSG:31985", "--grid", str(size), "--shape", shape,
-                     "--extensive", variable, "-o", output, "--overwrite"]
+        arguments = ["interpolate", source] + crs + ["--grid", str(size), "--shape", shape,
+                                                     "--extensive", variable, "-o", output, "--overwrite"]
         seconds, memory = run_territory(territory, arguments, runs)
         rows, geometries = cells_of(output, shape, size)
         sources = geopandas.read_file(source)
+        if sources.crs is None:
+            sources = sources.set_crs(crs[crs.index("--source-crs") + 1])
         targets = geopandas.GeoDataFrame(geometry=geometries, crs=sources.crs)
         tobler_runs = 1 if len(rows) > 200_000 else runs
         timings = []
