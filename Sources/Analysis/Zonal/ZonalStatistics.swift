@@ -100,9 +100,15 @@ public enum ZonalStatistics {
         case .coverage: pixels += covered.map { ($0.0, height - 1 - $0.1, $0.2 / pixelArea) }
         case .allTouched: pixels += covered.map { ($0.0, height - 1 - $0.1, 1) }
         case .centre:
+          // A pixel the zone covers whole has its centre inside: only the
+          // pixels along the boundary need the point-in-polygon test, which
+          // costs the polygon's vertices (it took 40% of a country's communes
+          // over a 25 m raster, perf, when it ran on every pixel).
           let inside = CentreTest(polygon)
-          for (column, row, _) in covered
-          where inside.contains(SIMD2(lattice.x(column) + t[1] / 2, lattice.y(row) - t[5] / 2)) {
+          for (column, row, area) in covered
+          where area >= pixelArea
+            || inside.contains(SIMD2(lattice.x(column) + t[1] / 2, lattice.y(row) - t[5] / 2))
+          {
             pixels.append((column, height - 1 - row, 1))
           }
         }
