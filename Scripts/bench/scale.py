@@ -3,10 +3,13 @@
 On the synthetic country of Scripts/bench/country.py (35,000 communes over 550,000 km²),
 for 1/16, 1/4 and all of it:
 - territory interpolate onto 1 km squares and onto 200 m squares (GeoPackage out);
+- territory zonal of the communes over a 25 m raster of the part, a GDAL VRT of GeoTIFF
+  tiles of 4,096 pixels a side (the communes' `rate` burnt in by gdal_rasterize, not timed);
+  each commune's mean must come back as its rate;
 - territory tiles of the communes, zooms 0-12 (PMTiles);
 - territory tiles of the 1 km grid, zooms 0-12.
 Each with its wall time (median of RUNS whole processes), peak memory and output size,
-and the time per source vertex and per output cell, appended to Scripts/bench-results.md
+and the time per source vertex, per output cell and per pixel, appended to Scripts/bench-results.md
 with a plot of time and memory against input size (Scripts/bench-scale.png) when
 matplotlib is at hand.
 
@@ -40,6 +43,45 @@ def size_of(path):
 
 def remove(path):
     subprocess.run(["rm", "-rf", path, path + ".meta.json"], check=True)
+
+
+def raster_25m(python, source, folder, tile=4096, size=25.0):
+    """A VRT of GeoTIFF tiles of `tile` pixels of `size` m over the source, its `rate`
+    burnt in (nodata -9999 outside the communes); returns the VRT's path and pixel count."""
+    bounds = subprocess.run(
+        [python, "-c", "import sys, pyogrio; print(*pyogrio.read_info(sys.argv[1])['total_bounds'])", source],
+        check=True, capture_output=True, text=True).stdout.split()
+    min_x, min_y, max_x, max_y = (float(b) for b in bounds)
+    x0, y0 = size * (min_x // size), size * (min_y // size)
+    columns, rows = int(-(-(max_x - x0) // size)), int(-(-(max_y - y0) // size))
+    remove(folder)
+    os.makedirs(folder)
+    tiles = []
+    for j in range(0, rows, tile):
+        for i in range(0, columns, tile):
+            width, height = min(tile, columns - i), min(tile, rows - j)
+            left, bottom = x0 + i * size, y0 + j * size
+            path = os.path.join(folder, f"tile_{i // tile}_{j // tile}.tif")
+            subprocess.run(
+                ["gdal_rasterize", "-q", "-a", "rate", "-ot", "Float32", "-a_nodata", "-9999", "-init", "-9999",
+                 "-te", str(left), str(bottom), str(left + width * size), str(bottom + height * size),
+                 "-ts", str(width), str(height), "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE", source, path],
+                check=True)
+            tiles.append(path)
+    vrt = os.path.join(folder, "raster.vrt")
+    subprocess.run(["gdalbuildvrt", "-q", vrt, *tiles], check=True)
+    return vrt, columns * rows
+
+
+def check_zonal(path):
+    """Every commune with pixels gets its own rate back as its mean (float32 pixels)."""
+    import csv
+    zones = list(csv.DictReader(open(path, encoding="utf-8")))
+    with_pixels = [z for z in zones if float(z["count"] or 0) > 0]
+    assert len(with_pixels) > 0.9 * len(zones), f"{len(with_pixels)} of {len(zones)} communes have pixels"
+    for z in with_pixels:
+        rate, mean = float(z["rate"]), float(z["mean"])
+        assert abs(mean - rate) <= 1e-6 * max(1.0, abs(rate)), z
 
 
 def main():
@@ -77,8 +119,13 @@ def main():
              [territory, "tiles", grid1k, "-o", os.path.join(work, f"grid1000_{fraction}.pmtiles"),
               "-Z", "0", "-z", "12", "--overwrite"]),
         ]
+        raster, pixels = raster_25m(python, source, os.path.join(work, f"raster25_{fraction}"))
+        zonal = os.path.join(work, f"zonal_{fraction}.csv")
+        jobs.append(("zonal over 25 m", zonal, [territory, "zonal", raster, source, "-o", zonal, "--overwrite"]))
         for name, output, command in jobs:
             figures = measure(runs, command)
+            if output == zonal:
+                check_zonal(zonal)
             meta = output + ".meta.json"
             cells = None
             if os.path.exists(meta):
@@ -88,15 +135,18 @@ def main():
                     assert abs(balance["totalIn"] - balance["totalOut"] - balance["outside"]) <= 1e-9 * balance["totalIn"], balance
             row = dict(fraction=fraction, job=name, features=features, vertices=vertices, cells=cells,
                        size=size_of(output), **figures)
+            if output == zonal:
+                row["pixels"] = pixels
             rows.append(row)
             print(json.dumps(row), flush=True)
             if smoke:
                 assert row["size"] > 0, name
             elif output != grid1k:
                 remove(output)  # the 200 m grids and tiles take room; the 1 km grid feeds the tiles
+        remove(os.path.dirname(raster))
     if smoke:
         assert all(r["cells"] for r in rows if r["job"].startswith("interpolate")), rows
-        print("bench scale smoke run: every job ran, balances kept")
+        print("bench scale smoke run: every job ran, balances kept, zonal means are the communes' rates")
         return
     record(rows, runs)
 
@@ -107,12 +157,14 @@ def record(rows, runs):
         "", f"## Country scale ({date}, `Scripts/bench/run scale {runs}`)", "",
         "Synthetic country of `Scripts/bench/country.py` (Lambert-93, nested parts around the centre);",
         f"release build, median of {runs} whole processes, 2 cores; time per source vertex for the",
-        "interpolations and the commune tiles, per cell for the grid tiles.", "",
+        "interpolations and the commune tiles, per cell for the grid tiles, per pixel for zonal.", "",
         "| part | communes | vertices | job | cells | time | peak memory | output | per unit |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        if r["job"] == "tiles of the 1 km grid z0-12":
+        if r.get("pixels"):
+            unit = f"{r['seconds'] / r['pixels'] * 1e9:.1f} ns/pixel ({r['pixels'] / 1e6:,.0f} M pixels)"
+        elif r["job"] == "tiles of the 1 km grid z0-12":
             cells = next(x["cells"] for x in rows if x["fraction"] == r["fraction"] and x["job"] == "interpolate 1 km")
             unit = f"{r['seconds'] / cells * 1e6:.2f} µs/cell"
         else:
