@@ -66,6 +66,62 @@ final class Canvas {
     cairo_paint(context)
   }
 
+  /// An image layer of `width` x `height` points at `dpi`, transparent, whose
+  /// top-left corner is the point (`x`, `y`) of the page: it is drawn into with
+  /// the page's own coordinates, then placed with `place(_:alpha:)`.
+  private init(layerX x: Double, y: Double, width: Double, height: Double, dpi: Double)
+    throws(MapError)
+  {
+    path = ""
+    format = .png
+    self.width = width
+    self.height = height
+    let scale = dpi / 72
+    surface = cairo_image_surface_create(
+      CAIRO_FORMAT_ARGB32, Int32((width * scale).rounded(.up)),
+      Int32((height * scale).rounded(.up)))
+    guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
+      let reason = String(cString: cairo_status_to_string(cairo_surface_status(surface)))
+      cairo_surface_destroy(surface)
+      throw .cannotDraw(path: "", reason: "an image of the map's polygons: \(reason)")
+    }
+    context = cairo_create(surface)
+    cairo_scale(context, scale, scale)
+    cairo_translate(context, -x, -y)
+    origin = SIMD2(x, y)
+    layerScale = scale
+  }
+
+  /// Where an image layer sits on the page, and its pixels per point.
+  private var origin = SIMD2<Double>(0, 0)
+  private var layerScale = 1.0
+
+  /// Whether the page keeps paths (PDF, SVG) rather than pixels.
+  var isVector: Bool { format != .png }
+
+  /// A transparent image layer over the page's rectangle (`x`, `y`, `width`,
+  /// `height`) at `dpi`, drawn into with page coordinates; `place(_:alpha:)`
+  /// puts it on the page.
+  func imageLayer(x: Double, y: Double, width: Double, height: Double, dpi: Double)
+    throws(MapError) -> Canvas
+  {
+    try Canvas(layerX: x, y: y, width: width, height: height, dpi: dpi)
+  }
+
+  /// Paints `layer` (from `imageLayer`) at its place on the page, with
+  /// `alpha`. Its pixels stay sharp: a viewer enlarging the page sees the
+  /// cells' edges, not colours blended between classes.
+  func place(_ layer: Canvas, alpha: Double = 1) {
+    cairo_surface_flush(layer.surface)
+    save()
+    cairo_translate(context, layer.origin.x, layer.origin.y)
+    cairo_scale(context, 1 / layer.layerScale, 1 / layer.layerScale)
+    cairo_set_source_surface(context, layer.surface, 0, 0)
+    cairo_pattern_set_filter(cairo_get_source(context), CAIRO_FILTER_NEAREST)
+    cairo_paint_with_alpha(context, alpha)
+    restore()
+  }
+
   deinit {
     cairo_destroy(context)
     cairo_surface_destroy(surface)

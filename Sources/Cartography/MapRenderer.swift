@@ -115,7 +115,7 @@ public enum MapRenderer {
           alignment: align)
         y += layout.captionHeight
       }
-      drawPanel(
+      try drawPanel(
         panel, spec: spec, canvas: canvas, x: x, y: y, width: layout.cellWidth,
         height: layout.cellHeight - layout.captionHeight, extent: extent, scale: layout.scale,
         symbolRadius: symbolRadius)
@@ -148,7 +148,7 @@ public enum MapRenderer {
     _ panel: MapPanel, spec: MapSpec, canvas: Canvas, x: Double, y: Double, width: Double,
     height: Double,
     extent: Envelope, scale: Double, symbolRadius: Double
-  ) {
+  ) throws(MapError) {
     let offsetX = x + (width - extent.width * scale) / 2
     let offsetY = y + (height - extent.height * scale) / 2
     func page(_ point: SIMD2<Double>) -> SIMD2<Double> {
@@ -159,6 +159,40 @@ public enum MapRenderer {
     canvas.clip()
     if let background = spec.background { canvas.paint(background, place: page) }
     let alpha = spec.background == nil ? 1 : 0.72
+    if canvas.isVector && panel.features.count >= imageThreshold {
+      let layer = try canvas.imageLayer(x: x, y: y, width: width, height: height, dpi: imageDPI)
+      fillPolygons(panel, spec: spec, canvas: layer, page: page, alpha: 1)
+      canvas.place(layer, alpha: alpha)
+    } else {
+      fillPolygons(panel, spec: spec, canvas: canvas, page: page, alpha: alpha)
+    }
+    for polygon in panel.boundaries {
+      canvas.addRings(polygon.map { $0.map(page) })
+      canvas.stroke(Colour(red: 0.25, green: 0.25, blue: 0.25), width: 0.35)
+    }
+    drawPoints(panel, spec: spec, canvas: canvas, page: page, radius: symbolRadius)
+    drawLabels(
+      panel, canvas: canvas, page: page, frame: (x, y, width, height),
+      size: max(5, min(width, height) * 0.016))
+    canvas.restore()
+  }
+
+  /// Panels of at least this many polygons are drawn on PDF and SVG pages as
+  /// an image at `imageDPI` under their vector boundaries, points and labels.
+  /// Cairo keeps every path of a vector page in memory until the page is
+  /// finished, about 2 KB a filled and stroked polygon: the poster of a site
+  /// with 419,262 cells of 10 m held 835 MB of them (heaptrack), and viewers and
+  /// print drivers crawl through hundreds of thousands of paths. At this count a
+  /// polygon of a panel covers a few printed dots at most.
+  public static let imageThreshold = 20_000
+  /// The resolution of those images: print quality.
+  public static let imageDPI = 300.0
+
+  /// The choropleth's polygons of `panel`, filled in their classes' colours.
+  private static func fillPolygons(
+    _ panel: MapPanel, spec: MapSpec, canvas: Canvas, page: (SIMD2<Double>) -> SIMD2<Double>,
+    alpha: Double
+  ) {
     let outline = panel.features.count < 5_000
     for feature in panel.features where !feature.polygons.isEmpty {
       for polygon in feature.polygons {
@@ -187,15 +221,6 @@ public enum MapRenderer {
         canvas.stroke(colour, width: 0.25)
       }
     }
-    for polygon in panel.boundaries {
-      canvas.addRings(polygon.map { $0.map(page) })
-      canvas.stroke(Colour(red: 0.25, green: 0.25, blue: 0.25), width: 0.35)
-    }
-    drawPoints(panel, spec: spec, canvas: canvas, page: page, radius: symbolRadius)
-    drawLabels(
-      panel, canvas: canvas, page: page, frame: (x, y, width, height),
-      size: max(5, min(width, height) * 0.016))
-    canvas.restore()
   }
 
   /// The radius of the largest proportional circle, from the page's size.

@@ -29,6 +29,31 @@ public enum SiteMaps {
     }
   }
 
+  /// How the maps show a scale of so many polygons.
+  public enum Drawing: String, Sendable {
+    /// Every polygon a path of the PDF maps (and pixels of the PNG ones).
+    case vector
+    /// The polygons an image at `MapRenderer.imageDPI` in the PDF maps, from
+    /// `MapRenderer.imageThreshold` polygons.
+    case image
+    /// Not drawn: more polygons than `mostPolygons`.
+    case leftOut = "left out"
+
+    /// The drawing of a scale of `polygons` polygons, with at most `most` in
+    /// a map.
+    public init(polygons: Int, most: Int = SiteMaps.mostPolygons) {
+      self = polygons > most ? .leftOut : polygons >= MapRenderer.imageThreshold ? .image : .vector
+    }
+  }
+
+  /// Scales of more polygons than this are left out of the maps. A map's frame
+  /// on an A4 page at 150 dpi holds about a million pixels: past that, the
+  /// average polygon is smaller than a pixel and the map shows no more than
+  /// the next coarser scale, while its shapes alone take some 200 bytes a
+  /// polygon (nested coordinate arrays, per indicator). Their values are in
+  /// the analysis' GeoPackage and GeoJSON, and the web map tiles them.
+  public static let mostPolygons = 1_000_000
+
   /// The classes of an indicator's maps, over every scale's `values`: around
   /// zero (losses and gains apart) for a diverging palette (a change), else
   /// five by natural breaks.

@@ -55,8 +55,11 @@ enum SiteExports {
   }
 
   /// Per indicator, a map per scale and a small-multiples poster in `maps/`,
-  /// titled in the site's first language.
-  static func maps(_ tables: [ScaleTable], manifest: SiteManifest, folder: URL) throws -> [String] {
+  /// titled in the site's first language, leaving out the scales named in
+  /// `leftOut` (too many polygons for a map, `SiteMaps.Drawing.leftOut`).
+  static func maps(
+    _ tables: [ScaleTable], manifest: SiteManifest, leaving leftOut: Set<String> = [], folder: URL
+  ) throws -> [String] {
     guard let first = tables.first else { return [] }
     let maps = folder.appendingPathComponent("maps")
     try FileManager.default.createDirectory(at: maps, withIntermediateDirectories: true)
@@ -67,7 +70,9 @@ enum SiteExports {
     let title = manifest.titles[language.rawValue] ?? manifest.name
     var files: [String] = []
     for (position, indicator) in first.indicators.enumerated() {
-      let scales = try zip(manifest.scales, tables).map { scale, table in
+      let scales = try zip(manifest.scales, tables).filter { scale, _ in
+        !leftOut.contains(scale.name)
+      }.map { scale, table in
         SiteMaps.Scale(
           name: scale.name, caption: scale.labels[language.rawValue] ?? scale.name,
           geometries: try table.geometries.shapes().map { shape in
@@ -84,16 +89,16 @@ enum SiteExports {
       ).map { "maps/" + $0 }
     }
     files += try dates(
-      tables, manifest: manifest, folder: maps, language: language, title: title,
-      transformer: transformer, crs: crs)
+      tables, manifest: manifest, leaving: leftOut, folder: maps, language: language,
+      title: title, transformer: transformer, crs: crs)
     return files
   }
 
   /// Per count of `analyses.change` and per scale, the two dates side by side
   /// at the same classes (`maps/<count>_dates_<scale>_scales.pdf` / `.png`).
   private static func dates(
-    _ tables: [ScaleTable], manifest: SiteManifest, folder: URL, language: MapLanguage,
-    title: String, transformer: Transformer?, crs: CRS
+    _ tables: [ScaleTable], manifest: SiteManifest, leaving leftOut: Set<String>, folder: URL,
+    language: MapLanguage, title: String, transformer: Transformer?, crs: CRS
   ) throws -> [String] {
     guard let change = manifest.analyses.change else { return [] }
     let units = manifest.layers.first { $0.role == .units }
@@ -101,7 +106,7 @@ enum SiteExports {
     let later = units?.date ?? units?.key ?? "now"
     var files: [String] = []
     for pair in change.pairs {
-      for (scale, table) in zip(manifest.scales, tables) {
+      for (scale, table) in zip(manifest.scales, tables) where !leftOut.contains(scale.name) {
         guard let column = table.fields.firstIndex(where: { $0.name == pair.name }),
           let before = table.indicators.first(where: { $0.name == pair.name + "_before" })
         else { continue }

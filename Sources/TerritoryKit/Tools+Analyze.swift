@@ -17,6 +17,9 @@ public struct AnalyzeOptions {
   public var web = true
   /// Worker threads (default: every core); the results do not depend on it.
   public var threads = ParallelChunks.defaultThreads
+  /// Scales of more polygons than this are left out of the maps (and said so
+  /// in the report); the default is `SiteMaps.mostPolygons`.
+  public var mostMapPolygons = SiteMaps.mostPolygons
   /// Called with one line per step.
   public var progress: (String) -> Void = { _ in }
 
@@ -73,15 +76,27 @@ extension Tools {
     let site = try LoadedSite(manifest, layers: layers)
     site.threads = max(1, options.threads)
     for note in site.notes { progress("  \(note)") }
-    let results = try SiteAnalysis.analyse(site, check: check, progress: progress)
+    var results = try SiteAnalysis.analyse(site, check: check, progress: progress)
+    for index in results.report.scales.indices {
+      let drawing = SiteMaps.Drawing(
+        polygons: results.report.scales[index].targets, most: options.mostMapPolygons)
+      results.report.scales[index].map = drawing.rawValue
+    }
     var files = try SiteOutputs.write(
       results, manifest: manifest, crs: site.crs,
       styles: try SiteExports.layerStyles(results.tables, manifest: manifest),
       to: folder.stagingPath)
     files += try SiteExports.geoJSON(
       results.tables, manifest: manifest, folder: folder.stagingPath, progress: progress)
-    progress("drawing maps")
-    files += try SiteExports.maps(results.tables, manifest: manifest, folder: folder.stagingPath)
+    let leftOut = results.report.scales.filter { $0.map == SiteMaps.Drawing.leftOut.rawValue }
+    progress(
+      "drawing maps"
+        + (leftOut.isEmpty
+          ? ""
+          : " (left out for size: \(leftOut.map(\.name).joined(separator: ", ")); see report.md)"))
+    files += try SiteExports.maps(
+      results.tables, manifest: manifest, leaving: Set(leftOut.map(\.name)),
+      folder: folder.stagingPath)
     files += try SiteExports.zoningHistograms(
       results.report.zoningEffects, tables: results.tables, manifest: manifest,
       folder: folder.stagingPath)

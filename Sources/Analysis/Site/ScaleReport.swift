@@ -50,6 +50,10 @@ public struct ScaleReport: Sendable, Encodable {
     public var rule: String
     /// One mass balance per count.
     public var balances: [MassBalance]
+    /// How the maps draw the scale: `vector`, `image` (an image at print
+    /// resolution in the PDF maps, for many polygons) or `left out` (more
+    /// polygons than a map has pixels); set by the job that draws them.
+    public var map = "vector"
   }
 
   /// The site's name.
@@ -105,7 +109,9 @@ public struct ScaleReport: Sendable, Encodable {
       changes
   }
 
-  mutating func add(scale: ScaleSpec, table: ScaleTable, shifted: [ScaleTable]) {
+  /// Adds `scale`, analysed into `table`; `shifted` holds, per other placement
+  /// of a square grid, the statistics of each indicator (in `table`'s order).
+  mutating func add(scale: ScaleSpec, table: ScaleTable, shifted: [[ScaleStatistics]]) {
     scales.append(
       Scale(
         name: scale.name, label: scale.labels["en"] ?? scale.name, labels: scale.labels,
@@ -119,11 +125,7 @@ public struct ScaleReport: Sendable, Encodable {
       let statistics = ScaleStatistics(values: indicator.values, neighbours: table.neighbours)
       var zoning: [String: Range]?
       if !shifted.isEmpty {
-        let all =
-          [statistics]
-          + shifted.map {
-            ScaleStatistics(values: $0.indicators[position].values, neighbours: $0.neighbours)
-          }
+        let all = [statistics] + shifted.map { $0[position] }
         var ranges: [String: Range] = [:]
         let measures: [(String, (ScaleStatistics) -> Double?)] = [
           ("mean", { $0.mean }), ("cv", { $0.cv }), ("gini", { $0.gini }),
@@ -228,6 +230,7 @@ public struct ScaleReport: Sendable, Encodable {
         )
       }
     }
+    lines += mapsMarkdown()
     lines += ["", "## Scale report", ""]
     lines.append(
       "For every indicator and scale: units with data, mean, standard deviation, coefficient of variation (CV), Gini coefficient, share of the total held by the top 10% of units, Moran's I (queen contiguity, row-standardised). For square grids, the range of the Gini across four placements of the grid (aligned, and shifted by half a cell in x, in y and in both) measures the zoning effect."
@@ -273,6 +276,19 @@ public struct ScaleReport: Sendable, Encodable {
       lines += [""] + effect.entries.map { effect.sentence($0) }
     }
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// The scales the maps draw as images or leave out, when there are any.
+  private func mapsMarkdown() -> [String] {
+    let drawn = scales.filter { $0.map != "vector" }
+    guard !drawn.isEmpty else { return [] }
+    return ["", "## Maps", ""]
+      + drawn.map { scale in
+        let count = SiteCheck.count(Double(scale.targets))
+        return scale.map == "image"
+          ? "- \(scale.name) (\(count) targets) is drawn as an image at print resolution (300 dpi) in the PDF maps, under their vector text, boundaries and legend."
+          : "- \(scale.name) (\(count) targets) is left out of the maps for size: its polygons outnumber the pixels of a map, so each would be smaller than a dot. Its values are in `analysis.gpkg` and `\(scale.name).geojson`."
+      }
   }
 
   private func n(_ value: Double?) -> String {

@@ -34,10 +34,17 @@ public enum SiteAnalysis {
       tables.append(table)
       progress("[\(index + 1)/\(manifest.scales.count)] \(scale.name): \(table.rows.count) targets")
       for note in table.notes { progress("  \(scale.name): \(note)") }
-      var placements: [ScaleTable] = []
+      // The other placements keep only their statistics: a table of a
+      // million cells takes about a gigabyte, and four alive at once were the
+      // job's peak.
+      var placements: [[ScaleStatistics]] = []
       if case .grid(false, let cell) = scale.kind {
         for shift in [SIMD2(cell / 2, 0), SIMD2(0, cell / 2), SIMD2(cell / 2, cell / 2)] {
-          placements.append(try site.table(for: scale, shift: shift))
+          let shifted = try site.table(for: scale, shift: shift)
+          placements.append(
+            shifted.indicators.map {
+              ScaleStatistics(values: $0.values, neighbours: shifted.neighbours)
+            })
         }
       }
       report.add(scale: scale, table: table, shifted: placements)
