@@ -212,3 +212,22 @@ extension RasterDataset {
     return status != Int32(GDAL_DATA_COVERAGE_STATUS_EMPTY)
   }
 }
+
+extension RasterDataset {
+  /// Lowers GDAL's raster block cache, shared by every dataset of the process, to
+  /// at most `bytes` (`GDALSetCacheMax64`), unless the user chose its size with
+  /// `GDAL_CACHEMAX` (environment or configuration option): GDAL's default is 5%
+  /// of the machine's memory, 1.2 GB on a 24 GiB machine, all of it filled by a
+  /// run that reads a whole country's raster once.
+  public static func limitBlockCache(toBytes bytes: Int) {
+    _ = gdalRegistration
+    guard CPLGetConfigOption("GDAL_CACHEMAX", nil) == nil else { return }
+    if GDALGetCacheMax64() > Int64(bytes) { GDALSetCacheMax64(Int64(bytes)) }
+  }
+
+  /// The most bytes GDAL's raster block cache holds now (`GDALGetCacheMax64`).
+  public static var blockCacheBytes: Int {
+    _ = gdalRegistration
+    return Int(GDALGetCacheMax64())
+  }
+}

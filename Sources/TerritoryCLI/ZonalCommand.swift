@@ -42,6 +42,8 @@ struct ZonalCommand: ParsableCommand {
 
   @OptionGroup var output: OutputOptions
 
+  @OptionGroup var jobs: JobsOption
+
   @OptionGroup var messages: QuietOption
 
   @OptionGroup var table: TableOption
@@ -52,6 +54,7 @@ struct ZonalCommand: ParsableCommand {
     var job = ZonalJob(raster: raster, zones: zones, output: output.output)
     job.layer = layer
     job.band = band
+    job.threads = jobs.threads
     job.zonesCRS = zonesCRS
     job.statistics = try parseList([stats]).map { name in
       guard let statistic = ZonalStatistic(rawValue: name) else {

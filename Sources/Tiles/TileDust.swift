@@ -69,7 +69,7 @@ enum TileDust {
         min(last, max(0, Int64(centre.x.rounded(.down)))),
         min(last, max(0, Int64(centre.y.rounded(.down)))))
       return Contribution(
-        position: Hilbert.position(x: UInt64(pixel.x), y: UInt64(pixel.y), order: order),
+        position: HilbertCurve.position(x: UInt64(pixel.x), y: UInt64(pixel.y), order: order),
         pixel: pixel, feature: index,
         area: areas[index] * scale * scale)
     }

@@ -56,7 +56,7 @@ public struct TileAddress: Hashable, Sendable, Comparable, CustomStringConvertib
   public var pmtilesID: UInt64 {
     var id: UInt64 = 0
     for level in 0..<z { id += UInt64(1) << (2 * UInt64(level)) }
-    return id + Hilbert.position(x: UInt64(x), y: UInt64(y), order: z)
+    return id + HilbertCurve.position(x: UInt64(x), y: UInt64(y), order: z)
   }
 
   /// Orders by PMTiles tile id (zoom first, then along the Hilbert curve).
@@ -64,33 +64,4 @@ public struct TileAddress: Hashable, Sendable, Comparable, CustomStringConvertib
 
   /// `z/x/y`.
   public var description: String { "\(z)/\(x)/\(y)" }
-}
-
-/// Positions along a Hilbert curve, which keeps cells that are near in the
-/// plane near in the order: PMTiles tile ids, and the order in which dust
-/// squares (`TileDust`) carry their remainders.
-enum Hilbert {
-  /// The position of cell (x, y) on the curve through a square of 2^order cells
-  /// a side (order at most 32).
-  static func position(x: UInt64, y: UInt64, order: Int) -> UInt64 {
-    let n = UInt64(1) << UInt64(order)
-    var tx = x
-    var ty = y
-    var d: UInt64 = 0
-    var s = n / 2
-    while s > 0 {
-      let rx: UInt64 = (tx & s) > 0 ? 1 : 0
-      let ry: UInt64 = (ty & s) > 0 ? 1 : 0
-      d &+= s &* s &* ((3 * rx) ^ ry)
-      if ry == 0 {
-        if rx == 1 {
-          tx = n - 1 - tx
-          ty = n - 1 - ty
-        }
-        swap(&tx, &ty)
-      }
-      s /= 2
-    }
-    return d
-  }
 }

@@ -108,4 +108,44 @@ struct ZonalTests {
     let total = covered.reduce(0) { $0 + $1.count }
     #expect((4_500...5_500).contains(total), "\(total)")
   }
+
+  /// Zones are visited along a Hilbert curve, in parts spread over threads that
+  /// each read through a dataset of their own: results come back in the zones'
+  /// order and are the same for every thread count, and each zone's are the
+  /// ones it gets alone.
+  @Test(arguments: [PixelRule.centre, .allTouched, .coverage])
+  func theSameStatisticsOnEveryThreadCount(rule: PixelRule) throws {
+    let raster = try RasterDataset(path: Fixtures.dem)
+    // 250 squares of 50 m to 2 km over the 10 km elevation model, some across
+    // its edges, plus an empty zone.
+    var random = SeededGenerator(seed: 17)
+    var zones: [[PolygonRings]] = try (0..<250).map { _ in
+      let x = Double.random(in: 287_500...299_500, using: &random)
+      let y = Double.random(in: 9_110_500...9_122_000, using: &random)
+      let side = Double.random(in: 50...2_000, using: &random)
+      return try zone(
+        "POLYGON ((\(x) \(y), \(x + side) \(y), \(x + side) \(y + side), \(x) \(y + side), \(x) \(y)))"
+      )
+    }
+    zones.insert([], at: 100)
+    let alone = try zones.map {
+      try ZonalStatistics.compute(raster: raster, band: 1, zones: [$0], rule: rule)[0]
+    }
+    #expect(alone.filter { $0.count > 0 }.count > 150)
+    for threads in [1, 2, 3, 8, 64] {
+      let together = try ZonalStatistics.compute(
+        raster: raster, band: 1, zones: zones, rule: rule, threads: threads)
+      #expect(together == alone, "\(threads) threads")
+    }
+  }
+
+  /// GDAL's block cache is lowered to the bound asked for, never raised.
+  @Test(.enabled(if: ProcessInfo.processInfo.environment["GDAL_CACHEMAX"] == nil))
+  func theBlockCacheIsBounded() {
+    let before = RasterDataset.blockCacheBytes
+    RasterDataset.limitBlockCache(toBytes: 1 << 40)
+    #expect(RasterDataset.blockCacheBytes == before)
+    RasterDataset.limitBlockCache(toBytes: 64 << 20)
+    #expect(RasterDataset.blockCacheBytes == min(before, 64 << 20))
+  }
 }

@@ -254,7 +254,7 @@ extension LoadedSite {
     }
     return try raster.spec.variables.filter { $0.kind == .continuous }.map { variable in
       let statistics = try ZonalStatistics.compute(
-        raster: dataset, band: variable.band, zones: zones, rule: .coverage)
+        raster: dataset, band: variable.band, zones: zones, rule: .coverage, threads: threads)
       return (variable, statistics)
     }
   }

@@ -26,6 +26,12 @@ public struct ZonalJob: Sendable {
   public var outputTable: PostGISTable?
   /// Whether an existing output may be replaced.
   public var policy = ExistingOutputPolicy.refuse
+  /// The most threads to compute with (each reads through a dataset of its own).
+  public var threads = ParallelChunks.defaultThreads
+  /// The most bytes GDAL's block cache may hold during the run (unless
+  /// `GDAL_CACHEMAX` says otherwise): zones visited along a Hilbert curve reuse
+  /// the blocks just read, so a small cache serves a country's raster.
+  public static let blockCacheBytes = 256 << 20
 
   /// Creates a job.
   public init(raster: String, zones: String, output: String) {
@@ -38,6 +44,7 @@ public struct ZonalJob: Sendable {
   /// - Throws: `GDALError`, `AnalysisError`, `PROJError`, `GEOSError`, `OutputError`.
   public func run() throws -> [ZoneStatistics] {
     try TableWriter.checkDestination(path: output, databaseTable: outputTable)
+    RasterDataset.limitBlockCache(toBytes: Self.blockCacheBytes)
     let rasterDataset = try RasterDataset(path: raster)
     guard let rasterCRS = rasterDataset.crs else {
       throw GDALError.rasterAccess(
@@ -52,9 +59,11 @@ public struct ZonalJob: Sendable {
     var attributes: [[FieldValue]] = []
     var geometries: [Geometry?] = []
     var polygons: [[PolygonRings]] = []
+    // A CSV output has no geometry: the zones' own are then not kept.
+    let keepsGeometries = outputTable != nil || VectorFormat(path: output) != .csv
     try source.forEachFeature { feature in
       attributes.append(feature.attributes)
-      geometries.append(feature.geometry)
+      geometries.append(keepsGeometries ? feature.geometry : nil)
       guard var geometry = feature.geometry, !geometry.isEmpty else {
         polygons.append([])
         return
@@ -67,7 +76,7 @@ public struct ZonalJob: Sendable {
     }
     if attributes.isEmpty { throw GDALError.emptyLayer(path: zones, layer: source.name) }
     let results = try ZonalStatistics.compute(
-      raster: rasterDataset, band: band, zones: polygons, rule: rule)
+      raster: rasterDataset, band: band, zones: polygons, rule: rule, threads: threads)
     try write(
       source: source.layer, crs: try source.requireCRS(), attributes: attributes,
       geometries: geometries, results: results)

@@ -67,60 +67,125 @@ public struct ZoneStatistics: Sendable, Equatable {
 /// raster's CRS; the raster is never resampled. Pixel weights come from the exact
 /// coverage of each pixel by the polygon (`LatticeCoverage`), so the three pixel
 /// rules share one computation.
+///
+/// Zones are visited along a Hilbert curve through their boxes' centres, not in
+/// input order: neighbours read the same raster blocks one after the other, so
+/// GDAL's block cache holds what the next zone needs (a country's 35,000 communes
+/// over a 25 m VRT of tiles filled a 1.2 GB cache in input order).
 public enum ZonalStatistics {
-  /// The statistics of `polygons` (rings in the raster's CRS) over `raster` band `band`.
+  /// The statistics of `zones` (rings in the raster's CRS) over `raster` band
+  /// `band`, in the zones' order. With more than one thread, each thread reads
+  /// through a dataset of its own, opened again from `raster.path`.
   /// - Throws: `GDALError` when the raster cannot be read, `AnalysisError.bandNotFound`.
   public static func compute(
-    raster: RasterDataset, band: Int, zones: [[PolygonRings]], rule: PixelRule
+    raster: RasterDataset, band: Int, zones: [[PolygonRings]], rule: PixelRule, threads: Int = 1
   ) throws -> [ZoneStatistics] {
     guard band >= 1, band <= raster.bandCount else {
       throw AnalysisError.bandNotFound(path: raster.path, band: band, count: raster.bandCount)
     }
+    let frame = try PixelFrame(raster: raster, band: band, rule: rule)
+    let order = HilbertCurve.order(of: zones.map(boxCentre))
+    var results = [ZoneStatistics](repeating: ZoneStatistics(), count: zones.count)
+    if threads <= 1 {
+      for index in order { results[index] = try frame.statistics(of: zones[index], in: raster) }
+      return results
+    }
+    let path = raster.path
+    let parts = try ParallelChunks.map(count: order.count, threads: threads, rangesPerThread: 8) {
+      range throws(GDALError) in
+      let dataset = try RasterDataset(path: path)
+      return try range.map { position throws(GDALError) in
+        try frame.statistics(of: zones[order[position]], in: dataset)
+      }
+    }
+    for (position, result) in parts.joined().enumerated() { results[order[position]] = result }
+    return results
+  }
+
+  /// The centre of the box of a zone's outer rings (NaN for an empty zone).
+  private static func boxCentre(_ zone: [PolygonRings]) -> SIMD2<Double> {
+    var low = SIMD2(Double.infinity, .infinity)
+    var high = SIMD2(-Double.infinity, -.infinity)
+    for polygon in zone {
+      for point in polygon.rings.first ?? [] {
+        low = pointwiseMin(low, point)
+        high = pointwiseMax(high, point)
+      }
+    }
+    return low.x <= high.x ? (low + high) / 2 : SIMD2(.nan, .nan)
+  }
+}
+
+/// The raster's pixel lattice and how its pixels are counted for one run (plain
+/// values only: it is copied into the coverage callback, and an array member
+/// cost a retain and a release per pixel, a fifth of a run).
+private struct PixelFrame: Sendable {
+  let lattice: CellLattice
+  /// Pixel width and height, in the raster's units.
+  let pixelSize: SIMD2<Double>
+  let width: Int
+  let height: Int
+  let pixelArea: Double
+  let band: Int
+  let noData: Double?
+  let rule: PixelRule
+
+  init(raster: RasterDataset, band: Int, rule: PixelRule) throws(GDALError) {
     guard let t = raster.geoTransform, t[2] == 0, t[4] == 0, t[1] > 0, t[5] < 0 else {
       throw GDALError.rasterAccess(
         path: raster.path,
         detail: "only north-up rasters without rotation are supported; warp it first (gdalwarp)")
     }
-    let width = raster.width
-    let height = raster.height
+    width = raster.width
+    height = raster.height
     // Lattice rows count from the bottom; raster rows from the top.
-    let lattice = CellLattice(
+    lattice = CellLattice(
       originX: t[0], originY: t[3] + Double(height) * t[5], width: t[1], height: -t[5])
-    let pixelArea = t[1] * -t[5]
-    let noData = try raster.noDataValue(band: band)
-    return try zones.map { polygons in
-      var pixels: [(column: Int, row: Int, weight: Double)] = []
-      for polygon in polygons {
-        var covered: [(Int, Int, Double)] = []
-        LatticeCoverage.cover(polygon, on: lattice) { column, row, area in
-          guard column >= 0, column < width, row >= 0, row < height else { return }
-          covered.append((column, row, area))
-        }
-        switch rule {
-        case .coverage: pixels += covered.map { ($0.0, height - 1 - $0.1, $0.2 / pixelArea) }
-        case .allTouched: pixels += covered.map { ($0.0, height - 1 - $0.1, 1) }
-        case .centre:
-          // A pixel the zone covers whole has its centre inside: only the
-          // pixels along the boundary need the point-in-polygon test, which
-          // costs the polygon's vertices (it took 40% of a country's communes
-          // over a 25 m raster, perf, when it ran on every pixel).
-          let inside = CentreTest(polygon)
-          for (column, row, area) in covered
-          where area >= pixelArea
-            || inside.contains(SIMD2(lattice.x(column) + t[1] / 2, lattice.y(row) - t[5] / 2))
-          {
-            pixels.append((column, height - 1 - row, 1))
-          }
-        }
-      }
-      return try statistics(of: pixels, raster: raster, band: band, noData: noData)
-    }
+    pixelSize = SIMD2(t[1], -t[5])
+    pixelArea = t[1] * -t[5]
+    self.band = band
+    noData = try raster.noDataValue(band: band)
+    self.rule = rule
   }
 
-  private static func statistics(
+  /// The statistics of one zone, read through `raster`.
+  func statistics(of polygons: [PolygonRings], in raster: RasterDataset) throws(GDALError)
+    -> ZoneStatistics
+  {
+    let halfPixel = pixelSize / 2
+    var pixels: [(column: Int, row: Int, weight: Double)] = []
+    for polygon in polygons {
+      var covered: [(Int, Int, Double)] = []
+      LatticeCoverage.cover(polygon, on: lattice) { column, row, area in
+        guard column >= 0, column < width, row >= 0, row < height else { return }
+        covered.append((column, row, area))
+      }
+      switch rule {
+      case .coverage: pixels += covered.map { ($0.0, height - 1 - $0.1, $0.2 / pixelArea) }
+      case .allTouched: pixels += covered.map { ($0.0, height - 1 - $0.1, 1) }
+      case .centre:
+        // A pixel the zone covers whole has its centre inside: only the
+        // pixels along the boundary need the point-in-polygon test, which
+        // costs the polygon's vertices (it took 40% of a country's communes
+        // over a 25 m raster, perf, when it ran on every pixel).
+        let inside = CentreTest(polygon)
+        for (column, row, area) in covered
+        where area >= pixelArea
+          || inside.contains(SIMD2(lattice.x(column), lattice.y(row)) + halfPixel)
+        {
+          pixels.append((column, height - 1 - row, 1))
+        }
+      }
+    }
+    return try ZonalStatistics.statistics(of: pixels, raster: raster, band: band, noData: noData)
+  }
+}
+
+extension ZonalStatistics {
+  fileprivate static func statistics(
     of pixels: [(column: Int, row: Int, weight: Double)], raster: RasterDataset, band: Int,
     noData: Double?
-  ) throws -> ZoneStatistics {
+  ) throws(GDALError) -> ZoneStatistics {
     var result = ZoneStatistics()
     guard let firstColumn = pixels.map(\.column).min(), let lastColumn = pixels.map(\.column).max(),
       let firstRow = pixels.map(\.row).min(), let lastRow = pixels.map(\.row).max()
