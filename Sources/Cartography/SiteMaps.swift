@@ -30,14 +30,14 @@ public enum SiteMaps {
   }
 
   /// How the maps show a scale of so many polygons.
-  public enum Drawing: String, Sendable {
+  public enum Drawing: Sendable {
     /// Every polygon a path of the PDF maps (and pixels of the PNG ones).
     case vector
     /// The polygons an image at `MapRenderer.imageDPI` in the PDF maps, from
     /// `MapRenderer.imageThreshold` polygons.
     case image
     /// Not drawn: more polygons than `mostPolygons`.
-    case leftOut = "left out"
+    case leftOut
 
     /// The drawing of a scale of `polygons` polygons, with at most `most` in
     /// a map.

@@ -80,7 +80,12 @@ extension Tools {
     for index in results.report.scales.indices {
       let drawing = SiteMaps.Drawing(
         polygons: results.report.scales[index].targets, most: options.mostMapPolygons)
-      results.report.scales[index].map = drawing.rawValue
+      results.report.scales[index].map =
+        switch drawing {
+        case .vector: .vector
+        case .image: .image(dpi: Int(MapRenderer.imageDPI))
+        case .leftOut: .leftOut
+        }
     }
     var files = try SiteOutputs.write(
       results, manifest: manifest, crs: site.crs,
@@ -88,7 +93,7 @@ extension Tools {
       to: folder.stagingPath)
     files += try SiteExports.geoJSON(
       results.tables, manifest: manifest, folder: folder.stagingPath, progress: progress)
-    let leftOut = results.report.scales.filter { $0.map == SiteMaps.Drawing.leftOut.rawValue }
+    let leftOut = results.report.scales.filter { $0.map == .leftOut }
     progress(
       "drawing maps"
         + (leftOut.isEmpty

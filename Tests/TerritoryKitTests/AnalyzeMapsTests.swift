@@ -20,8 +20,8 @@ struct AnalyzeMapsTests {
     let analysis = try Tools.analyze(
       site: OverviewTests.root.appendingPathComponent("Data/sites/olinda").path, options: options)
     let drawing = Dictionary(uniqueKeysWithValues: analysis.report.scales.map { ($0.name, $0.map) })
-    #expect(drawing["grid100"] == "left out" && drawing["grid200"] == "left out")
-    #expect(drawing.filter { $0.value == "vector" }.count == drawing.count - 2, "\(drawing)")
+    #expect(drawing["grid100"] == .leftOut && drawing["grid200"] == .leftOut)
+    #expect(drawing.filter { $0.value == .vector }.count == drawing.count - 2, "\(drawing)")
     let maps = analysis.files.filter { $0.hasPrefix("maps/") }
     #expect(!maps.contains { $0.contains("_grid100") || $0.contains("_grid200") }, "\(maps)")
     #expect(maps.contains("maps/V014_density_tracts.png"))
@@ -37,6 +37,14 @@ struct AnalyzeMapsTests {
       contentsOf: folder.appendingPathComponent("olinda/report.json"), encoding: .utf8)
     #expect(json.contains(#""map" : "left out""#))
     #expect(lines.contains { $0.hasPrefix("drawing maps (left out for size: grid100, grid200") })
+    // A scale drawn as an image is named with the resolution the maps used.
+    var imaged = analysis.report
+    let tracts = try #require(imaged.scales.firstIndex { $0.name == "tracts" })
+    imaged.scales[tracts].map = .image(dpi: 240)
+    #expect(
+      imaged.markdown().contains(
+        "- tracts (470 targets) is drawn as an image at print resolution (240 dpi)"))
+    #expect(String(decoding: try imaged.json(), as: UTF8.self).contains(#""map" : "image""#))
     // The thresholds: at the limit a scale is drawn; from `imageThreshold` as an image.
     #expect(SiteMaps.Drawing(polygons: 1_000, most: 1_000) == .vector)
     #expect(SiteMaps.Drawing(polygons: MapRenderer.imageThreshold) == .image)

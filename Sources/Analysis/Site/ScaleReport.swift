@@ -50,10 +50,34 @@ public struct ScaleReport: Sendable, Encodable {
     public var rule: String
     /// One mass balance per count.
     public var balances: [MassBalance]
-    /// How the maps draw the scale: `vector`, `image` (an image at print
-    /// resolution in the PDF maps, for many polygons) or `left out` (more
-    /// polygons than a map has pixels); set by the job that draws them.
-    public var map = "vector"
+    /// How the maps draw the scale; set by the job that draws them.
+    public var map = MapDrawing.vector
+  }
+
+  /// How the maps draw a scale; report.json gives its `name`.
+  public enum MapDrawing: Sendable, Equatable, Encodable {
+    /// Every polygon a path of the PDF maps.
+    case vector
+    /// The polygons an image at `dpi` dots per inch in the PDF maps, under
+    /// their vector text, boundaries and legend (for many polygons).
+    case image(dpi: Int)
+    /// Not drawn: more polygons than a map has pixels.
+    case leftOut
+
+    /// `vector`, `image` or `left out`.
+    public var name: String {
+      switch self {
+      case .vector: "vector"
+      case .image: "image"
+      case .leftOut: "left out"
+      }
+    }
+
+    /// Encodes the name alone.
+    public func encode(to encoder: any Encoder) throws {
+      var container = encoder.singleValueContainer()
+      try container.encode(name)
+    }
   }
 
   /// The site's name.
@@ -280,14 +304,20 @@ public struct ScaleReport: Sendable, Encodable {
 
   /// The scales the maps draw as images or leave out, when there are any.
   private func mapsMarkdown() -> [String] {
-    let drawn = scales.filter { $0.map != "vector" }
+    let drawn = scales.filter { $0.map != .vector }
     guard !drawn.isEmpty else { return [] }
     return ["", "## Maps", ""]
       + drawn.map { scale in
         let count = SiteCheck.count(Double(scale.targets))
-        return scale.map == "image"
-          ? "- \(scale.name) (\(count) targets) is drawn as an image at print resolution (300 dpi) in the PDF maps, under their vector text, boundaries and legend."
-          : "- \(scale.name) (\(count) targets) is left out of the maps for size: its polygons outnumber the pixels of a map, so each would be smaller than a dot. Its values are in `analysis.gpkg` and `\(scale.name).geojson`."
+        switch scale.map {
+        case .vector: return ""
+        case .image(let dpi):
+          return
+            "- \(scale.name) (\(count) targets) is drawn as an image at print resolution (\(dpi) dpi) in the PDF maps, under their vector text, boundaries and legend."
+        case .leftOut:
+          return
+            "- \(scale.name) (\(count) targets) is left out of the maps for size: its polygons outnumber the pixels of a map, so each would be smaller than a dot. Its values are in `analysis.gpkg` and `\(scale.name).geojson`."
+        }
       }
   }
 

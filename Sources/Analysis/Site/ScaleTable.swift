@@ -254,7 +254,8 @@ extension LoadedSite {
     }
     return try raster.spec.variables.filter { $0.kind == .continuous }.map { variable in
       let statistics = try ZonalStatistics.compute(
-        raster: dataset, band: variable.band, zones: zones, rule: .coverage, threads: threads)
+        raster: dataset, band: variable.band, zones: zones, rule: .coverage, majority: false,
+        threads: threads)
       return (variable, statistics)
     }
   }

@@ -76,7 +76,8 @@ public struct ZonalJob: Sendable {
     }
     if attributes.isEmpty { throw GDALError.emptyLayer(path: zones, layer: source.name) }
     let results = try ZonalStatistics.compute(
-      raster: rasterDataset, band: band, zones: polygons, rule: rule, threads: threads)
+      raster: rasterDataset, band: band, zones: polygons, rule: rule,
+      majority: statistics.contains(.majority), threads: threads)
     try write(
       source: source.layer, crs: try source.requireCRS(), attributes: attributes,
       geometries: geometries, results: results)
