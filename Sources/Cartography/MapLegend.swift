@@ -61,13 +61,34 @@ struct LegendLabels: Equatable {
       }
     }
     let scaled = bounds.map { $0 / divisor }
-    let decimals = NumberStyle.decimals(for: scaled, precision: precision)
-    return ranges.indices.map { index in
-      let lower = numbers.format(scaled[2 * index], decimals: decimals)
-      let upper = numbers.format(scaled[2 * index + 1], decimals: decimals)
-      if ranges[index] == nil { return "> \(lower) – \(upper)" }
-      return lower == upper ? lower : "\(lower) – \(upper)"
+    func labels(decimals: Int) -> [String] {
+      ranges.indices.map { index in
+        let lower = numbers.format(scaled[2 * index], decimals: decimals)
+        let upper = numbers.format(scaled[2 * index + 1], decimals: decimals)
+        if ranges[index] == nil { return "> \(lower) – \(upper)" }
+        return lower == upper ? lower : "\(lower) – \(upper)"
+      }
     }
+    // Three significant digits on the largest bound; more only while a class's
+    // own bounds, or two classes, would print alike. The upper bound of a class
+    // and the lower of the next are often consecutive values of the data: their
+    // printing alike asks for no more (a density legend of Olinda's tracts
+    // printed "26 240,4904" when it did).
+    let limit = max(0, min(6, precision))
+    var decimals = NumberStyle.decimals(for: [scaled.map(abs).max() ?? 0], precision: limit)
+    var made = labels(decimals: decimals)
+    func blurred(_ made: [String]) -> Bool {
+      Set(made).count < made.count
+        || ranges.indices.contains { index in
+          ranges[index] != nil && scaled[2 * index] != scaled[2 * index + 1]
+            && !made[index].contains(" – ")
+        }
+    }
+    while decimals < limit, blurred(made) {
+      decimals += 1
+      made = labels(decimals: decimals)
+    }
+    return made
   }
 }
 

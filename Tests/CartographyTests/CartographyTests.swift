@@ -178,6 +178,14 @@ struct MapMeasureTests {
     #expect(labels([0.25, 0.5, 2.75], [0.5, 2.75]) == ["0.25 – 0.50", "2.75"])
     // A manual class no value falls in shows the bounds that define it.
     #expect(labels([1, 9], [2, 5, 9]) == ["1", "> 2 – 5", "9"])
+    // Neighbouring classes meeting at almost the same value ask for no
+    // decimals (a density legend printed "26,240.4904"); a class whose own
+    // bounds would print alike, or two classes printing alike, do.
+    #expect(
+      labels([100.25, 26_240.4904, 26_240.5012, 40_000.25], [26_240.4904, 40_000.25])
+        == ["100 – 26,240", "26,241 – 40,000"])
+    #expect(labels([10.21, 10.48, 300.75], [10.48, 300.75]) == ["10.2 – 10.5", "300.8"])
+    #expect(labels([1.001, 1.002], [1.001, 1.002]) == ["1.001", "1.002"])
   }
 
   /// Labels too wide for the legend are divided by a power of a thousand, with
