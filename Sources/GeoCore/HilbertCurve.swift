@@ -28,8 +28,8 @@ public enum HilbertCurve {
   }
 
   /// The indices of `points` ordered along a curve of 2^16 cells a side laid
-  /// over their bounding box (ties, and points that are not finite, keep their
-  /// input order; the latter go first).
+  /// over their bounding box; ties keep their input order, and points that are
+  /// not finite take the curve's first cell.
   public static func order(of points: [SIMD2<Double>]) -> [Int] {
     var low = SIMD2(Double.infinity, .infinity)
     var high = SIMD2(-Double.infinity, -.infinity)

@@ -106,15 +106,10 @@ public enum ZonalStatistics {
 
   /// The centre of the box of a zone's outer rings (NaN for an empty zone).
   private static func boxCentre(_ zone: [PolygonRings]) -> SIMD2<Double> {
-    var low = SIMD2(Double.infinity, .infinity)
-    var high = SIMD2(-Double.infinity, -.infinity)
-    for polygon in zone {
-      for point in polygon.rings.first ?? [] {
-        low = pointwiseMin(low, point)
-        high = pointwiseMax(high, point)
-      }
+    guard let box = Clipping.bounds(zone.compactMap(\.rings.first)) else {
+      return SIMD2(.nan, .nan)
     }
-    return low.x <= high.x ? (low + high) / 2 : SIMD2(.nan, .nan)
+    return (box.min + box.max) / 2
   }
 }
 
