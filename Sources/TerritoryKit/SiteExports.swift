@@ -113,7 +113,7 @@ enum SiteExports {
         let shapes = try table.geometries.shapes().map { shape in
           try shape.map { try reprojected($0, by: transformer) }
         }
-        let now = table.rows.map { $0[column].doubleValue }
+        let now = table.columns[column].doubleValues
         let label =
           units?.variables.first { $0.name == pair.name }?.labels[language.rawValue] ?? pair.name
         files += try SiteMaps.draw(

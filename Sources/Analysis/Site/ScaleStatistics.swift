@@ -20,6 +20,12 @@ public struct ScaleStatistics: Sendable, Codable, Equatable {
   /// Computes the statistics of `values` (`nil` = no data) whose neighbours (queen
   /// contiguity, by index into `values`) are `neighbours`.
   public init(values: [Double?], neighbours: [[Int]]) {
+    self.init(values: values, neighbours: NeighbourGraph(lists: neighbours))
+  }
+
+  /// Computes the statistics of `values` (`nil` = no data) whose neighbours (queen
+  /// contiguity, by index into `values`) are those of `neighbours`.
+  public init(values: [Double?], neighbours: NeighbourGraph) {
     let present = values.compactMap { $0 }
     count = present.count
     guard !present.isEmpty else { return }
@@ -57,7 +63,7 @@ public struct ScaleStatistics: Sendable, Codable, Equatable {
   /// I = (n / S0) · Σ_i Σ_j w_ij z_i z_j / Σ_i z_i², with z the deviations from the
   /// mean and w row-standardised over each unit's neighbours with data (units
   /// without such neighbours keep a zero row, as PySAL does with islands).
-  static func moransI(_ values: [Double?], _ neighbours: [[Int]]) -> Double? {
+  static func moransI(_ values: [Double?], _ neighbours: NeighbourGraph) -> Double? {
     let present = values.indices.filter { values[$0] != nil }
     guard present.count > 2 else { return nil }
     let mean = present.reduce(0) { $0 + values[$1]! } / Double(present.count)
@@ -67,10 +73,16 @@ public struct ScaleStatistics: Sendable, Codable, Equatable {
     for index in present {
       let z = values[index]! - mean
       denominator += z * z
-      let around = neighbours[index].filter { values[$0] != nil && $0 != index }
-      guard !around.isEmpty else { continue }
-      let weight = 1 / Double(around.count)
-      for other in around { numerator += weight * z * (values[other]! - mean) }
+      var around = 0
+      neighbours.forEachNeighbour(of: index) { other in
+        if values[other] != nil && other != index { around += 1 }
+      }
+      guard around > 0 else { continue }
+      let weight = 1 / Double(around)
+      neighbours.forEachNeighbour(of: index) { other in
+        guard let value = values[other], other != index else { return }
+        numerator += weight * z * (value - mean)
+      }
       weightSum += 1
     }
     guard denominator > 0, weightSum > 0 else { return nil }

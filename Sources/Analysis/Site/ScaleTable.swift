@@ -23,16 +23,18 @@ public struct ScaleTable: Sendable {
 
   /// The scale's name.
   public var name: String
-  /// The columns, identifying fields first.
+  /// The fields, identifying fields first.
   public var fields: [Field]
-  /// One row of values per target.
-  public var rows: [[FieldValue]]
+  /// One column of values per field (`Column`), each of `count` values.
+  public var columns: [Column]
+  /// The number of targets (rows).
+  public var count: Int
   /// Each row's geometry in the working CRS.
   public var geometries: ScaleGeometries
   /// The indicators, in column order.
   public var indicators: [Indicator]
   /// Queen contiguity by row index.
-  public var neighbours: [[Int]]
+  public var neighbours: NeighbourGraph
   /// One mass balance per count.
   public var balances: [MassBalance]
   /// How counts were split.
@@ -42,15 +44,52 @@ public struct ScaleTable: Sendable {
   /// The area (m²) of each row that the units cover, by which counts become
   /// densities (empty for catchments and footprint).
   public var coveredAreas: [Double] = []
+
+  /// A table of `count` rows from its columns, one per field.
+  public init(
+    name: String, fields: [Field], columns: [Column], count: Int, geometries: ScaleGeometries,
+    indicators: [Indicator], neighbours: NeighbourGraph, balances: [MassBalance],
+    rule: ExtensiveRule, notes: [String] = [], coveredAreas: [Double] = []
+  ) {
+    precondition(fields.count == columns.count, "one column per field")
+    precondition(columns.allSatisfy { $0.count == count }, "columns of \(count) values")
+    self.name = name
+    self.fields = fields
+    self.columns = columns
+    self.count = count
+    self.geometries = geometries
+    self.indicators = indicators
+    self.neighbours = neighbours
+    self.balances = balances
+    self.rule = rule
+    self.notes = notes
+    self.coveredAreas = coveredAreas
+  }
+
+  /// A table from its rows, one value per field each (catchments, footprint:
+  /// tables small enough to be made row by row).
+  public init(
+    name: String, fields: [Field], rows: [[FieldValue]], geometries: ScaleGeometries,
+    indicators: [Indicator], neighbours: [[Int]], balances: [MassBalance], rule: ExtensiveRule
+  ) {
+    self.init(
+      name: name, fields: fields, columns: Self.columns(transposing: rows, width: fields.count),
+      count: rows.count, geometries: geometries, indicators: indicators,
+      neighbours: NeighbourGraph(lists: neighbours),
+      balances: balances, rule: rule)
+  }
+
+  /// The rows, each read from the columns when it is asked for.
+  public var rows: Rows { Rows(columns: columns, endIndex: count) }
 }
 
 extension LoadedSite {
   /// Builds one scale; a square grid may be placed with its lines moved by `shift`.
   public func table(for scale: ScaleSpec, shift: SIMD2<Double> = .zero) throws -> ScaleTable {
     var idFields: [Field]
-    var idValues: [[FieldValue]]
+    var idColumns: [ScaleTable.Column]
     let geometries: ScaleGeometries
-    var neighbours: [[Int]]
+    var neighbours: NeighbourGraph
     var notes: [String] = []
     let result: InterpolationResult
     let onto: InterpolationTargets
@@ -66,15 +105,17 @@ extension LoadedSite {
         categoricalNames: categorical, threads: threads)
       let keys = result.targets.map(\.key)
       idFields = [Field(name: "col", type: .integer), Field(name: "row", type: .integer)]
-      idValues = keys.map { [.integer(Int64($0.column)), .integer(Int64($0.row))] }
+      idColumns = [
+        .integers(keys.map { Int64($0.column) }), .integers(keys.map { Int64($0.row) }),
+      ]
       if case .square(let grid) = shape, grid.inspire {
         idFields.append(Field(name: "inspire_id", type: .string))
-        for (index, key) in keys.enumerated() {
-          idValues[index].append(.string(grid.inspireIdentifier(column: key.column, row: key.row)))
-        }
+        idColumns.append(
+          .values(
+            keys.map { .string(grid.inspireIdentifier(column: $0.column, row: $0.row)) }))
       }
       geometries = .cells(shape, keys)
-      neighbours = hexagonal ? Neighbours.hexagons(keys) : Neighbours.squares(keys)
+      neighbours = hexagonal ? NeighbourGraph.hexagons(keys) : NeighbourGraph.squares(keys)
     case .units, .dissolve, .zones:
       let targets = try targetLayer(for: scale)
       onto = .polygons(targets.geometries)
@@ -82,14 +123,13 @@ extension LoadedSite {
         units, onto: onto, extensiveNames: extensive,
         intensiveNames: intensive, categoricalNames: categorical, threads: threads)
       idFields = targets.fields
-      idValues = targets.attributes
+      idColumns = ScaleTable.columns(transposing: targets.attributes, width: targets.fields.count)
       geometries = .polygons(targets.geometries)
       notes = targets.notes
-      neighbours = try Neighbours.polygons(targets.geometries)
+      neighbours = try NeighbourGraph.polygons(targets.geometries)
     }
-    let values = ValueTable(result, coveredArea: true)
-    var fields = idFields + values.fields
-    var rows = zip(idValues, values.rows).map { $0 + $1.values }
+    var fields = idFields + ValueTable.fields(of: result, coveredArea: true)
+    var columns = idColumns + ScaleTable.interpolatedColumns(result, coveredArea: true)
     var indicators: [ScaleTable.Indicator] = []
     if manifest.analyses.densities {
       for (variable, name) in extensive.enumerated() {
@@ -105,10 +145,15 @@ extension LoadedSite {
       }
     }
     for (variable, name) in intensive.enumerated() {
+      // The same array as the variable's column (no copy): covered area and
+      // the extensive variables come first.
+      guard
+        case .optionalNumbers(let values) = columns[
+          idColumns.count + 1 + extensive.count + variable]
+      else { preconditionFailure("an intensive variable's column") }
       indicators.append(
         .init(
-          name: name, description: variableLabel(name),
-          values: result.targets.map { $0.intensive[variable] },
+          name: name, description: variableLabel(name), values: values,
           labels: labels(
             of: unitsSpec.variables.first { $0.name == name }, name: name,
             phrase: ["en": "{}"]),
@@ -141,13 +186,12 @@ extension LoadedSite {
         try travelIndicator(
           network, catchments: catchments, onto: onto, keys: result.targets.map(\.key)))
     }
-    let columns = indicators.filter { !$0.isInterpolatedColumn }
-    fields += columns.map { Field(name: $0.name, type: .real) }
-    for (index, _) in rows.enumerated() {
-      rows[index] += columns.map { $0.values[index].map(FieldValue.real) ?? .null }
-    }
+    let indicatorColumns = indicators.filter { !$0.isInterpolatedColumn }
+    fields += indicatorColumns.map { Field(name: $0.name, type: .real) }
+    columns += indicatorColumns.map { .optionalNumbers($0.values) }
     return ScaleTable(
-      name: scale.name, fields: fields, rows: rows, geometries: geometries, indicators: indicators,
+      name: scale.name, fields: fields, columns: columns, count: result.targets.count,
+      geometries: geometries, indicators: indicators,
       neighbours: neighbours, balances: balances, rule: result.rule, notes: notes,
       coveredAreas: result.targets.map(\.coveredArea))
   }

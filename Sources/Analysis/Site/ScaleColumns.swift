@@ -1,0 +1,101 @@
+import GeoCore
+
+extension ScaleTable {
+  /// One column of a scale's table, stored by the type of its values.
+  ///
+  /// A scale of a million cells held as rows (an array of `FieldValue`s per
+  /// cell, about 320 bytes each) was most of `analyze`'s memory; by column, a
+  /// number takes 8 bytes (16 when it may be missing) and the indicators'
+  /// values are the same arrays as their columns, not copies.
+  public enum Column: Sendable {
+    /// Whole numbers, none missing (a grid's column and row).
+    case integers([Int64])
+    /// Numbers, none missing (covered areas, counts).
+    case numbers([Double])
+    /// Numbers, `nil` where a target has no value.
+    case optionalNumbers([Double?])
+    /// Values of any type (the fields of a layer's units).
+    case values([FieldValue])
+
+    /// The number of values.
+    public var count: Int {
+      switch self {
+      case .integers(let values): values.count
+      case .numbers(let values): values.count
+      case .optionalNumbers(let values): values.count
+      case .values(let values): values.count
+      }
+    }
+
+    /// The value of row `row`.
+    public subscript(row: Int) -> FieldValue {
+      switch self {
+      case .integers(let values): .integer(values[row])
+      case .numbers(let values): .real(values[row])
+      case .optionalNumbers(let values): values[row].map(FieldValue.real) ?? .null
+      case .values(let values): values[row]
+      }
+    }
+
+    /// The value of every row as a number (`nil`: missing, or not a number).
+    public var doubleValues: [Double?] {
+      switch self {
+      case .integers(let values): values.map { Double($0) }
+      case .numbers(let values): values.map { $0 }
+      case .optionalNumbers(let values): values
+      case .values(let values): values.map(\.doubleValue)
+      }
+    }
+  }
+
+  /// The table's rows, each put together from the columns when it is read, so
+  /// that writing a scale never holds more than the row being written.
+  public struct Rows: RandomAccessCollection, Sendable {
+    /// The columns the rows are read from.
+    let columns: [Column]
+    /// The first row, 0.
+    public let startIndex = 0
+    /// The number of rows.
+    public let endIndex: Int
+
+    /// Row `position`: one value per column.
+    public subscript(position: Int) -> [FieldValue] {
+      precondition(position >= 0 && position < endIndex, "row \(position) of \(endIndex)")
+      return columns.map { $0[position] }
+    }
+  }
+
+  /// The columns of `rows` (rows of `width` values each), one `.values`
+  /// column per field: for the small tables made row by row (catchments,
+  /// footprint).
+  static func columns(transposing rows: [[FieldValue]], width: Int) -> [Column] {
+    (0..<width).map { field in .values(rows.map { $0[field] }) }
+  }
+
+  /// The columns of an interpolation's values, in the order and with the values
+  /// of `ValueTable(result, coveredArea:)`: `covered_area` (when asked for),
+  /// the extensive and intensive variables, then one share per category
+  /// (missing where the target has no share of that variable).
+  static func interpolatedColumns(_ result: InterpolationResult, coveredArea: Bool) -> [Column] {
+    let targets = result.targets
+    var columns: [Column] = []
+    if coveredArea { columns.append(.numbers(targets.map(\.coveredArea))) }
+    for variable in result.extensiveNames.indices {
+      columns.append(.numbers(targets.map { $0.extensive[variable] }))
+    }
+    for variable in result.intensiveNames.indices {
+      columns.append(.optionalNumbers(targets.map { $0.intensive[variable] }))
+    }
+    for (variable, entry) in result.categorical.enumerated() {
+      for name in entry.categories {
+        columns.append(
+          .optionalNumbers(
+            targets.map { target in
+              let shares = target.categoryShares[variable]
+              return shares.isEmpty ? nil : shares[name] ?? 0
+            }))
+      }
+    }
+    return columns
+  }
+}
