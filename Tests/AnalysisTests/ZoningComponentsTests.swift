@@ -102,4 +102,22 @@ struct ZoningComponentsTests {
     // The sample site's six stations, each counted once.
     #expect(values["stations_count"]!.compactMap { $0 }.reduce(0, +) == 6)
   }
+
+  /// Zonal statistics are computed by stripes of targets, to hold the rings
+  /// of a stripe only: the statistics must not depend on the stripes.
+  @Test func zonalStatisticsDoNotDependOnTheStripes() throws {
+    let (site, folder) = try Self.site()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let raster = try #require(site.rasters.first)
+    let geometries = ScaleGeometries.polygons(site.unitsTargets.geometries)
+    #expect(geometries.count > 100)
+    let whole = try site.zonalStatistics(raster, geometries: geometries)
+    #expect(whole.first?.zones.count == geometries.count)
+    #expect(whole.first?.zones.contains { $0.mean != nil } == true)
+    for stripe in [1, 7, geometries.count - 1] {
+      let striped = try site.zonalStatistics(
+        raster, geometries: geometries, zonesPerStripe: stripe)
+      #expect(striped.map(\.zones) == whole.map(\.zones), "stripes of \(stripe)")
+    }
+  }
 }
