@@ -111,12 +111,13 @@ struct ZoningComponentsTests {
     let raster = try #require(site.rasters.first)
     let geometries = ScaleGeometries.polygons(site.unitsTargets.geometries)
     #expect(geometries.count > 100)
-    let whole = try site.zonalStatistics(raster, geometries: geometries)
+    let whole = try site.zonalStatistics(raster, geometries: geometries) { $0 }
     #expect(whole.first?.zones.count == geometries.count)
     #expect(whole.first?.zones.contains { $0.mean != nil } == true)
     for stripe in [1, 7, geometries.count - 1] {
       let striped = try site.zonalStatistics(
-        raster, geometries: geometries, zonesPerStripe: stripe)
+        raster, geometries: geometries, zonesPerStripe: stripe
+      ) { $0 }
       #expect(striped.map(\.zones) == whole.map(\.zones), "stripes of \(stripe)")
     }
   }

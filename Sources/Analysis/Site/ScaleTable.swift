@@ -91,7 +91,7 @@ extension LoadedSite {
     let geometries: ScaleGeometries
     var neighbours: NeighbourGraph
     var notes: [String] = []
-    let result: InterpolationResult
+    var result: InterpolationResult
     let onto: InterpolationTargets
     switch scale.kind {
     case .grid(let hexagonal, let cell):
@@ -166,13 +166,18 @@ extension LoadedSite {
       indicators += changes
       balances += earlierBalances
     }
+    // What is left needs only the targets' keys: their values (an array of
+    // values per target) go before the zonal means and point counts run.
+    let keys = result.targets.map(\.key)
+    let coveredAreas = result.targets.map(\.coveredArea)
+    result.targets = []
     for raster in rasters {
       indicators += try zonalMeans(raster, geometries: geometries)
     }
     for layer in points {
       let counts = try pointCounts(
         layer.locations, scale: scale, shift: shift, geometries: geometries,
-        keys: result.targets.map(\.key))
+        keys: keys)
       indicators.append(
         .init(
           name: layer.spec.key + "_count", description: "\(layer.spec.key) (points)",
@@ -184,16 +189,16 @@ extension LoadedSite {
     if let network, let catchments = manifest.analyses.catchments {
       indicators.append(
         try travelIndicator(
-          network, catchments: catchments, onto: onto, keys: result.targets.map(\.key)))
+          network, catchments: catchments, onto: onto, keys: keys))
     }
     let indicatorColumns = indicators.filter { !$0.isInterpolatedColumn }
     fields += indicatorColumns.map { Field(name: $0.name, type: .real) }
     columns += indicatorColumns.map { .optionalNumbers($0.values) }
     return ScaleTable(
-      name: scale.name, fields: fields, columns: columns, count: result.targets.count,
+      name: scale.name, fields: fields, columns: columns, count: keys.count,
       geometries: geometries, indicators: indicators,
       neighbours: neighbours, balances: balances, rule: result.rule, notes: notes,
-      coveredAreas: result.targets.map(\.coveredArea))
+      coveredAreas: coveredAreas)
   }
 
   /// The mean minutes from each target to the nearest catchment point along
@@ -283,15 +288,19 @@ extension LoadedSite {
 
   /// The statistics of each continuous variable of a raster over each geometry,
   /// each pixel weighted by the exact fraction covered.
-  func zonalStatistics(
+  func zonalStatistics<Kept>(
     _ raster: (spec: LayerSpec, path: String, crs: CRS), geometries: ScaleGeometries,
-    zonesPerStripe: Int = zonesPerStripe
-  ) throws -> [(variable: VariableSpec, zones: [ZoneStatistics])] {
+    zonesPerStripe: Int = zonesPerStripe, keeping keep: (ZoneStatistics) -> Kept
+  ) throws -> [(variable: VariableSpec, zones: [Kept])] {
     let dataset = try RasterDataset(path: raster.path)
     let transformer =
       try Transformer.unlessEquivalent(from: crs, to: raster.crs)
     let variables = raster.spec.variables.filter { $0.kind == .continuous }
-    var results = variables.map { _ in [ZoneStatistics]() }
+    var results = variables.map { _ in
+      var kept: [Kept] = []
+      kept.reserveCapacity(geometries.count)
+      return kept
+    }
     // Zones by stripes of targets: a million grid cells as rings at once were
     // about 80 MB of `analyze`'s peak. The statistics of a zone do not depend
     // on the others, and grid cells come in rows, so a stripe is a band of
@@ -308,7 +317,8 @@ extension LoadedSite {
       for (position, variable) in variables.enumerated() {
         results[position] += try ZonalStatistics.compute(
           raster: dataset, band: variable.band, zones: zones, rule: .coverage, majority: false,
-          threads: threads)
+          threads: threads
+        ).map(keep)
       }
     }
     return Array(zip(variables, results))
@@ -325,10 +335,10 @@ extension LoadedSite {
   ) throws
     -> [ScaleTable.Indicator]
   {
-    try zonalStatistics(raster, geometries: geometries).map { variable, statistics in
+    try zonalStatistics(raster, geometries: geometries, keeping: \.mean).map { variable, means in
       .init(
         name: variable.name + "_mean", description: "mean \(variable.label("en").lowercased())",
-        values: statistics.map(\.mean),
+        values: means,
         labels: labels(
           of: variable, name: variable.name,
           phrase: ["fr": "{} (moyenne)", "en": "{} (mean)", "ar": "{} (المتوسط)"]))

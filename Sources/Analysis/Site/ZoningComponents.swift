@@ -80,7 +80,9 @@ extension LoadedSite {
     }
     let shapes = units.map(\.shape)
     for raster in rasters {
-      for (variable, statistics) in try zonalStatistics(raster, geometries: .polygons(shapes)) {
+      for (variable, statistics) in try zonalStatistics(
+        raster, geometries: .polygons(shapes), keeping: { $0 })
+      {
         recipes.append(
           .init(
             indicator: variable.name + "_mean",
