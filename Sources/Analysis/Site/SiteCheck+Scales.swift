@@ -19,11 +19,14 @@ extension SiteCheck {
   /// The most cells one grid scale may have: the default of `interpolate --max-cells`.
   public static let maximumCells = InterpolationJob.defaultMaximumCells
 
-  /// Bytes `analyze` holds per cell of a grid scale (table, geometry, the shifted
-  /// placements of the zoning report, GeoJSON and maps), and for the rest of the
-  /// run. Measured on the bundled site with a 20 m and a 40 m grid (105,417 and
-  /// 26,354 cells): 470 and 207 MB at peak, about 3.3 KB a cell over 120 MB.
-  static let bytesPerCell = 3_500.0
+  /// Bytes `analyze` holds per cell of a grid scale (its table by column, its
+  /// neighbours, a shifted placement of the zoning report being built, GeoJSON
+  /// and maps), and for the rest of the run. Measured on the bundled site
+  /// (139 MB at peak as shipped) with squares of 20 m, of 10 m, and of 5 m and
+  /// 10 m added (105,417, 419,262 and 2,091,650 cells): 197, 352 and 1,130 MB
+  /// at peak, 550, 508 and 474 bytes a cell over the site alone (2026-12-06;
+  /// 3.3 KB a cell before the tables were held by column).
+  static let bytesPerCell = 600.0
   static let baseBytes = 150e6
 
   /// The estimates of the grid scales, given the units' area in the working CRS
