@@ -96,28 +96,47 @@ struct ScaleTableStorageTests {
     #expect(fromTable.gini == fromLists.gini)
   }
 
-  @Test("columns give the rows of ValueTable, value for value")
-  func columnsMatchValueTable() {
-    let targets = (0..<5).map { index in
-      TargetValues(
-        key: TargetKey(column: index, row: 2), coveredArea: Double(index) * 10.5,
-        extensive: [Double(index), Double(index) * 2],
-        intensive: [index == 2 ? nil : Double(index) / 4],
-        categoryShares: [index == 4 ? [:] : ["a": 0.25, "b": 0.75], ["x": 1]])
-    }
-    let result = InterpolationResult(
-      targets: targets, extensiveNames: ["P", "Q"], intensiveNames: ["R"],
-      categorical: [
-        (name: "kind", categories: ["a", "b", "c"]), (name: "use", categories: ["x"]),
-      ],
-      balances: [], rule: .coveredAreaShare, sourceCount: 5)
-    for coveredArea in [false, true] {
-      let table = ValueTable(result, coveredArea: coveredArea)
-      let columns = ScaleTable.interpolatedColumns(result, coveredArea: coveredArea)
-      #expect(columns.count == table.fields.count)
-      let rows = ScaleTable.Rows(columns: columns, endIndex: targets.count)
-      #expect(rows.count == table.rows.count)
-      for (row, expected) in zip(rows, table.rows) { #expect(row == expected.values) }
+  @Test("columns read from the sums give the rows of ValueTable, value for value")
+  func columnsMatchValueTable() throws {
+    let units = try StripedInterpolationTests().olindaSources()
+    let grid = GridShape.square(SquareGrid(cellSize: 100))
+    let polygons = InterpolationTargets.polygons(units.prefix(40).map(\.shape) + [nil])
+    for targets in [grid.targets, polygons] {
+      func run<T>(
+        _ body: ([SourceUnit], InterpolationTargets, [String], [String], [String], Int) throws -> T
+      ) rethrows -> T {
+        try body(units, targets, ["V014"], ["density"], ["TIPO"], 2)
+      }
+      let materialized = try run {
+        try ArealInterpolation.interpolate(
+          $0, onto: $1, extensiveNames: $2, intensiveNames: $3, categoricalNames: $4, threads: $5)
+      }
+      let (result, cells) = try run {
+        try ArealInterpolation.interpolateInPlace(
+          $0, onto: $1, extensiveNames: $2, intensiveNames: $3, categoricalNames: $4, threads: $5)
+      }
+      #expect(result.targets.isEmpty)
+      #expect(result.balances == materialized.balances)
+      #expect(result.categorical.map(\.categories) == materialized.categorical.map(\.categories))
+      #expect(cells.count == materialized.targets.count && cells.count > 40)
+      for coveredArea in [false, true] {
+        let table = ValueTable(materialized, coveredArea: coveredArea)
+        let columns = ScaleTable.interpolatedColumns(cells, of: result, coveredArea: coveredArea)
+        #expect(columns.count == table.fields.count)
+        let rows = ScaleTable.Rows(columns: columns, endIndex: cells.count)
+        #expect(rows.count == table.rows.count)
+        var differing = 0
+        for (row, expected) in zip(rows, table.rows) where row != expected.values {
+          differing += 1
+        }
+        #expect(differing == 0)
+      }
+      // Targets have shares of the categories, but the polygon without a
+      // geometry has none.
+      let shares = try #require(
+        ScaleTable.interpolatedColumns(cells, of: result, coveredArea: false).last)
+      #expect((0..<cells.count).contains { shares[$0] != .null })
+      if targets.isPolygons { #expect(shares[cells.count - 1] == .null) }
     }
     #expect(ScaleTable.Column.optionalNumbers([1, nil]).doubleValues == [1, nil])
     #expect(ScaleTable.Column.integers([4]).doubleValues == [4])

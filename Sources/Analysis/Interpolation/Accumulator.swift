@@ -88,14 +88,13 @@ struct Accumulator {
     }
   }
 
-  /// The targets' values (in row-major order when `sorted`, else in slot order)
-  /// and each categorical variable's sorted categories.
-  func finish(sorted: Bool) -> ([TargetValues], [[String]]) {
+  /// Each categorical variable's categories, sorted.
+  func sortedCategories() -> [[String]] {
     var seen = [Set<String>](repeating: [], count: categoricalCount)
     for (index, areas) in categories.enumerated() {
       seen[index % categoricalCount].formUnion(areas.keys)
     }
-    return (Array(cells(sorted: sorted, categoryColumns: [])), seen.map { $0.sorted() })
+    return seen.map { $0.sorted() }
   }
 
   /// The targets' sums read in place (in row-major order when `sorted`, else in

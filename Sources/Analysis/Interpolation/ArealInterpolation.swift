@@ -40,6 +40,23 @@ public enum ArealInterpolation {
     extensiveNames: [String], intensiveNames: [String], categoricalNames: [String],
     threads: Int = ProcessInfo.processInfo.activeProcessorCount
   ) throws -> InterpolationResult {
+    var (result, cells) = try interpolateInPlace(
+      sources, onto: targets, extensiveNames: extensiveNames, intensiveNames: intensiveNames,
+      categoricalNames: categoricalNames, threads: threads)
+    result.targets = Array(cells)
+    return result
+  }
+
+  /// `interpolate`, with the targets' values left in the accumulator's sums
+  /// and read in place (`cells`, in the order `interpolate` gives them; the
+  /// result's `targets` are empty). A scale of a million cells then holds its
+  /// values once, as flat sums, instead of an array of counts and a
+  /// dictionary of shares per cell beside them.
+  static func interpolateInPlace(
+    _ sources: [SourceUnit], onto targets: InterpolationTargets,
+    extensiveNames: [String], intensiveNames: [String], categoricalNames: [String],
+    threads: Int
+  ) throws -> (result: InterpolationResult, cells: InterpolatedCells) {
     let overlapping = try targetsOverlap(targets)
     let pieces = try computePieces(
       sources, targets, overlapping: overlapping, threads: max(1, threads))
@@ -71,16 +88,19 @@ public enum ArealInterpolation {
         accumulator.add(unit, area: piece.area, weight: piece.area / denominator, to: piece.key)
       }
     }
-    let (values, categories) = accumulator.finish(sorted: !(targets.isPolygons))
+    let categories = accumulator.sortedCategories()
+    let cells = accumulator.cells(sorted: !(targets.isPolygons), categoryColumns: categories)
     let balances = extensiveNames.indices.map { variable in
       MassBalance(
         variable: extensiveNames[variable], totalIn: totalIn[variable],
-        totalOut: values.reduce(0) { $0 + $1.extensive[variable] }, outside: outside[variable])
+        totalOut: cells.indices.reduce(0) { $0 + cells.extensive(at: $1, variable) },
+        outside: outside[variable])
     }
-    return InterpolationResult(
-      targets: values, extensiveNames: extensiveNames, intensiveNames: intensiveNames,
+    let result = InterpolationResult(
+      targets: [], extensiveNames: extensiveNames, intensiveNames: intensiveNames,
       categorical: zip(categoricalNames, categories).map { ($0, $1) }, balances: balances,
       rule: rule, sourceCount: sources.count)
+    return (result, cells)
   }
 
   /// The pieces of every source, in source order, computed on `threads` threads

@@ -63,6 +63,25 @@ public struct InterpolatedCells: RandomAccessCollection, GridRowBatch {
     extensive(slot(position), variable)
   }
 
+  /// The covered area of the target at `position`.
+  public func coveredArea(at position: Int) -> Double { sums.covered[slot(position)] }
+
+  /// Value `variable` of the intensive variables at `position` (`nil` where no
+  /// source with a value covers the target).
+  public func intensive(at position: Int, _ variable: Int) -> Double? {
+    intensive(slot(position), variable)
+  }
+
+  /// The share of the target's covered area in each of `names`, categories
+  /// of categorical variable `variable`, at `position`: as `self[position]`
+  /// holds them (0 for a category absent from the target), or `nil` when the
+  /// target has no area with a category.
+  func shares(at position: Int, _ variable: Int, of names: [String]) -> [Double]? {
+    let (areas, total) = categoryAreas(slot(position), variable)
+    guard total > 0 else { return nil }
+    return names.map { areas[$0].map { $0 / total } ?? 0 }
+  }
+
   /// The values at `position` in the columns of `ValueTable.fields(of:coveredArea: true)`.
   public func values(_ position: Int) -> [FieldValue] {
     ValueTable.values(of: self[position], categories: sums.categoryColumns, coveredArea: true)

@@ -72,29 +72,35 @@ extension ScaleTable {
     (0..<width).map { field in .values(rows.map { $0[field] }) }
   }
 
-  /// The columns of an interpolation's values, in the order and with the values
-  /// of `ValueTable(result, coveredArea:)`: `covered_area` (when asked for),
-  /// the extensive and intensive variables, then one share per category
-  /// (missing where the target has no share of that variable).
-  static func interpolatedColumns(_ result: InterpolationResult, coveredArea: Bool) -> [Column] {
-    let targets = result.targets
+  /// The columns of an interpolation's values, read in place from its sums
+  /// (`cells`, of `result`'s variables), in the order and with the values of
+  /// `ValueTable(result, coveredArea:)`: `covered_area` (when asked for), the
+  /// extensive and intensive variables, then one share per category (missing
+  /// where the target has no area with a category of that variable).
+  static func interpolatedColumns(
+    _ cells: InterpolatedCells, of result: InterpolationResult, coveredArea: Bool
+  ) -> [Column] {
+    let positions = cells.indices
     var columns: [Column] = []
-    if coveredArea { columns.append(.numbers(targets.map(\.coveredArea))) }
+    if coveredArea { columns.append(.numbers(positions.map { cells.coveredArea(at: $0) })) }
     for variable in result.extensiveNames.indices {
-      columns.append(.numbers(targets.map { $0.extensive[variable] }))
+      columns.append(.numbers(positions.map { cells.extensive(at: $0, variable) }))
     }
     for variable in result.intensiveNames.indices {
-      columns.append(.optionalNumbers(targets.map { $0.intensive[variable] }))
+      columns.append(.optionalNumbers(positions.map { cells.intensive(at: $0, variable) }))
     }
     for (variable, entry) in result.categorical.enumerated() {
-      for name in entry.categories {
-        columns.append(
-          .optionalNumbers(
-            targets.map { target in
-              let shares = target.categoryShares[variable]
-              return shares.isEmpty ? nil : shares[name] ?? 0
-            }))
+      // One pass over the targets for all of a variable's categories.
+      var shares = entry.categories.map { _ in
+        var column: [Double?] = []
+        column.reserveCapacity(cells.count)
+        return column
       }
+      for position in positions {
+        let target = cells.shares(at: position, variable, of: entry.categories)
+        for category in shares.indices { shares[category].append(target?[category]) }
+      }
+      columns += shares.map { .optionalNumbers($0) }
     }
     return columns
   }

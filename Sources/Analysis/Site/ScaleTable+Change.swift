@@ -6,10 +6,11 @@ extension LoadedSite {
   /// (`<count>_before`), the difference (`<count>_change`, now − before) and
   /// its percentage (`<count>_change_pct`, empty where before is 0). A target
   /// the earlier units do not reach has no change. The earlier date's mass
-  /// balances come back too, named `<field> (<date>)`.
+  /// balances come back too, named `<field> (<date>)`. The scale's targets
+  /// are `keys`, and its values of each count now are `counts`, by name.
   func changeIndicators(
     _ change: ChangeSpec, earlier: [SourceUnit], onto targets: InterpolationTargets,
-    now: InterpolationResult
+    keys: [TargetKey], counts: [String: [Double]]
   ) throws -> ([ScaleTable.Indicator], [MassBalance]) {
     let before = try ArealInterpolation.interpolate(
       earlier, onto: targets, extensiveNames: change.pairs.map(\.before), intensiveNames: [],
@@ -18,11 +19,10 @@ extension LoadedSite {
     let date = manifest.layer(change.before)?.date ?? change.before
     var indicators: [ScaleTable.Indicator] = []
     for (index, pair) in change.pairs.enumerated() {
-      guard let variable = now.extensiveNames.firstIndex(of: pair.name) else { continue }
-      let earlierValues: [Double?] = now.targets.map { target in
-        byKey[target.key].flatMap { $0.coveredArea > 0 ? $0.extensive[index] : nil }
+      guard let current = counts[pair.name] else { continue }
+      let earlierValues: [Double?] = keys.map { key in
+        byKey[key].flatMap { $0.coveredArea > 0 ? $0.extensive[index] : nil }
       }
-      let current = now.targets.map { $0.extensive[variable] }
       let difference = zip(current, earlierValues).map { value, earlier in
         earlier.map { value - $0 }
       }

@@ -91,7 +91,8 @@ extension LoadedSite {
     let geometries: ScaleGeometries
     var neighbours: NeighbourGraph
     var notes: [String] = []
-    var result: InterpolationResult
+    let result: InterpolationResult
+    let cells: InterpolatedCells
     let onto: InterpolationTargets
     switch scale.kind {
     case .grid(let hexagonal, let cell):
@@ -100,10 +101,10 @@ extension LoadedSite {
         ? .hexagon(HexGrid(spacing: cell))
         : .square(SquareGrid(cellSize: cell, inspire: crs.epsgCode == 3035, origin: shift))
       onto = shape.targets
-      result = try ArealInterpolation.interpolate(
+      (result, cells) = try ArealInterpolation.interpolateInPlace(
         units, onto: onto, extensiveNames: extensive, intensiveNames: intensive,
         categoricalNames: categorical, threads: threads)
-      let keys = result.targets.map(\.key)
+      let keys = cells.indices.map(cells.key)
       idFields = [Field(name: "col", type: .integer), Field(name: "row", type: .integer)]
       idColumns = [
         .integers(keys.map { Int64($0.column) }), .integers(keys.map { Int64($0.row) }),
@@ -119,7 +120,7 @@ extension LoadedSite {
     case .units, .dissolve, .zones:
       let targets = try targetLayer(for: scale)
       onto = .polygons(targets.geometries)
-      result = try ArealInterpolation.interpolate(
+      (result, cells) = try ArealInterpolation.interpolateInPlace(
         units, onto: onto, extensiveNames: extensive,
         intensiveNames: intensive, categoricalNames: categorical, threads: threads)
       idFields = targets.fields
@@ -128,13 +129,24 @@ extension LoadedSite {
       notes = targets.notes
       neighbours = try NeighbourGraph.polygons(targets.geometries)
     }
+    let keys = cells.indices.map(cells.key)
     var fields = idFields + ValueTable.fields(of: result, coveredArea: true)
-    var columns = idColumns + ScaleTable.interpolatedColumns(result, coveredArea: true)
+    var columns = idColumns + ScaleTable.interpolatedColumns(cells, of: result, coveredArea: true)
+    // From here on the values are read from the columns: covered area, then
+    // the extensive and intensive variables, after the identifying columns.
+    func numbers(_ index: Int) -> [Double] {
+      guard case .numbers(let values) = columns[idColumns.count + index] else {
+        preconditionFailure("an interpolated column of numbers")
+      }
+      return values
+    }
+    let coveredAreas = numbers(0)
+    let counts = extensive.indices.map { numbers(1 + $0) }
     var indicators: [ScaleTable.Indicator] = []
     if manifest.analyses.densities {
       for (variable, name) in extensive.enumerated() {
-        let density = result.targets.map { target -> Double? in
-          target.coveredArea > 0 ? target.extensive[variable] / (target.coveredArea / 1e6) : nil
+        let density = zip(counts[variable], coveredAreas).map { count, area -> Double? in
+          area > 0 ? count / (area / 1e6) : nil
         }
         indicators.append(
           .init(
@@ -162,15 +174,11 @@ extension LoadedSite {
     var balances = result.balances
     if let change = manifest.analyses.change, let earlierUnits {
       let (changes, earlierBalances) = try changeIndicators(
-        change, earlier: earlierUnits, onto: onto, now: result)
+        change, earlier: earlierUnits, onto: onto, keys: keys,
+        counts: Dictionary(zip(extensive, counts)) { first, _ in first })
       indicators += changes
       balances += earlierBalances
     }
-    // What is left needs only the targets' keys: their values (an array of
-    // values per target) go before the zonal means and point counts run.
-    let keys = result.targets.map(\.key)
-    let coveredAreas = result.targets.map(\.coveredArea)
-    result.targets = []
     for raster in rasters {
       indicators += try zonalMeans(raster, geometries: geometries)
     }
@@ -345,7 +353,8 @@ extension LoadedSite {
     }
   }
 
-  /// How many points fall in each target (a point on a shared border counts once).
+  /// How many points fall in each target (a point on a shared border counts once);
+  /// `keys` are the targets' keys, in row-major order for a grid.
   private func pointCounts(
     _ locations: [SIMD2<Double>], scale: ScaleSpec, shift: SIMD2<Double>,
     geometries: ScaleGeometries, keys: [TargetKey]
@@ -355,12 +364,17 @@ extension LoadedSite {
       let shape: GridShape =
         hexagonal
         ? .hexagon(HexGrid(spacing: cell)) : .square(SquareGrid(cellSize: cell, origin: shift))
-      var index: [TargetKey: Int] = [:]
-      for (position, key) in keys.enumerated() { index[key] = position }
+      // The keys come in row-major order (`TargetKey.<`): each point's cell is
+      // found by bisection, without a dictionary of every cell for a few points.
       for point in locations {
-        if let key = shape.cell(containing: point), let position = index[key] {
-          counts[position] += 1
+        guard let key = shape.cell(containing: point) else { continue }
+        var low = 0
+        var high = keys.count
+        while low < high {
+          let middle = (low + high) / 2
+          if keys[middle] < key { low = middle + 1 } else { high = middle }
         }
+        if low < keys.count, keys[low] == key { counts[low] += 1 }
       }
       return counts
     }
