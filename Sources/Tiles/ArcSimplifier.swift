@@ -13,7 +13,7 @@ import GeoCore
 /// a polygon overlap its neighbour.
 struct ArcSimplifier {
   /// The arcs in unit-square coordinates.
-  let arcs: [[SIMD2<Double>]]
+  let arcs: PackedLines
   /// Unit-square to tile units: 4096 · 2^z.
   let scale: Double
 
@@ -29,7 +29,7 @@ struct ArcSimplifier {
       }
       return (lines, reduced)
     }
-    var result = PackedLines(joining: parts.map(\.lines))
+    var result = PackedLines(joining: parts.map(\.lines), spare: true)
     guard tolerance > 0 else { return result }
     var suspects = parts.flatMap(\.reduced)
     var level = tolerance
@@ -51,16 +51,15 @@ struct ArcSimplifier {
   /// `lines` (the line is left open); whether the simplification removed a vertex
   /// (and so may have moved the arc across another).
   private func process(_ index: Int, tolerance: Double, into lines: inout PackedLines) -> Bool {
-    let arc = arcs[index]
-    if arc.count == 2 {
+    if arcs.count(of: index) == 2 {
       // Most arcs of a grid: one edge between two junctions; nothing to simplify.
-      let a = (arc[0] * scale).rounded(.toNearestOrAwayFromZero)
-      let b = (arc[1] * scale).rounded(.toNearestOrAwayFromZero)
+      let a = (arcs.point(index, 0) * scale).rounded(.toNearestOrAwayFromZero)
+      let b = (arcs.point(index, 1) * scale).rounded(.toNearestOrAwayFromZero)
       lines.append(a)
       if a != b { lines.append(b) }
       return false
     }
-    let scaled = arc.map { $0 * scale }
+    let scaled = arcs.points[arcs.start[index]..<arcs.end[index]].map { $0 * scale }
     let simple = tolerance > 0 ? DouglasPeucker.simplify(scaled, tolerance: tolerance) : scaled
     var last: SIMD2<Double>?
     for p in simple {

@@ -10,6 +10,12 @@ import GeoCore
 struct ProtobufWriter {
   private(set) var bytes: [UInt8] = []
 
+  /// An empty writer.
+  init() {}
+
+  /// An empty writer with room for `capacity` bytes.
+  init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
   mutating func varint(_ value: UInt64) {
     var v = value
     while v >= 0x80 {
@@ -125,9 +131,13 @@ struct MVTLayerEncoder {
   }
 
   mutating func add(id: Int64, shape: TileShape, attributes: [FieldValue]) {
+    add(id: id, shape: shape, attributes: TileAttributeRow(attributes))
+  }
+
+  mutating func add(id: Int64, shape: TileShape, attributes: TileAttributeRow) {
     tags.removeAll(keepingCapacity: true)
-    for (field, value) in attributes.enumerated() {
-      guard let mvt = MVTValue(value) else { continue }
+    attributes.forEachValue { field, value in
+      guard let mvt = MVTValue(value) else { return }
       let key: UInt32
       if let known = keyIndex[field] {
         key = known
@@ -160,14 +170,25 @@ struct MVTLayerEncoder {
   /// The layer message, or `nil` when it has no feature.
   func encoded() -> [UInt8]? {
     guard featureCount > 0 else { return nil }
+    let (head, features, tail) = parts()
     var layer = ProtobufWriter()
-    layer.field(15, varint: 2)
-    layer.field(1, string: name)
-    layer.append(body)
-    for key in keys { layer.field(3, string: key) }
-    for value in values { layer.field(4, bytes: value.encoded) }
-    layer.field(5, varint: UInt64(extent))
+    layer.append(head)
+    layer.append(features)
+    layer.append(tail)
     return layer.bytes
+  }
+
+  /// The layer message in three parts: what comes before the features, the
+  /// features, and the keys, values and extent after them.
+  func parts() -> (head: ProtobufWriter, features: ProtobufWriter, tail: ProtobufWriter) {
+    var head = ProtobufWriter()
+    head.field(15, varint: 2)
+    head.field(1, string: name)
+    var tail = ProtobufWriter()
+    for key in keys { tail.field(3, string: key) }
+    for value in values { tail.field(4, bytes: value.encoded) }
+    tail.field(5, varint: UInt64(extent))
+    return (head, body, tail)
   }
 
   /// The geometry type (1 point, 2 line, 3 polygon); its command integers
@@ -212,6 +233,28 @@ enum MVTTile {
   static func encode(layers: [[UInt8]]) -> [UInt8] {
     var tile = ProtobufWriter()
     for layer in layers { tile.field(3, bytes: layer) }
+    return tile.bytes
+  }
+
+  /// The tile of the layers that have features, written straight into one array
+  /// of its exact size: the same bytes as `encode(layers:)` of their `encoded()`,
+  /// without a whole copy of each layer on the way (a tile of 105,000 cells is
+  /// 5.5 MB before compression, and two are built at once).
+  static func encode(_ encoders: [MVTLayerEncoder]) -> [UInt8] {
+    let layers = encoders.filter { $0.featureCount > 0 }.map { $0.parts() }
+    var total = 0
+    for (head, features, tail) in layers {
+      let length = head.bytes.count + features.bytes.count + tail.bytes.count
+      total += 1 + ProtobufWriter.size(UInt64(length)) + length
+    }
+    var tile = ProtobufWriter(capacity: total)
+    for (head, features, tail) in layers {
+      tile.key(3, wireType: 2)
+      tile.varint(UInt64(head.bytes.count + features.bytes.count + tail.bytes.count))
+      tile.append(head)
+      tile.append(features)
+      tile.append(tail)
+    }
     return tile.bytes
   }
 }

@@ -31,7 +31,7 @@ enum TileDust {
     var id: Int64
     /// That polygon's attributes, with the accumulated fields summed over every
     /// polygon the square stands for.
-    var attributes: [FieldValue]
+    var attributes: TileAttributeRow
     /// The square, in the zoom's tile units.
     var geometry: TileGeometry
     /// The square's box in unit-square coordinates.

@@ -31,12 +31,17 @@ public struct TileFeature: Sendable {
   /// The geometry in unit-square coordinates.
   public var geometry: TileGeometry
   /// One value per field of the layer.
-  public var attributes: [FieldValue]
+  public var attributes: TileAttributeRow
   /// The unit-square box of the geometry.
   public var bounds: Envelope
 
   /// A feature; its box is computed from the geometry.
   public init(id: Int64, geometry: TileGeometry, attributes: [FieldValue]) {
+    self.init(id: id, geometry: geometry, attributes: TileAttributeRow(attributes))
+  }
+
+  /// A feature whose values are `attributes`; its box is computed from the geometry.
+  public init(id: Int64, geometry: TileGeometry, attributes: TileAttributeRow) {
     self.id = id
     self.geometry = geometry
     self.attributes = attributes

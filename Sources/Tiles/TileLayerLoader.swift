@@ -41,6 +41,7 @@ public enum TileLayerLoader {
     }
     var result = TileLayer(name: name ?? layer.name, fields: kept.map { all[$0] }, features: [])
     result.sourceFields = names
+    var attributes = TileAttributeTable.Builder(fields: result.fields)
     let transformer = try layer.transformer(to: CRS.wgs84)
     // Projecting is about a third of loading a grid of 100,000 cells: batches are
     // projected on the other cores while the next one is read. GDAL and GEOS stay
@@ -65,10 +66,9 @@ public enum TileLayerLoader {
           // path clips to the domain (GEOS, so on this thread) or reports it.
           shapes = try projectReporting(feature, transformer, layer)
         }
-        let attributes = kept.map { feature.attributes[$0] }
         for shape in shapes {
-          result.features.append(
-            TileFeature(id: feature.id, geometry: shape, attributes: attributes))
+          result.features.append(TileFeature(id: feature.id, geometry: shape, attributes: []))
+          attributes.append(kept.lazy.map { feature.attributes[$0] })
         }
       }
     }
@@ -98,6 +98,11 @@ public enum TileLayerLoader {
     }
     if !batch.isEmpty { try send() }
     if let (features, last) = pending { try finish(features, last) }
+    // The features read their values from one table by field (`TileAttributeTable`).
+    let table = attributes.finish()
+    for index in result.features.indices {
+      result.features[index].attributes = TileAttributeRow(table: table, row: index)
+    }
     return result
   }
 

@@ -37,7 +37,7 @@ struct TilePiece {
   var shape: TileShape?
   var anchor: SIMD2<Double>
   var size: Double
-  var attributes: [FieldValue]
+  var attributes: TileAttributeRow
   /// Rounding broke it and GEOS repaired it.
   var repaired = false
   /// A dust square (`TileDust`): it yields to the drawn polygons of its layer.

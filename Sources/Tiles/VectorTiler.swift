@@ -81,19 +81,18 @@ struct VectorTiler: Sendable {
   /// (dust squares carry it); 0 for other features.
   let areas: [[Double]]
 
-  /// A tiler of `layers`. Once their shared borders are built, the polygons'
-  /// own coordinates are dropped, a copy of every vertex less for the zooms to
+  /// A tiler of `layers`. The shared borders take the polygons' own
+  /// coordinates as they are built, a copy of every vertex less for the zooms to
   /// hold (the caller hands over its only copy of the layers).
   init(layers: consuming [TileLayer], options: VectorTileOptions, accumulated: [[Int]]) {
-    borders = layers.map { SharedBorders(features: $0.features) }
     areas = layers.map { $0.features.map { TileDust.unitArea($0.geometry) } }
+    var shared: [SharedBorders] = []
+    FreedMemory.release()
     for l in layers.indices {
-      for f in layers[l].features.indices {
-        if case .polygons = layers[l].features[f].geometry {
-          layers[l].features[f].geometry = .polygons([])
-        }
-      }
+      shared.append(SharedBorders(taking: &layers[l].features))
+      FreedMemory.release()
     }
+    borders = shared
     self.layers = layers
     self.options = options
     self.accumulated = accumulated
@@ -502,7 +501,7 @@ struct VectorTiler: Sendable {
       guard let shape = piece.shape else { continue }
       encoders[piece.layer].add(id: piece.id, shape: shape, attributes: piece.attributes)
     }
-    let tile = MVTTile.encode(layers: encoders.compactMap { $0.encoded() })
+    let tile = MVTTile.encode(encoders)
     return compress ? try Gzip.compress(tile) : tile
   }
 }

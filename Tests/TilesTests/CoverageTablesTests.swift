@@ -101,6 +101,27 @@ struct CoverageTablesTests {
     let borders = SharedBorders(features: features).borders(drawn: [true, false, false])
     #expect(borders.map(\.shared) == [true, true, false])
     #expect(borders.map(\.drawnNeighbour) == [true, true, false])
+    // Taking the features' polygons empties them and builds the same borders.
+    var taken = features
+    let fromTaken = SharedBorders(taking: &taken)
+    for feature in taken {
+      guard case .polygons(let polygons) = feature.geometry else { continue }
+      #expect(polygons.isEmpty)
+    }
+    let copied = SharedBorders(features: features)
+    let scale = 4096.0 * Double(1 << 24)
+    let arcs = copied.simplifiedArcs(scale: scale, tolerance: 0, threads: 1)
+    let takenArcs = fromTaken.simplifiedArcs(scale: scale, tolerance: 0, threads: 1)
+    for index in features.indices {
+      guard case .polygons(let a)? = copied.geometry(of: index, arcs: arcs),
+        case .polygons(let b)? = fromTaken.geometry(of: index, arcs: takenArcs)
+      else {
+        Issue.record("feature \(index) is not polygonal")
+        continue
+      }
+      #expect(a == b)
+      #expect(a.first?.first?.count == [5, 5, 4][index], "closed rings: two squares, a triangle")
+    }
   }
 
   @Test("a long border crossed by a simplified arc is found among many short arcs")
@@ -117,7 +138,8 @@ struct CoverageTablesTests {
     for k in 0..<1000 {
       arcs.append([[1_000_000 + Double(k) * 3, 0], [1_000_001 + Double(k) * 3, 0]])
     }
-    let packed = ArcSimplifier(arcs: arcs, scale: 1).simplify(tolerance: 20, threads: 2)
+    let packed = ArcSimplifier(arcs: PackedLines(arcs), scale: 1).simplify(
+      tolerance: 20, threads: 2)
     #expect(packed.count == arcs.count)
     let simple = (0..<packed.count).map(packed.line)
     #expect(simple[0].count == 3, "the bulge is kept: straightening it would cross arc 1")
@@ -150,17 +172,21 @@ struct CoverageTablesTests {
       }
       parts.append(part)
     }
-    var lines = PackedLines(joining: parts)
-    #expect((0..<lines.count).map(lines.line) == reference)
-    let replacements: [(Int, [SIMD2<Double>])] = [
-      (0, [[1, 2], [3, 4], [5, 6]]), (3, []), (0, [[7, 8]]),
-    ]
-    for (index, line) in replacements {
-      lines.replace(index, with: line)
-      reference[index] = line
+    #expect((0..<PackedLines(reference).count).map(PackedLines(reference).line) == reference)
+    for spare in [false, true] {
+      var lines = PackedLines(joining: parts, spare: spare)
+      var expected = reference
+      #expect((0..<lines.count).map(lines.line) == expected)
+      let replacements: [(Int, [SIMD2<Double>])] = [
+        (0, [[1, 2], [3, 4], [5, 6]]), (3, []), (0, [[7, 8]]),
+      ]
+      for (index, line) in replacements {
+        lines.replace(index, with: line)
+        expected[index] = line
+      }
+      #expect((0..<lines.count).map(lines.line) == expected)
+      #expect((0..<lines.count).map(lines.count(of:)) == expected.map(\.count))
     }
-    #expect((0..<lines.count).map(lines.line) == reference)
-    #expect((0..<lines.count).map(lines.count(of:)) == reference.map(\.count))
   }
 
   @Test("one layer encoder writes features of every kind and length one after another")
@@ -178,6 +204,14 @@ struct CoverageTablesTests {
       attributes: [.string("line"), .integer(1)])
     #expect(encoder.featureCount == 3)
     let bytes = MVTTile.encode(layers: [try #require(encoder.encoded())])
+    // Written straight from the encoders, empty layers left out: the same bytes.
+    let empty = MVTLayerEncoder(name: "empty", extent: 4096, fieldNames: [])
+    var other = MVTLayerEncoder(name: "other", extent: 512, fieldNames: ["k"])
+    other.add(id: 9, shape: .points([SIMD2(1, 2)]), attributes: [.real(2.5)])
+    #expect(MVTTile.encode([encoder]) == bytes)
+    let layers = [try #require(encoder.encoded()), try #require(other.encoded())]
+    #expect(empty.encoded() == nil)
+    #expect(MVTTile.encode([encoder, empty, other]) == MVTTile.encode(layers: layers))
     let layer = try #require(TileDecoding.decode(bytes).first)
     #expect(layer.features.map(\.id) == [1, 2, 3])
     #expect(layer.features.map(\.type) == [3, 1, 2])
