@@ -167,17 +167,6 @@ struct MVTLayerEncoder {
     featureCount += 1
   }
 
-  /// The layer message, or `nil` when it has no feature.
-  func encoded() -> [UInt8]? {
-    guard featureCount > 0 else { return nil }
-    let (head, features, tail) = parts()
-    var layer = ProtobufWriter()
-    layer.append(head)
-    layer.append(features)
-    layer.append(tail)
-    return layer.bytes
-  }
-
   /// The layer message in three parts: what comes before the features, the
   /// features, and the keys, values and extent after them.
   func parts() -> (head: ProtobufWriter, features: ProtobufWriter, tail: ProtobufWriter) {
@@ -230,15 +219,8 @@ struct MVTLayerEncoder {
 
 /// A whole tile: its layers' messages, concatenated as `Tile.layers` (field 3).
 enum MVTTile {
-  static func encode(layers: [[UInt8]]) -> [UInt8] {
-    var tile = ProtobufWriter()
-    for layer in layers { tile.field(3, bytes: layer) }
-    return tile.bytes
-  }
-
   /// The tile of the layers that have features, written straight into one array
-  /// of its exact size: the same bytes as `encode(layers:)` of their `encoded()`,
-  /// without a whole copy of each layer on the way (a tile of 105,000 cells is
+  /// of its exact size, without a whole copy of each layer on the way (a tile of 105,000 cells is
   /// 5.5 MB before compression, and two are built at once).
   static func encode(_ encoders: [MVTLayerEncoder]) -> [UInt8] {
     let layers = encoders.filter { $0.featureCount > 0 }.map { $0.parts() }

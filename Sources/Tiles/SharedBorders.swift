@@ -34,12 +34,6 @@ struct SharedBorders: Sendable {
   /// Per feature: whether another feature uses one of its arcs.
   private var shared: [Bool] = []
 
-  /// Builds the arcs of every polygonal feature of `features`.
-  init(features: [TileFeature]) {
-    var copy = features
-    self.init(taking: &copy)
-  }
-
   /// Builds the arcs of every polygonal feature of `features`, and empties their
   /// polygons (`.polygons([])`) as it reads them: the arcs hold them from then
   /// on. Emptied one by one, the source coordinates are gone before the

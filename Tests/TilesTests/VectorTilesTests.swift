@@ -78,7 +78,7 @@ struct VectorTilesTests {
       attributes: [
         .integer(42), .real(2.5), .string("Olinda"), .boolean(true), .null, .integer(-3),
       ])
-    let layers = TileDecoding.decode(MVTTile.encode(layers: [try #require(encoder.encoded())]))
+    let layers = TileDecoding.decode(MVTTile.encode([encoder]))
     let layer = try #require(layers.first)
     #expect(layer.version == 2 && layer.extent == 4096 && layer.name == "test")
     let feature = try #require(layer.features.first)
