@@ -57,6 +57,11 @@ public struct VectorTileOptions: Sendable {
   /// Keep polygons too small to draw at a zoom as pixel-sized squares (`TileDust`)
   /// where no drawn neighbour covers them, instead of letting them vanish.
   public var dust = true
+  /// From how many features (and dust squares) a tile is built alone, its
+  /// features cut on every thread, rather than beside other tiles on one: two
+  /// full tiles of 105,000 cells built at once held about 45 MB each
+  /// (heaptrack). Not public: tests lower it to reach that path with small layers.
+  var bigTileMembers = 16_384
   /// Shows each pair of zooms' tiles while they are cut (the command line's bar).
   public var progress: (any ProgressDisplay)?
 
@@ -101,11 +106,10 @@ struct VectorTiler: Sendable {
   func run(into sink: any TileSink, progress: (ZoomReport) -> Void) throws -> [ZoomReport] {
     var reports: [ZoomReport] = []
     let compress = sink.compressesTiles
-    // Two zooms at a time: the low zooms are one tile each, and a single tile is
-    // built on one core; a pair keeps both cores busy. Written in order. The pairs
-    // end at the highest zoom, so that a zoom left alone is the lowest, the
-    // cheapest: a small area's highest zooms can each be one full tile (0.4 s
-    // each for 105,000 cells), and paired they are cut side by side.
+    // Two zooms at a time: the low zooms are one tile each, and a small tile is
+    // built on one core; a pair keeps both cores busy while they are prepared
+    // and cut. Written in order. The pairs end at the highest zoom, so that a
+    // zoom left alone is the lowest, the cheapest.
     let zooms = Array(options.minZoom...options.maxZoom)
     let together = min(2, options.threads)
     let groups = stride(from: zooms.count, to: 0, by: -together).reversed().map { end in
@@ -120,13 +124,37 @@ struct VectorTiler: Sendable {
       }
       let label =
         group.count == 1 ? "tiling zoom \(group[0])" : "tiling zooms \(group[0])–\(group.last!)"
+      // Tiles of many features are built one at a time, each cut on every
+      // thread (`bigTileMembers`); the others side by side.
+      let isBig = work.map { item in
+        let zoom = prepared[item.0]
+        return zoom.buckets[zoom.addresses[item.1]]!.count >= options.bigTileMembers
+      }
       let results = try options.progress.step(label, total: work.count, unit: "tiles") { step in
-        try ParallelChunks.map(work, threads: options.threads, rangesPerThread: 16) { item in
-          let zoom = prepared[item.0]
-          let address = zoom.addresses[item.1]
+        let small = work.indices.filter { !isBig[$0] }
+        var built = try ParallelChunks.map(small, threads: options.threads, rangesPerThread: 16) {
+          index in
+          let zoom = prepared[work[index].0]
+          let address = zoom.addresses[work[index].1]
           defer { step.advance() }
           return try build(address, zoom.buckets[address]!, zoom.shapes, compress: compress)
+        }.makeIterator()
+        var results: [TileResult] = []
+        results.reserveCapacity(work.count)
+        for (item, big) in zip(work, isBig) {
+          guard big else {
+            results.append(built.next()!)
+            continue
+          }
+          let zoom = prepared[item.0]
+          let address = zoom.addresses[item.1]
+          results.append(
+            try build(
+              address, zoom.buckets[address]!, zoom.shapes, compress: compress,
+              threads: options.threads))
+          step.advance()
         }
+        return results
       }
       var offset = 0
       for zoom in prepared {
@@ -194,7 +222,7 @@ struct VectorTiler: Sendable {
     return (report, batch)
   }
 
-  private struct TileResult {
+  struct TileResult {
     var bytes: [UInt8]?
     var features = 0
     var tooSmall = 0
@@ -211,7 +239,7 @@ struct VectorTiler: Sendable {
   /// simplified arcs when it is cut (`shape(_:)`). Storing every feature's
   /// rings for the two zooms cut together was the largest block of memory while
   /// the full tiles of 105,000 cells were built (about 50 MB, heaptrack).
-  private struct ZoomLayer {
+  struct ZoomLayer {
     /// The layer's polygons as shared borders, and their arcs simplified for this zoom.
     var borders: SharedBorders
     var arcs: PackedLines
@@ -325,183 +353,5 @@ struct VectorTiler: Sendable {
       }
     }
     return (buckets, vanished)
-  }
-
-  private func build(
-    _ address: TileAddress, _ members: [Int], _ shapes: [ZoomLayer], compress: Bool
-  ) throws -> TileResult {
-    let cutter = TileCutter(extent: options.extent, buffer: options.buffer, address: address)
-    var result = TileResult()
-    var kept: [TilePiece] = []
-    var dropped: [TilePiece] = []
-    for member in members {
-      let layerIndex = member >> 32
-      let index = member & 0xFFFF_FFFF
-      let features = layers[layerIndex].features
-      let dust = index >= features.count ? shapes[layerIndex].dust[index - features.count] : nil
-      let (id, bounds) =
-        dust.map { ($0.id, $0.bounds) } ?? (features[index].id, features[index].bounds)
-      let attributes = dust?.attributes ?? features[index].attributes
-      switch cutter.cut(shapes[layerIndex].shape(index)) {
-      case .outside:
-        continue
-      case .degenerate:
-        result.tooSmall += 1
-        let scale = Double(options.extent) * Double(1 << address.z)
-        let anchor = cutter.local(SIMD2(bounds.minX, bounds.minY) * scale)
-        dropped.append(
-          TilePiece(
-            layer: layerIndex, id: id, shape: nil, anchor: anchor, size: 0,
-            attributes: attributes))
-      case .kept(let shape, let repaired):
-        if repaired { result.repaired += 1 }
-        var size = shape.size
-        if case .points = shape { size = Double((index &* 2_654_435_761) & 0xFFFF) }
-        var piece = TilePiece(
-          layer: layerIndex, id: id, shape: shape, anchor: SIMD2<Double>(shape.anchor),
-          size: size, attributes: attributes)
-        piece.repaired = repaired
-        piece.dust = dust != nil
-        kept.append(piece)
-      }
-    }
-    yieldRepaired(&kept, &dropped, &result)
-    yieldDust(&kept, &dropped)
-    var bytes = try encode(kept, compress: compress)
-    var allowed = min(kept.count, options.limits.maxFeatures)
-    while let current = bytes,
-      kept.count > options.limits.maxFeatures || current.count > options.limits.maxBytes
-    {
-      let byBytes = Int(
-        Double(kept.count) * Double(options.limits.maxBytes) / Double(current.count) * 0.95)
-      allowed = max(0, min(allowed, byBytes, kept.count - 1))
-      let (keep, shed) = TileShedding.keepLargest(kept, count: allowed)
-      result.droppedForLimits += shed.count
-      dropped += shed
-      kept = keep
-      bytes = try encode(kept, compress: compress)
-    }
-    if !dropped.isEmpty {
-      let (carried, uncarried) = TileShedding.carry(dropped, onto: &kept, fields: accumulated)
-      result.carried = carried
-      result.uncarried = uncarried
-      if carried != 0 { bytes = try encode(kept, compress: compress) }
-    }
-    result.bytes = bytes
-    result.features = kept.count
-    return result
-  }
-
-  /// Makes each repaired polygon piece give up what its valid neighbours of the
-  /// same layer cover (`TileCutter.yielding`); a piece left with nothing is too small.
-  private func yieldRepaired(
-    _ kept: inout [TilePiece], _ dropped: inout [TilePiece], _ result: inout TileResult
-  ) {
-    guard result.repaired > 0 else { return }
-    var boxes = kept.map(VectorTiler.box)
-    var removed: [Int] = []
-    for index in kept.indices where kept[index].repaired {
-      guard case .polygons(let polygons)? = kept[index].shape else { continue }
-      let box = boxes[index]
-      let neighbours = kept.indices.compactMap { other -> [[[SIMD2<Int32>]]]? in
-        guard other != index, !kept[other].repaired, !kept[other].dust,
-          kept[other].layer == kept[index].layer,
-          case .polygons(let shape)? = kept[other].shape
-        else { return nil }
-        let b = boxes[other]
-        return b.x <= box.z && box.x <= b.z && b.y <= box.w && box.y <= b.w ? shape : nil
-      }
-      if let rest = TileCutter.yielding(polygons, to: neighbours) {
-        kept[index].shape = .polygons(rest)
-        kept[index].size = TileShape.polygons(rest).size
-      } else {
-        removed.append(index)
-        boxes[index] = SIMD4(1, 1, 0, 0)
-      }
-    }
-    for index in removed.reversed() {
-      var piece = kept.remove(at: index)
-      piece.shape = nil
-      dropped.append(piece)
-      result.tooSmall += 1
-    }
-  }
-
-  /// Makes each dust square give up what the drawn polygons of its layer cover
-  /// in the tile (`TileCutter.yielding`); a square left with nothing is dropped,
-  /// and its summed fields go to the nearest kept feature.
-  private func yieldDust(_ kept: inout [TilePiece], _ dropped: inout [TilePiece]) {
-    guard kept.contains(where: \.dust) else { return }
-    let boxes = kept.map(VectorTiler.box)
-    // The drawn polygons by cells of 256 tile units, so that a square meets only
-    // the polygons near it.
-    let cell: Int32 = 256
-    var grid: [SIMD3<Int32>: [Int]] = [:]
-    for (index, piece) in kept.enumerated() where !piece.dust {
-      guard case .polygons? = piece.shape else { continue }
-      let box = boxes[index]
-      for x in (box.x / cell)...(box.z / cell) {
-        for y in (box.y / cell)...(box.w / cell) {
-          grid[SIMD3(Int32(piece.layer), x, y), default: []].append(index)
-        }
-      }
-    }
-    var removed: [Int] = []
-    for index in kept.indices where kept[index].dust {
-      guard case .polygons(let polygons)? = kept[index].shape else { continue }
-      let box = boxes[index]
-      var near = Set<Int>()
-      for x in (box.x / cell)...(box.z / cell) {
-        for y in (box.y / cell)...(box.w / cell) {
-          for other in grid[SIMD3(Int32(kept[index].layer), x, y)] ?? [] {
-            let b = boxes[other]
-            if b.x < box.z && box.x < b.z && b.y < box.w && box.y < b.w { near.insert(other) }
-          }
-        }
-      }
-      guard !near.isEmpty else { continue }
-      let neighbours = near.sorted().compactMap { other -> [[[SIMD2<Int32>]]]? in
-        guard case .polygons(let shape)? = kept[other].shape else { return nil }
-        return shape
-      }
-      if let rest = TileCutter.yielding(polygons, to: neighbours) {
-        kept[index].shape = .polygons(rest)
-        kept[index].size = TileShape.polygons(rest).size
-      } else {
-        removed.append(index)
-      }
-    }
-    for index in removed.reversed() {
-      var piece = kept.remove(at: index)
-      piece.shape = nil
-      dropped.append(piece)
-    }
-  }
-
-  /// The box of a polygon piece in tile units; an empty box (min above max) for
-  /// other pieces.
-  private static func box(_ piece: TilePiece) -> SIMD4<Int32> {
-    guard case .polygons(let polygons)? = piece.shape else { return SIMD4(1, 1, 0, 0) }
-    var box = SIMD4<Int32>(.max, .max, .min, .min)
-    for point in polygons.joined().joined() {
-      box = SIMD4(
-        min(box.x, point.x), min(box.y, point.y), max(box.z, point.x), max(box.w, point.y))
-    }
-    return box
-  }
-
-  /// The tile's bytes as stored, or `nil` when no piece is left.
-  private func encode(_ pieces: [TilePiece], compress: Bool) throws -> [UInt8]? {
-    guard !pieces.isEmpty else { return nil }
-    var encoders = layers.map { layer in
-      MVTLayerEncoder(
-        name: layer.name, extent: options.extent, fieldNames: layer.fields.map(\.name))
-    }
-    for piece in pieces {
-      guard let shape = piece.shape else { continue }
-      encoders[piece.layer].add(id: piece.id, shape: shape, attributes: piece.attributes)
-    }
-    let tile = MVTTile.encode(encoders)
-    return compress ? try Gzip.compress(tile) : tile
   }
 }

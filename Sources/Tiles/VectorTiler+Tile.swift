@@ -1,0 +1,244 @@
+import GDALKit
+import GeoCore
+
+/// One tile: its members cut into pieces, the pieces cleaned, shed to the
+/// tile's limits, and encoded.
+extension VectorTiler {
+  /// Cuts, cleans, limits and encodes one tile. Its members are cut on
+  /// `threads` threads (in contiguous parts, joined in order: the same pieces for
+  /// any number); the rest runs on the calling thread.
+  func build(
+    _ address: TileAddress, _ members: [Int], _ shapes: [ZoomLayer], compress: Bool,
+    threads: Int = 1
+  ) throws -> TileResult {
+    var parts = ParallelChunks.map(count: members.count, threads: threads, rangesPerThread: 4) {
+      range in cut(address, members[range], shapes)
+    }
+    var result = TileResult()
+    result.tooSmall = parts.reduce(0) { $0 + $1.tooSmall }
+    result.repaired = parts.reduce(0) { $0 + $1.repaired }
+    let kept = VectorTiler.joined(&parts, \.kept)
+    let dropped = VectorTiler.joined(&parts, \.dropped)
+    return try finish(kept: kept, dropped: dropped, result: result, compress: compress)
+  }
+
+  /// The pieces of some members of a tile, in the members' order.
+  struct CutPart: Sendable {
+    var kept: [TilePiece] = []
+    var dropped: [TilePiece] = []
+    var tooSmall = 0
+    var repaired = 0
+  }
+
+  /// The pieces at `path` of all parts, in order, taken out of them (a part's
+  /// pieces are not held twice).
+  static func joined(
+    _ parts: inout [CutPart], _ path: WritableKeyPath<CutPart, [TilePiece]>
+  ) -> [TilePiece] {
+    var pieces: [TilePiece] = []
+    if parts.count == 1 {
+      swap(&pieces, &parts[0][keyPath: path])
+      return pieces
+    }
+    pieces.reserveCapacity(parts.reduce(0) { $0 + $1[keyPath: path].count })
+    for index in parts.indices {
+      pieces += parts[index][keyPath: path]
+      parts[index][keyPath: path] = []
+    }
+    return pieces
+  }
+
+  /// Cuts `members` (layer << 32 | shape index) to the tile at `address`: the
+  /// pieces kept, and the features too small to draw there.
+  func cut(
+    _ address: TileAddress, _ members: ArraySlice<Int>, _ shapes: [ZoomLayer]
+  ) -> CutPart {
+    let cutter = TileCutter(extent: options.extent, buffer: options.buffer, address: address)
+    var result = CutPart()
+    var kept: [TilePiece] = []
+    var dropped: [TilePiece] = []
+    for member in members {
+      let layerIndex = member >> 32
+      let index = member & 0xFFFF_FFFF
+      let features = layers[layerIndex].features
+      let dust = index >= features.count ? shapes[layerIndex].dust[index - features.count] : nil
+      let (id, bounds) =
+        dust.map { ($0.id, $0.bounds) } ?? (features[index].id, features[index].bounds)
+      let attributes = dust?.attributes ?? features[index].attributes
+      switch cutter.cut(shapes[layerIndex].shape(index)) {
+      case .outside:
+        continue
+      case .degenerate:
+        result.tooSmall += 1
+        let scale = Double(options.extent) * Double(1 << address.z)
+        let anchor = cutter.local(SIMD2(bounds.minX, bounds.minY) * scale)
+        dropped.append(
+          TilePiece(
+            layer: layerIndex, id: id, shape: nil, anchor: anchor, size: 0,
+            attributes: attributes))
+      case .kept(let shape, let repaired):
+        if repaired { result.repaired += 1 }
+        var size = shape.size
+        if case .points = shape { size = Double((index &* 2_654_435_761) & 0xFFFF) }
+        var piece = TilePiece(
+          layer: layerIndex, id: id, shape: shape, anchor: SIMD2<Double>(shape.anchor),
+          size: size, attributes: attributes)
+        piece.repaired = repaired
+        piece.dust = dust != nil
+        kept.append(piece)
+      }
+    }
+    result.kept = kept
+    result.dropped = dropped
+    return result
+  }
+
+  /// Cleans a tile's cut pieces (repaired pieces and dust squares yield to their
+  /// neighbours), sheds what its limits do not allow, and encodes it.
+  func finish(
+    kept: consuming [TilePiece], dropped: consuming [TilePiece], result: consuming TileResult,
+    compress: Bool
+  ) throws -> TileResult {
+    var kept = kept
+    var dropped = dropped
+    var result = result
+    yieldRepaired(&kept, &dropped, &result)
+    yieldDust(&kept, &dropped)
+    var bytes = try encode(kept, compress: compress)
+    var allowed = min(kept.count, options.limits.maxFeatures)
+    while let current = bytes,
+      kept.count > options.limits.maxFeatures || current.count > options.limits.maxBytes
+    {
+      let byBytes = Int(
+        Double(kept.count) * Double(options.limits.maxBytes) / Double(current.count) * 0.95)
+      allowed = max(0, min(allowed, byBytes, kept.count - 1))
+      let (keep, shed) = TileShedding.keepLargest(kept, count: allowed)
+      result.droppedForLimits += shed.count
+      dropped += shed
+      kept = keep
+      bytes = try encode(kept, compress: compress)
+    }
+    if !dropped.isEmpty {
+      let (carried, uncarried) = TileShedding.carry(dropped, onto: &kept, fields: accumulated)
+      result.carried = carried
+      result.uncarried = uncarried
+      if carried != 0 { bytes = try encode(kept, compress: compress) }
+    }
+    result.bytes = bytes
+    result.features = kept.count
+    return result
+  }
+
+  /// Makes each repaired polygon piece give up what its valid neighbours of the
+  /// same layer cover (`TileCutter.yielding`); a piece left with nothing is too small.
+  func yieldRepaired(
+    _ kept: inout [TilePiece], _ dropped: inout [TilePiece], _ result: inout TileResult
+  ) {
+    guard result.repaired > 0 else { return }
+    var boxes = kept.map(VectorTiler.box)
+    var removed: [Int] = []
+    for index in kept.indices where kept[index].repaired {
+      guard case .polygons(let polygons)? = kept[index].shape else { continue }
+      let box = boxes[index]
+      let neighbours = kept.indices.compactMap { other -> [[[SIMD2<Int32>]]]? in
+        guard other != index, !kept[other].repaired, !kept[other].dust,
+          kept[other].layer == kept[index].layer,
+          case .polygons(let shape)? = kept[other].shape
+        else { return nil }
+        let b = boxes[other]
+        return b.x <= box.z && box.x <= b.z && b.y <= box.w && box.y <= b.w ? shape : nil
+      }
+      if let rest = TileCutter.yielding(polygons, to: neighbours) {
+        kept[index].shape = .polygons(rest)
+        kept[index].size = TileShape.polygons(rest).size
+      } else {
+        removed.append(index)
+        boxes[index] = SIMD4(1, 1, 0, 0)
+      }
+    }
+    for index in removed.reversed() {
+      var piece = kept.remove(at: index)
+      piece.shape = nil
+      dropped.append(piece)
+      result.tooSmall += 1
+    }
+  }
+
+  /// Makes each dust square give up what the drawn polygons of its layer cover
+  /// in the tile (`TileCutter.yielding`); a square left with nothing is dropped,
+  /// and its summed fields go to the nearest kept feature.
+  func yieldDust(_ kept: inout [TilePiece], _ dropped: inout [TilePiece]) {
+    guard kept.contains(where: \.dust) else { return }
+    let boxes = kept.map(VectorTiler.box)
+    // The drawn polygons by cells of 256 tile units, so that a square meets only
+    // the polygons near it.
+    let cell: Int32 = 256
+    var grid: [SIMD3<Int32>: [Int]] = [:]
+    for (index, piece) in kept.enumerated() where !piece.dust {
+      guard case .polygons? = piece.shape else { continue }
+      let box = boxes[index]
+      for x in (box.x / cell)...(box.z / cell) {
+        for y in (box.y / cell)...(box.w / cell) {
+          grid[SIMD3(Int32(piece.layer), x, y), default: []].append(index)
+        }
+      }
+    }
+    var removed: [Int] = []
+    for index in kept.indices where kept[index].dust {
+      guard case .polygons(let polygons)? = kept[index].shape else { continue }
+      let box = boxes[index]
+      var near = Set<Int>()
+      for x in (box.x / cell)...(box.z / cell) {
+        for y in (box.y / cell)...(box.w / cell) {
+          for other in grid[SIMD3(Int32(kept[index].layer), x, y)] ?? [] {
+            let b = boxes[other]
+            if b.x < box.z && box.x < b.z && b.y < box.w && box.y < b.w { near.insert(other) }
+          }
+        }
+      }
+      guard !near.isEmpty else { continue }
+      let neighbours = near.sorted().compactMap { other -> [[[SIMD2<Int32>]]]? in
+        guard case .polygons(let shape)? = kept[other].shape else { return nil }
+        return shape
+      }
+      if let rest = TileCutter.yielding(polygons, to: neighbours) {
+        kept[index].shape = .polygons(rest)
+        kept[index].size = TileShape.polygons(rest).size
+      } else {
+        removed.append(index)
+      }
+    }
+    for index in removed.reversed() {
+      var piece = kept.remove(at: index)
+      piece.shape = nil
+      dropped.append(piece)
+    }
+  }
+
+  /// The box of a polygon piece in tile units; an empty box (min above max) for
+  /// other pieces.
+  static func box(_ piece: TilePiece) -> SIMD4<Int32> {
+    guard case .polygons(let polygons)? = piece.shape else { return SIMD4(1, 1, 0, 0) }
+    var box = SIMD4<Int32>(.max, .max, .min, .min)
+    for point in polygons.joined().joined() {
+      box = SIMD4(
+        min(box.x, point.x), min(box.y, point.y), max(box.z, point.x), max(box.w, point.y))
+    }
+    return box
+  }
+
+  /// The tile's bytes as stored, or `nil` when no piece is left.
+  func encode(_ pieces: [TilePiece], compress: Bool) throws -> [UInt8]? {
+    guard !pieces.isEmpty else { return nil }
+    var encoders = layers.map { layer in
+      MVTLayerEncoder(
+        name: layer.name, extent: options.extent, fieldNames: layer.fields.map(\.name))
+    }
+    for piece in pieces {
+      guard let shape = piece.shape else { continue }
+      encoders[piece.layer].add(id: piece.id, shape: shape, attributes: piece.attributes)
+    }
+    let tile = MVTTile.encode(encoders)
+    return compress ? try Gzip.compress(tile) : tile
+  }
+}
