@@ -220,8 +220,8 @@ struct MVTLayerEncoder {
 /// A whole tile: its layers' messages, concatenated as `Tile.layers` (field 3).
 enum MVTTile {
   /// The tile of the layers that have features, written straight into one array
-  /// of its exact size, without a whole copy of each layer on the way (a tile of 105,000 cells is
-  /// 5.5 MB before compression, and two are built at once).
+  /// of its exact size, without a whole copy of each layer on the way (a tile of
+  /// 105,000 cells is 5.5 MB before compression).
   static func encode(_ encoders: [MVTLayerEncoder]) -> [UInt8] {
     let layers = encoders.filter { $0.featureCount > 0 }.map { $0.parts() }
     var total = 0
