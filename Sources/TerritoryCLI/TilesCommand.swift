@@ -113,6 +113,9 @@ struct TilesCommand: ParsableCommand {
   }
 
   func run() throws {
+    // Tiling frees large arrays at every zoom; mapped on their own, they leave
+    // nothing resident behind them (`FreedMemory.mapLargeBlocks`).
+    FreedMemory.mapLargeBlocks()
     var job = TilesJob(inputs: inputs, output: output)
     job.sourceLayer = sourceLayer
     job.names = l

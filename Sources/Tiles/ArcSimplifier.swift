@@ -19,7 +19,8 @@ struct ArcSimplifier {
 
   /// The simplified arcs, in tile units (integer-valued), worked on `threads` threads.
   func simplify(tolerance: Double, threads: Int) -> PackedLines {
-    let parts = ParallelChunks.map(count: arcs.count, threads: threads, rangesPerThread: 8) {
+    var reduced: [[Int]] = []
+    var lines = ParallelChunks.map(count: arcs.count, threads: threads, rangesPerThread: 8) {
       range -> (lines: PackedLines, reduced: [Int]) in
       var lines = PackedLines()
       var reduced: [Int] = []
@@ -28,10 +29,13 @@ struct ArcSimplifier {
         lines.endLine()
       }
       return (lines, reduced)
+    }.map { part in
+      reduced.append(part.reduced)
+      return part.lines
     }
-    var result = PackedLines(joining: parts.map(\.lines), spare: true)
+    var result = PackedLines(joining: &lines, spare: true)
     guard tolerance > 0 else { return result }
-    var suspects = parts.flatMap(\.reduced)
+    var suspects = reduced.flatMap { $0 }
     var level = tolerance
     for _ in 0..<4 where !suspects.isEmpty {
       let crossing = crossingArcs(result, among: suspects)

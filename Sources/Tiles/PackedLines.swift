@@ -27,17 +27,20 @@ struct PackedLines: Sendable {
   /// The lines of `parts`, in order, in arrays of their exact size; with
   /// `spare`, room for lines replaced later (`replace(_:with:)`): a sixteenth
   /// more points. Without it the first replacement doubled the array (6.8 MB
-  /// more per zoom on 105,000 cells).
-  init(joining parts: [PackedLines], spare: Bool) {
+  /// more per zoom on 105,000 cells). Each part is emptied once copied, so the
+  /// lines are held about once, not twice, while they are joined (10 MB less
+  /// per zoom on 105,000 cells).
+  init(joining parts: inout [PackedLines], spare: Bool) {
     let total = parts.reduce(0) { $0 + $1.points.count }
     points.reserveCapacity(spare ? total + total / 16 + 64 : total)
     start.reserveCapacity(parts.reduce(0) { $0 + $1.count })
     end.reserveCapacity(start.capacity)
-    for part in parts {
+    for index in parts.indices {
       let offset = points.count
-      points.append(contentsOf: part.points)
-      start.append(contentsOf: part.start.lazy.map { $0 + offset })
-      end.append(contentsOf: part.end.lazy.map { $0 + offset })
+      points.append(contentsOf: parts[index].points)
+      start.append(contentsOf: parts[index].start.lazy.map { $0 + offset })
+      end.append(contentsOf: parts[index].end.lazy.map { $0 + offset })
+      parts[index] = PackedLines()
     }
     open = points.count
   }

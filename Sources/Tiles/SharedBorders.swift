@@ -123,7 +123,9 @@ struct SharedBorders: Sendable {
       polygonStart.append(Int32(ringStart.count - 1))
     }
     // The arcs and uses in arrays of their exact size: they are kept for every zoom.
-    arcs = PackedLines(joining: parts + [built], spare: false)
+    parts.append(built)
+    built = PackedLines()
+    arcs = PackedLines(joining: &parts, spare: false)
     uses = uses.exactCopy()
     useStart = useStart.exactCopy()
     ringStart = ringStart.exactCopy()

@@ -62,7 +62,7 @@ public struct VectorTileOptions: Sendable {
   /// full tiles of 105,000 cells built at once held about 45 MB each
   /// (heaptrack). Not public: tests lower it to reach that path with small layers.
   var bigTileMembers = 16_384
-  /// Shows each pair of zooms' tiles while they are cut (the command line's bar).
+  /// Shows each zoom's tiles while they are cut (the command line's bar).
   public var progress: (any ProgressDisplay)?
 
   /// The defaults.
@@ -106,67 +106,102 @@ struct VectorTiler: Sendable {
   func run(into sink: any TileSink, progress: (ZoomReport) -> Void) throws -> [ZoomReport] {
     var reports: [ZoomReport] = []
     let compress = sink.compressesTiles
-    // Two zooms at a time: the low zooms are one tile each, and a small tile is
-    // built on one core; a pair keeps both cores busy while they are prepared
-    // and cut. Written in order. The pairs end at the highest zoom, so that a
-    // zoom left alone is the lowest, the cheapest.
     let zooms = Array(options.minZoom...options.maxZoom)
-    let together = min(2, options.threads)
-    let groups = stride(from: zooms.count, to: 0, by: -together).reversed().map { end in
-      Array(zooms[max(0, end - together)..<end])
-    }
-    for group in groups {
-      let prepared = ParallelChunks.map(group, threads: together) { zoom in
-        prepare(zoom: zoom)
-      }
-      let work = prepared.indices.flatMap { zoomIndex in
-        prepared[zoomIndex].addresses.indices.map { (zoomIndex, $0) }
-      }
-      let label =
-        group.count == 1 ? "tiling zoom \(group[0])" : "tiling zooms \(group[0])–\(group.last!)"
+    // One zoom at a time; the next zoom is prepared on another thread while this
+    // one's tiles are built: from the start when none of its tiles is big, else
+    // once the last big tile is cut and this zoom's shapes are let go. A big
+    // tile's cleaning and encoding run on one thread, so the other core prepares
+    // the next zoom meanwhile, and two zooms' shapes are never held beside a full
+    // tile's pieces, as they were when zooms were prepared in pairs.
+    var pending = PendingZoom(preparing: zooms[0], with: self, inBackground: false)
+    for (position, number) in zooms.enumerated() {
+      var zoom = pending.take()
+      let next = position + 1 < zooms.count ? zooms[position + 1] : nil
+      let background = options.threads > 1
       // Tiles of many features are built one at a time, each cut on every
       // thread (`bigTileMembers`); the others side by side.
-      let isBig = work.map { item in
-        let zoom = prepared[item.0]
-        return zoom.buckets[zoom.addresses[item.1]]!.count >= options.bigTileMembers
+      let isBig = zoom.addresses.map { zoom.buckets[$0]!.count >= options.bigTileMembers }
+      let lastBig = isBig.lastIndex(of: true)
+      if lastBig == nil, let next {
+        pending = PendingZoom(preparing: next, with: self, inBackground: background)
       }
-      let results = try options.progress.step(label, total: work.count, unit: "tiles") { step in
-        let small = work.indices.filter { !isBig[$0] }
-        var built = try ParallelChunks.map(small, threads: options.threads, rangesPerThread: 16) {
-          index in
-          let zoom = prepared[work[index].0]
-          let address = zoom.addresses[work[index].1]
-          defer { step.advance() }
-          return try build(address, zoom.buckets[address]!, zoom.shapes, compress: compress)
-        }.makeIterator()
+      let results = try options.progress.step(
+        "tiling zoom \(number)", total: zoom.addresses.count, unit: "tiles"
+      ) { step in
+        var built = try buildSmall(zoom, isBig: isBig, compress: compress, step: step)
+          .makeIterator()
         var results: [TileResult] = []
-        results.reserveCapacity(work.count)
-        for (item, big) in zip(work, isBig) {
-          guard big else {
+        results.reserveCapacity(zoom.addresses.count)
+        for (index, address) in zoom.addresses.enumerated() {
+          guard isBig[index] else {
             results.append(built.next()!)
             continue
           }
-          let zoom = prepared[item.0]
-          let address = zoom.addresses[item.1]
-          results.append(
-            try build(
-              address, zoom.buckets[address]!, zoom.shapes, compress: compress,
-              threads: options.threads))
+          var (kept, dropped, result) = cutAll(
+            address, zoom.buckets[address]!, zoom.shapes, threads: options.threads)
+          if index == lastBig {
+            zoom.letShapesGo()
+            if let next {
+              pending = PendingZoom(preparing: next, with: self, inBackground: background)
+            }
+          }
+          result = try finish(kept: kept, dropped: dropped, result: result, compress: compress)
+          kept = []
+          dropped = []
+          results.append(result)
           step.advance()
         }
         return results
       }
-      var offset = 0
-      for zoom in prepared {
-        let count = zoom.addresses.count
-        let (report, batch) = summary(zoom, Array(results[offset..<offset + count]))
-        offset += count
-        try sink.write(batch: batch)
-        progress(report)
-        reports.append(report)
-      }
+      let (report, batch) = summary(zoom, results)
+      try sink.write(batch: batch)
+      progress(report)
+      reports.append(report)
     }
     return reports
+  }
+
+  /// The zoom's tiles that are not big, built side by side, in tile-id order.
+  private func buildSmall(
+    _ zoom: borrowing PreparedZoom, isBig: [Bool], compress: Bool, step: StepProgress
+  ) throws -> [TileResult] {
+    let small = zoom.addresses.indices.filter { !isBig[$0] }
+    let addresses = zoom.addresses
+    let shapes = zoom.shapes
+    let buckets = zoom.buckets
+    return try ParallelChunks.map(small, threads: options.threads, rangesPerThread: 16) {
+      index in
+      let address = addresses[index]
+      defer { step.advance() }
+      return try build(address, buckets[address]!, shapes, compress: compress)
+    }
+  }
+
+  /// A zoom being prepared, on another thread or already done; `zoom` is written
+  /// before the group is left and read after it is waited for.
+  private final class PendingZoom: @unchecked Sendable {
+    private let group = DispatchGroup()
+    private var zoom: PreparedZoom?
+
+    /// Prepares `number` with `tiler`, on another thread when `inBackground`.
+    init(preparing number: Int, with tiler: VectorTiler, inBackground: Bool) {
+      guard inBackground else {
+        zoom = tiler.prepare(zoom: number)
+        return
+      }
+      group.enter()
+      DispatchQueue.global().async {
+        self.zoom = tiler.prepare(zoom: number)
+        self.group.leave()
+      }
+    }
+
+    /// The prepared zoom, once ready; this object lets go of it.
+    func take() -> PreparedZoom {
+      group.wait()
+      defer { zoom = nil }
+      return zoom!
+    }
   }
 
   /// One zoom ready to be cut: its layers' shapes, and the features of each tile.
@@ -179,6 +214,14 @@ struct VectorTiler: Sendable {
     var addresses: [TileAddress]
     /// Polygon features left out (too small to draw, or stood for by dust).
     var vanished: Int
+    /// The number of dust squares.
+    var dust: Int
+
+    /// Lets go of the shapes and the tiles' members, once every tile is cut.
+    mutating func letShapesGo() {
+      shapes = []
+      buckets = [:]
+    }
   }
 
   /// Simplifies the layers for `zoom` and assigns their features to tiles.
@@ -194,7 +237,7 @@ struct VectorTiler: Sendable {
     let (buckets, vanished) = assign(shapes, zoom: zoom)
     return PreparedZoom(
       zoom: zoom, shapes: shapes, buckets: buckets, addresses: buckets.keys.sorted(),
-      vanished: vanished)
+      vanished: vanished, dust: shapes.reduce(0) { $0 + $1.dust.count })
   }
 
   /// The zoom's report, and its tiles in tile-id order.
@@ -203,7 +246,7 @@ struct VectorTiler: Sendable {
   {
     var report = ZoomReport(zoom: zoom.zoom)
     report.tooSmall = zoom.vanished
-    report.dust = zoom.shapes.reduce(0) { $0 + $1.dust.count }
+    report.dust = zoom.dust
     var batch: [(TileAddress, [UInt8])] = []
     for (address, result) in zip(zoom.addresses, results) {
       report.tooSmall += result.tooSmall
@@ -237,7 +280,7 @@ struct VectorTiler: Sendable {
   ///
   /// Polygon features are not stored: each is put together from the zoom's
   /// simplified arcs when it is cut (`shape(_:)`). Storing every feature's
-  /// rings for the two zooms cut together was the largest block of memory while
+  /// rings for two zooms cut together was the largest block of memory while
   /// the full tiles of 105,000 cells were built (about 50 MB, heaptrack).
   struct ZoomLayer {
     /// The layer's polygons as shared borders, and their arcs simplified for this zoom.

@@ -173,7 +173,9 @@ struct CoverageTablesTests {
     }
     #expect((0..<PackedLines(reference).count).map(PackedLines(reference).line) == reference)
     for spare in [false, true] {
-      var lines = PackedLines(joining: parts, spare: spare)
+      var taken = parts
+      var lines = PackedLines(joining: &taken, spare: spare)
+      #expect(taken.allSatisfy { $0.count == 0 && $0.points.isEmpty }, "parts emptied as joined")
       var expected = reference
       #expect((0..<lines.count).map(lines.line) == expected)
       let replacements: [(Int, [SIMD2<Double>])] = [
