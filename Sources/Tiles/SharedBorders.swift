@@ -51,8 +51,35 @@ struct SharedBorders: Sendable {
       cleaned.append(rings)
     }
     CoverageNoding.node(&cleaned, tolerance: SharedBorders.nodingTolerance)
-    let cutAt = SharedBorders.junctionFlags(cleaned)
-    var vertexOffset = 0
+    // The noded rings in one array of points (ring r is
+    // `points[pointStart[r]..<pointStart[r + 1]]`), each feature's nested arrays
+    // let go once copied, and the ring and polygon tables filled on the way:
+    // 8,750 communes (1.5 million vertices) held their rings twice, nested and
+    // copied flat for the junctions, at the peak of the whole job.
+    var points: [SIMD2<Double>] = []
+    var pointStart: [Int32] = [0]
+    points.reserveCapacity(
+      cleaned.reduce(0) { total, polygons in
+        total + (polygons ?? []).reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
+      })
+    polygonal.reserveCapacity(cleaned.count)
+    polygonStart.reserveCapacity(cleaned.count + 1)
+    for f in cleaned.indices {
+      let polygons = cleaned[f]
+      cleaned[f] = nil
+      polygonal.append(polygons != nil)
+      for rings in polygons ?? [] {
+        for ring in rings {
+          points.append(contentsOf: ring)
+          precondition(points.count < Int32.max, "more vertices than the border index holds")
+          pointStart.append(Int32(points.count))
+        }
+        ringStart.append(Int32(pointStart.count - 1))
+      }
+      polygonStart.append(Int32(ringStart.count - 1))
+    }
+    cleaned = []
+    let cutAt = SharedBorders.junctionFlags(points, pointStart)
     // Arcs are stored by parts of about 65,536 points, joined at the end: one
     // array grown by doubling held up to twice the points while the borders of
     // 8,750 communes (1.5 million vertices) were built.
@@ -95,33 +122,24 @@ struct SharedBorders: Sendable {
       if backwards { points.reverse() }
       return ArcUse(arc: stored(points, key: arcKey), reversed: backwards)
     }
-    polygonal.reserveCapacity(cleaned.count)
-    polygonStart.reserveCapacity(cleaned.count + 1)
-    for polygons in cleaned {
-      polygonal.append(polygons != nil)
-      for rings in polygons ?? [] {
-        for ring in rings {
-          let offset = vertexOffset
-          vertexOffset += ring.count
-          let cuts = ring.indices.filter { cutAt[offset + $0] }
-          if let start = cuts.first {
-            for c in cuts.indices {
-              uses.append(
-                open(
-                  ring, from: cuts[c], to: c + 1 < cuts.count ? cuts[c + 1] : start + ring.count))
-            }
-          } else {
-            let (canonical, reversed) = SharedBorders.canonicalLoop(ring + [ring[0]])
-            let arc = stored(canonical, key: key(canonical[0], canonical[1]))
-            uses.append(ArcUse(arc: arc, reversed: reversed))
-          }
-          precondition(uses.count < Int32.max, "more arc uses than the border index holds")
-          useStart.append(Int32(uses.count))
+    for r in 0..<(pointStart.count - 1) {
+      let offset = Int(pointStart[r])
+      let ring = Array(points[offset..<Int(pointStart[r + 1])])
+      let cuts = ring.indices.filter { cutAt[offset + $0] }
+      if let start = cuts.first {
+        for c in cuts.indices {
+          uses.append(
+            open(ring, from: cuts[c], to: c + 1 < cuts.count ? cuts[c + 1] : start + ring.count))
         }
-        ringStart.append(Int32(useStart.count - 1))
+      } else {
+        let (canonical, reversed) = SharedBorders.canonicalLoop(ring + [ring[0]])
+        let arc = stored(canonical, key: key(canonical[0], canonical[1]))
+        uses.append(ArcUse(arc: arc, reversed: reversed))
       }
-      polygonStart.append(Int32(ringStart.count - 1))
+      precondition(uses.count < Int32.max, "more arc uses than the border index holds")
+      useStart.append(Int32(uses.count))
     }
+    points = []
     // The arcs and uses in arrays of their exact size: they are kept for every zoom.
     parts.append(built)
     built = PackedLines()
@@ -213,38 +231,24 @@ struct SharedBorders: Sendable {
 
   /// Per vertex, in reading order (feature, polygon, ring, vertex): whether the ring
   /// must be cut there, because the vertex's pair of neighbours is not the same (in
-  /// either order) in every ring that passes through it.
+  /// either order) in every ring that passes through it. Ring r is
+  /// `points[pointStart[r]..<pointStart[r + 1]]`.
   ///
-  /// The vertices are copied into one flat array, and the table of distinct points
-  /// (`IndexTable`) holds indices into it, not the points and their neighbours.
-  private static func junctionFlags(_ features: [[[[SIMD2<Double>]]]?]) -> [Bool] {
-    let count = features.reduce(0) { total, polygons in
-      total + (polygons ?? []).reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
-    }
-    precondition(count < Int32.max, "more vertices than the border index holds")
-    var points: [SIMD2<Double>] = []
-    var before: [Int32] = []
-    var after: [Int32] = []
-    points.reserveCapacity(count)
-    before.reserveCapacity(count)
-    after.reserveCapacity(count)
-    for polygons in features {
-      for rings in polygons ?? [] {
-        for ring in rings where !ring.isEmpty {
-          let start = Int32(points.count)
-          let last = Int32(ring.count - 1)
-          points.append(contentsOf: ring)
-          for k in 0...last {
-            before.append(start + (k == 0 ? last : k - 1))
-            after.append(start + (k == last ? 0 : k + 1))
-          }
-        }
-      }
+  /// The table of distinct points (`IndexTable`) holds indices into `points`, not
+  /// the points and their neighbours.
+  private static func junctionFlags(_ points: [SIMD2<Double>], _ pointStart: [Int32]) -> [Bool] {
+    // Per vertex, its ring: its neighbours follow from the ring's bounds.
+    var ringOf = [Int32](repeating: 0, count: points.count)
+    for r in 0..<(pointStart.count - 1) {
+      for i in Int(pointStart[r])..<Int(pointStart[r + 1]) { ringOf[i] = Int32(r) }
     }
     /// The neighbours of vertex `i`, the smaller first.
     func neighbours(_ i: Int) -> (SIMD2<Double>, SIMD2<Double>) {
-      let previous = points[Int(before[i])]
-      let next = points[Int(after[i])]
+      let r = Int(ringOf[i])
+      let first = Int(pointStart[r])
+      let last = Int(pointStart[r + 1]) - 1
+      let previous = points[i == first ? last : i - 1]
+      let next = points[i == last ? first : i + 1]
       return precedes(previous, next) ? (previous, next) : (next, previous)
     }
     // The first vertex seen at each point stands for the point.

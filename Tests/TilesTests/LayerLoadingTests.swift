@@ -51,6 +51,38 @@ struct LayerLoadingTests {
     #expect(last.bounds.maxY > last.bounds.minY)
   }
 
+  @Test("features of many vertices end batches by their vertices, in order, on any thread count")
+  func batchesByVertices() throws {
+    let folder = try Fixtures.scratch()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    // 40 rings of 8,000 vertices: about 16 features a batch instead of 4,096.
+    let vertices = 8000
+    let count = 40
+    #expect(count * vertices > 2 * TileLayerLoader.batchPointLimit)
+    var text = "WKT,id\n"
+    for k in 0..<count {
+      let centre = SIMD2(Double(k % 8) * 3 - 12, Double(k / 8) * 3 - 6)
+      let ring = (0...vertices).map { j -> String in
+        let angle = Double(j % vertices) / Double(vertices) * 2 * .pi
+        return "\(centre.x + cos(angle)) \(centre.y + sin(angle))"
+      }
+      text += "\"POLYGON ((\(ring.joined(separator: ", "))))\",\(k)\n"
+    }
+    let path = try Fixtures.write(text, to: "rings.csv", in: folder)
+    let one = try TileLayerLoader.load(path: path, assumedCRS: try CRS.wgs84, threads: 1)
+    #expect(one.features.map(\.id) == (1...Int64(count)).map { $0 })
+    for feature in one.features {
+      guard case .polygons(let polygons) = feature.geometry else {
+        Issue.record("feature \(feature.id) is not a polygon")
+        continue
+      }
+      #expect(polygons.count == 1 && polygons[0][0].count >= vertices, "feature \(feature.id)")
+    }
+    let two = try TileLayerLoader.load(path: path, assumedCRS: try CRS.wgs84, threads: 2)
+    #expect(two.features.map(\.id) == one.features.map(\.id))
+    #expect(two.features.map { "\($0.geometry)" } == one.features.map { "\($0.geometry)" })
+  }
+
   @Test("a coordinate off the globe in a later batch names its feature, on any thread count")
   func offTheGlobe() throws {
     let folder = try Fixtures.scratch()
