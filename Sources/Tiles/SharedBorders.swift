@@ -90,10 +90,15 @@ struct SharedBorders: Sendable {
     // junctions every vertex has the same two neighbours wherever it is used, so
     // the rest of the arc follows from them. Nothing is allocated for an arc
     // already stored, which is most of them in a coverage (each border has two sides).
-    var index = FlatTable<SIMD4<Double>, Int32>()
+    // The keys are kept by arc, and the table holds arc numbers (4 bytes a slot):
+    // a table of keys and values took 48 bytes a slot, about 300 MB while it grew
+    // for the 1.1 million arcs of 550,000 grid cells (heaptrack).
+    var arcKeys: [SIMD4<Double>] = []
+    var index = IndexTable()
+    func known(_ key: SIMD4<Double>) -> Int32? { index.find(key) { arcKeys[Int($0)] } }
     func key(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> SIMD4<Double> { SIMD4(a.x, a.y, b.x, b.y) }
     func stored(_ canonical: [SIMD2<Double>], key: SIMD4<Double>) -> Int32 {
-      if let known = index[key] { return known }
+      if let known = known(key) { return known }
       precondition(arcsBefore + built.count < Int32.max, "more arcs than the border index holds")
       let id = Int32(arcsBefore + built.count)
       for point in canonical { built.append(point) }
@@ -103,7 +108,8 @@ struct SharedBorders: Sendable {
         parts.append(built)
         built = PackedLines()
       }
-      index[key] = id
+      arcKeys.append(key)
+      index.insert(id, key: key) { arcKeys[Int($0)] }
       return id
     }
     /// The arc of `ring` from index `from` to `to` (past the end wraps around).
@@ -117,7 +123,7 @@ struct SharedBorders: Sendable {
         first == last
         ? SharedBorders.precedes(beforeLast, second) : SharedBorders.precedes(last, first)
       let arcKey = backwards ? key(last, beforeLast) : key(first, second)
-      if let known = index[arcKey] { return ArcUse(arc: known, reversed: backwards) }
+      if let known = known(arcKey) { return ArcUse(arc: known, reversed: backwards) }
       var points = (from...to).map { ring[$0 % n] }
       if backwards { points.reverse() }
       return ArcUse(arc: stored(points, key: arcKey), reversed: backwards)
@@ -140,6 +146,8 @@ struct SharedBorders: Sendable {
       useStart.append(Int32(uses.count))
     }
     points = []
+    arcKeys = []
+    index = IndexTable()
     // The arcs and uses in arrays of their exact size: they are kept for every zoom.
     parts.append(built)
     built = PackedLines()

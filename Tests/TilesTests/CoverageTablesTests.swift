@@ -4,38 +4,11 @@ import Testing
 
 @testable import Tiles
 
-/// The tables and indexes behind shared borders: the hash table of coordinates,
+/// The tables and indexes behind shared borders: the hash table of indices,
 /// noding near-duplicate corners, the arc crossing check, and a layer encoder
 /// reused from feature to feature.
 @Suite("Coverage tables")
 struct CoverageTablesTests {
-  @Test("the flat table agrees with Swift's Dictionary over 50,000 random operations")
-  func flatTableAgreesWithDictionary() {
-    var generator = SeededGenerator(seed: 17)
-    var table = FlatTable<SIMD2<Double>, Int>()
-    var reference: [SIMD2<Double>: Int] = [:]
-    // Few distinct coordinates, so that keys repeat, collide and get replaced.
-    let coordinates: [Double] = [0, -0.0, 1, -1, 0.1, 1e-300, 1e300, 123_456.789, -2.5]
-    for step in 0..<50_000 {
-      let key = SIMD2(
-        coordinates[Int(generator.next() % 9)] + Double(generator.next() % 40),
-        coordinates[Int(generator.next() % 9)])
-      switch generator.next() % 3 {
-      case 0:
-        table[key] = step
-        reference[key] = step
-      case 1:
-        table[key] = (table[key] ?? 0) + 1
-        reference[key, default: 0] += 1
-      default:
-        #expect(table[key] == reference[key], "\(key)")
-        #expect(table.contains(key) == (reference[key] != nil))
-      }
-    }
-    #expect(table.count == reference.count)
-    for (key, value) in reference { #expect(table[key] == value) }
-  }
-
   @Test("the index table keeps the first index of each point, as a Dictionary would")
   func indexTableKeepsFirstIndices() {
     var generator = SeededGenerator(seed: 23)
@@ -62,23 +35,24 @@ struct CoverageTablesTests {
   }
 
   @Test("-0.0 and 0.0 are one key, as they are equal; grid cells and point pairs are keys too")
-  func flatTableKeys() {
-    var points = FlatTable<SIMD2<Double>, Int>()
-    points[SIMD2(0.0, 1)] = 1
-    #expect(points[SIMD2(-0.0, 1)] == 1)
-    points[SIMD2(-0.0, 1)] = 2
-    #expect(points.count == 1 && points[SIMD2(0.0, 1)] == 2)
-    var pairs = FlatTable<SIMD4<Double>, Int32>(capacity: 1000)
-    var cells = FlatTable<GridCell, [Int]>()
-    for k in 0..<1000 {
-      pairs[SIMD4(Double(k), 0, Double(k) + 1, 0)] = Int32(k)
-      let cell = GridCell(x: Int64(k % 7) - 3, y: Int64(k % 5))
-      cells[cell] = (cells[cell] ?? []) + [k]
-    }
-    #expect(pairs.count == 1000 && pairs[SIMD4(500, 0, 501, 0)] == 500)
-    #expect(pairs[SIMD4(500, 0, 502, 0)] == nil)
-    #expect(cells.count == 35)
-    #expect(cells[GridCell(x: -3, y: 0)]?.count == 1000 / 35 + 1)
+  func indexTableKeys() {
+    let points: [SIMD2<Double>] = [SIMD2(0.0, 1), SIMD2(-0.0, 1)]
+    var table = IndexTable()
+    #expect(table.insert(0, key: points[0]) { points[Int($0)] } == 0)
+    #expect(table.insert(1, key: points[1]) { points[Int($0)] } == 0)
+    #expect(table.count == 1)
+    let pairs = (0..<1000).map { SIMD4(Double($0), 0, Double($0) + 1, 0) }
+    var byPair = IndexTable(capacity: 1000)
+    for k in pairs.indices { byPair.insert(Int32(k), key: pairs[k]) { pairs[Int($0)] } }
+    #expect(byPair.count == 1000)
+    #expect(byPair.find(SIMD4(500, 0, 501, 0)) { pairs[Int($0)] } == 500)
+    #expect(byPair.find(SIMD4(500, 0, 502, 0)) { pairs[Int($0)] } == nil)
+    let cells = (0..<1000).map { GridCell(x: Int64($0 % 7) - 3, y: Int64($0 % 5)) }
+    var byCell = IndexTable()
+    for k in cells.indices { byCell.insert(Int32(k), key: cells[k]) { cells[Int($0)] } }
+    #expect(byCell.count == 35)
+    #expect(byCell.find(GridCell(x: -3, y: 0)) { cells[Int($0)] } == 0)
+    #expect(byCell.find(GridCell(x: 3, y: 4)) { cells[Int($0)] } == 34)
   }
 
   @Test("corners a few millimetres apart are noded into one shared border")
