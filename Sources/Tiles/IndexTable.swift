@@ -24,6 +24,13 @@ extension SIMD4: FlatKey where Scalar == Double {
   var mixedHash: UInt64 { mix(mix(bits(x), bits(y)), mix(bits(z), bits(w))) }
 }
 
+/// Two 64-bit words as one key (a kind and a value's bits), for `IndexTable`.
+struct WordPair: FlatKey {
+  var first: UInt64
+  var second: UInt64
+  var mixedHash: UInt64 { mix(first, second) }
+}
+
 /// A cell of a square grid, for `IndexTable`.
 struct GridCell: FlatKey, Hashable {
   var x: Int64

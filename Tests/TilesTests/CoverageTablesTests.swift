@@ -200,4 +200,31 @@ struct CoverageTablesTests {
         ["name": "long", "n": "1"], ["n": "300"], ["name": "line", "n": "1"],
       ])
   }
+
+  @Test("equal values share one entry of the layer's value table, as MVTValue's equality says")
+  func valueTable() throws {
+    var encoder = MVTLayerEncoder(name: "values", extent: 4096, fieldNames: ["v"])
+    let values: [FieldValue] = [
+      .real(0), .real(-0.0), .real(.nan), .real(.nan), .integer(5), .real(5), .integer(-5),
+      .boolean(true), .string("5"), .integer(5), .string("5"), .boolean(true), .integer(1),
+      .boolean(true), .real(-5), .integer(-5),
+    ]
+    // 0 and -0 are equal; NaN equals nothing; a whole number, a real, a boolean
+    // and a text of the same digits are four values.
+    let expected = [0, 0, 1, 2, 3, 4, 5, 6, 7, 3, 7, 6, 8, 6, 9, 5]
+    for value in values { encoder.add(id: 1, shape: .points([SIMD2(1, 1)]), attributes: [value]) }
+    // Enough distinct reals to make the table grow, each seen twice.
+    for round in 0..<2 {
+      for k in 0..<5000 {
+        encoder.add(
+          id: Int64(round), shape: .points([SIMD2(1, 1)]), attributes: [.real(Double(k) + 0.5)])
+      }
+    }
+    let layer = try #require(TileDecoding.decode(MVTTile.encode([encoder])).first)
+    let indices = layer.features.map { $0.tags.count == 2 && $0.tags[0] == 0 ? $0.tags[1] : -1 }
+    #expect(Array(indices.prefix(values.count)) == expected)
+    let reals = Array(indices.dropFirst(values.count))
+    let wrong = zip(reals, (0..<10_000).map { 10 + $0 % 5000 }).filter { $0 != $1 }.count
+    #expect(reals.count == 10_000 && wrong == 0, "\(wrong) reals with another value's index")
+  }
 }
