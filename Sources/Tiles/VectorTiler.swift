@@ -137,7 +137,7 @@ struct VectorTiler: Sendable {
             results.append(built.next()!)
             continue
           }
-          var (kept, dropped, result) = cutAll(
+          let (kept, dropped, result) = cutAll(
             address, zoom.buckets[address]!, zoom.shapes, threads: options.threads)
           if index == lastBig {
             zoom.letShapesGo()
@@ -145,10 +145,8 @@ struct VectorTiler: Sendable {
               pending = PendingZoom(preparing: next, with: self, inBackground: background)
             }
           }
-          result = try finish(kept: kept, dropped: dropped, result: result, compress: compress)
-          kept = []
-          dropped = []
-          results.append(result)
+          results.append(
+            try finish(kept: kept, dropped: dropped, result: result, compress: compress))
           step.advance()
         }
         return results

@@ -51,7 +51,7 @@ struct LayerLoadingTests {
     #expect(last.bounds.maxY > last.bounds.minY)
   }
 
-  @Test("features of many vertices end batches by their vertices, in order, on any thread count")
+  @Test("features of more than two vertex-bounded batches load in order, alike on 1 and 2 threads")
   func batchesByVertices() throws {
     let folder = try Fixtures.scratch()
     defer { try? FileManager.default.removeItem(at: folder) }
