@@ -48,14 +48,29 @@ struct TilePiece {
 enum TileShedding {
   /// Keeps the largest pieces, at most `count` of them; returns (kept, dropped).
   static func keepLargest(_ pieces: [TilePiece], count: Int) -> ([TilePiece], [TilePiece]) {
-    let order = pieces.indices.sorted {
+    let (kept, dropped) = split(pieces, keeping: ranked(pieces).prefix(count))
+    return (kept, dropped)
+  }
+
+  /// The pieces' indices from the largest to the smallest (the first of equal ones first).
+  static func ranked(_ pieces: [TilePiece]) -> [Int] {
+    pieces.indices.sorted {
       pieces[$0].size != pieces[$1].size ? pieces[$0].size > pieces[$1].size : $0 < $1
     }
-    let keep = Set(order.prefix(count))
+  }
+
+  /// The pieces at `keeping` (indices) and the others, each in the pieces' order.
+  static func split(
+    _ pieces: [TilePiece], keeping: ArraySlice<Int>
+  ) -> (kept: [TilePiece], dropped: [TilePiece]) {
+    var keep = [Bool](repeating: false, count: pieces.count)
+    for index in keeping { keep[index] = true }
     var kept: [TilePiece] = []
     var dropped: [TilePiece] = []
+    kept.reserveCapacity(keeping.count)
+    dropped.reserveCapacity(pieces.count - keeping.count)
     for (index, piece) in pieces.enumerated() {
-      if keep.contains(index) { kept.append(piece) } else { dropped.append(piece) }
+      if keep[index] { kept.append(piece) } else { dropped.append(piece) }
     }
     return (kept, dropped)
   }

@@ -113,6 +113,16 @@ extension VectorTiler {
     var result = result
     yieldRepaired(&kept, &dropped, &result)
     yieldDust(&kept, &dropped)
+    if kept.count > options.probePieces {
+      let ranked = TileShedding.ranked(kept)
+      let (count, fitted) = try fitLargest(kept, ranked: ranked, compress: compress)
+      let (keep, shed) = TileShedding.split(kept, keeping: ranked.prefix(count))
+      result.droppedForLimits += shed.count
+      dropped += shed
+      kept = keep
+      return try finishCarrying(
+        kept: &kept, dropped: dropped, result: result, bytes: fitted, compress: compress)
+    }
     var bytes = try encode(kept, compress: compress)
     var allowed = min(kept.count, options.limits.maxFeatures)
     while let current = bytes,
@@ -127,6 +137,18 @@ extension VectorTiler {
       kept = keep
       bytes = try encode(kept, compress: compress)
     }
+    return try finishCarrying(
+      kept: &kept, dropped: dropped, result: result, bytes: bytes, compress: compress)
+  }
+
+  /// Carries the summed fields of the dropped pieces onto the kept ones (the tile
+  /// is encoded again if any was carried) and completes the tile's result.
+  private func finishCarrying(
+    kept: inout [TilePiece], dropped: [TilePiece], result: TileResult, bytes: [UInt8]?,
+    compress: Bool
+  ) throws -> TileResult {
+    var result = result
+    var bytes = bytes
     if !dropped.isEmpty {
       let (carried, uncarried) = TileShedding.carry(dropped, onto: &kept, fields: accumulated)
       result.carried = carried
@@ -136,6 +158,51 @@ extension VectorTiler {
     result.bytes = bytes
     result.features = kept.count
     return result
+  }
+
+  /// How many of a full tile's largest pieces fit its limits, and that tile's
+  /// bytes, found from the largest pieces up.
+  ///
+  /// Encoding (and compressing) every piece only to learn that a tile is many
+  /// times over its limit was most of the serial time of a big tile: 105,000
+  /// cells where 9,400 fit, 150,000 where 19,000 do. Here the largest
+  /// `probePieces / 2` are encoded first. While a count fits, it is grown to what
+  /// its size allows (all pieces when even the smaller ones costing as much would
+  /// fit), as long as that adds at least 5%. Once a count is over, it is shrunk by
+  /// the ratio of the limit to its size, as `finish` does, but never below a count
+  /// known to fit. The pieces kept are the largest, ranked as
+  /// `TileShedding.keepLargest` ranks them, so the tile does not depend on the
+  /// number of threads.
+  func fitLargest(
+    _ pieces: [TilePiece], ranked: [Int], compress: Bool
+  ) throws -> (count: Int, bytes: [UInt8]?) {
+    let limits = options.limits
+    let most = min(pieces.count, limits.maxFeatures)
+    var count = min(most, max(1, options.probePieces / 2))
+    var fitting: (count: Int, bytes: [UInt8]?)?
+    var over = false
+    while true {
+      var taken = [Bool](repeating: false, count: pieces.count)
+      for index in ranked.prefix(count) { taken[index] = true }
+      let largest = pieces.indices.lazy.filter { taken[$0] }.map { pieces[$0] }
+      let bytes = try encode(largest, compress: compress)
+      let size = max(1, bytes?.count ?? 0)
+      let allowed = Double(count) * Double(limits.maxBytes) / Double(size)
+      if size <= limits.maxBytes {
+        if over || count == most { return (count, bytes) }
+        fitting = (count, bytes)
+        // Grown while that adds at least 5%.
+        let grown = allowed >= Double(most) ? most : Int(allowed * 0.95)
+        if Double(grown) < Double(count) * 1.05 { return (count, bytes) }
+        count = grown
+        continue
+      }
+      over = true
+      let next = max(0, min(Int(allowed * 0.95), count - 1))
+      if let fitting, next <= fitting.count { return fitting }
+      if next == 0 { return (0, nil) }
+      count = next
+    }
   }
 
   /// Makes each repaired polygon piece give up what its valid neighbours of the
@@ -237,7 +304,9 @@ extension VectorTiler {
   }
 
   /// The tile's bytes as stored, or `nil` when no piece is left.
-  func encode(_ pieces: [TilePiece], compress: Bool) throws -> [UInt8]? {
+  func encode(
+    _ pieces: some Collection<TilePiece>, compress: Bool
+  ) throws -> [UInt8]? {
     guard !pieces.isEmpty else { return nil }
     // The layers' encoders are let go before compressing: the features' bytes
     // are in the tile by then (6 MB on a tile of 105,000 cells).

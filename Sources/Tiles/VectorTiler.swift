@@ -62,6 +62,10 @@ public struct VectorTileOptions: Sendable {
   /// full tiles of 105,000 cells built at once held about 45 MB each
   /// (heaptrack). Not public: tests lower it to reach that path with small layers.
   var bigTileMembers = 16_384
+  /// From how many pieces a full tile is fitted to its limits from its largest
+  /// pieces up (`VectorTiler.fitLargest`) rather than by first encoding all of
+  /// them: half of this is the first try. Not public: tests lower it.
+  var probePieces = 32_768
   /// Shows each zoom's tiles while they are cut (the command line's bar).
   public var progress: (any ProgressDisplay)?
 
