@@ -1,3 +1,5 @@
+import GeoCore
+
 /// Makes the rings of a polygon coverage share their vertices exactly, so that
 /// `SharedBorders` can find every shared border by equality.
 ///
@@ -9,8 +11,10 @@
 /// than `tolerance` are merged (the first seen wins), and a vertex lying within
 /// `tolerance` of another ring's edge is inserted into that edge.
 enum CoverageNoding {
-  /// `features` → polygons → rings (open, at least 3 points), noded in place.
-  static func node(_ features: inout [[[[SIMD2<Double>]]]?], tolerance: Double) {
+  /// `features` → polygons → rings (open, at least 3 points), noded in place;
+  /// vertices are inserted on edges on `threads` threads (the result does not
+  /// depend on it).
+  static func node(_ features: inout [[[[SIMD2<Double>]]]?], tolerance: Double, threads: Int) {
     var segmentLength = 0.0
     var segments = 0
     for polygons in features {
@@ -28,7 +32,8 @@ enum CoverageNoding {
     // A ring has as many vertices as segments: no more points than that are bucketed.
     mergeVertices(&features, tolerance: tolerance, expected: segments)
     let cell = max(4 * segmentLength / Double(segments), tolerance * 8)
-    insertOnEdges(&features, tolerance: tolerance, cell: cell, expected: segments)
+    insertOnEdges(
+      &features, tolerance: tolerance, cell: cell, expected: segments, threads: threads)
   }
 
   fileprivate static func key(_ p: SIMD2<Double>, _ cell: Double) -> GridCell {
@@ -104,18 +109,54 @@ enum CoverageNoding {
   }
 
   /// Inserts into each edge the vertices of other rings lying on it.
+  ///
+  /// The vertices are bucketed first; then features are looked at on every
+  /// thread, by blocks of 4,096 whose changed rings replace the old ones before
+  /// the next block (so no more than a block's rings are held twice). On 105,000
+  /// grid cells this took 0.1 s on one thread, serial between reading and tiling.
   private static func insertOnEdges(
-    _ features: inout [[[[SIMD2<Double>]]]?], tolerance: Double, cell: Double, expected: Int
+    _ features: inout [[[[SIMD2<Double>]]]?], tolerance: Double, cell: Double, expected: Int,
+    threads: Int
   ) {
     // Every distinct vertex (neighbours share theirs after merging), bucketed by cell.
-    var vertices = PointBuckets(cell: cell, expected: expected)
+    var buckets = PointBuckets(cell: cell, expected: expected)
     for polygons in features {
       for rings in polygons ?? [] {
         for ring in rings {
-          for point in ring where !vertices.contains(point) { vertices.add(point) }
+          for point in ring where !buckets.contains(point) { buckets.add(point) }
         }
       }
     }
+    let vertices = buckets
+    buckets = PointBuckets(cell: cell, expected: 0)
+    let block = 4_096
+    for start in stride(from: 0, to: features.count, by: block) {
+      let end = min(features.count, start + block)
+      // A copy of the block's entries (not a slice, which would make the changes
+      // below copy the whole array).
+      let slice = Array(features[start..<end])
+      let changes = ParallelChunks.map(count: slice.count, threads: threads, rangesPerThread: 4) {
+        range in
+        var changed: [(Int, [[[SIMD2<Double>]]])] = []
+        for offset in range {
+          guard let original = slice[offset],
+            let noded = inserted(original, vertices, tolerance: tolerance, cell: cell)
+          else { continue }
+          changed.append((start + offset, noded))
+        }
+        return changed
+      }
+      for part in changes {
+        for (f, noded) in part { features[f] = noded }
+      }
+    }
+  }
+
+  /// `polygons` with the vertices of `vertices` lying on their edges inserted, or
+  /// nil when no edge has any.
+  private static func inserted(
+    _ polygons: [[[SIMD2<Double>]]], _ vertices: PointBuckets, tolerance: Double, cell: Double
+  ) -> [[[SIMD2<Double>]]]? {
     let limit = tolerance * tolerance
     /// The vertices lying on edge a–b (within `tolerance`, strictly between its
     /// ends), in order from a.
@@ -144,37 +185,34 @@ enum CoverageNoding {
       found.sort { $0.0 < $1.0 }
       return found.map(\.1)
     }
-    for f in features.indices {
-      guard let original = features[f] else { continue }
-      var polygons = original
-      var changed = false
-      for p in original.indices {
-        for r in original[p].indices {
-          let ring = original[p][r]
-          // Built only once a vertex is found on an edge of the ring.
-          var output: [SIMD2<Double>]?
-          for k in ring.indices {
-            let a = ring[k]
-            let found = onEdge(a, ring[(k + 1) % ring.count])
-            if output == nil && found.isEmpty { continue }
-            if output == nil { output = Array(ring[...k]) } else { output!.append(a) }
-            for v in found where v != output!.last { output!.append(v) }
-          }
-          if let output {
-            polygons[p][r] = output
-            changed = true
-          }
+    var result = polygons
+    var changed = false
+    for p in polygons.indices {
+      for r in polygons[p].indices {
+        let ring = polygons[p][r]
+        // Built only once a vertex is found on an edge of the ring.
+        var output: [SIMD2<Double>]?
+        for k in ring.indices {
+          let a = ring[k]
+          let found = onEdge(a, ring[(k + 1) % ring.count])
+          if output == nil && found.isEmpty { continue }
+          if output == nil { output = Array(ring[...k]) } else { output!.append(a) }
+          for v in found where v != output!.last { output!.append(v) }
+        }
+        if let output {
+          result[p][r] = output
+          changed = true
         }
       }
-      if changed { features[f] = polygons }
     }
+    return changed ? result : nil
   }
 }
 
 /// Distinct points, each found by its value, and chained by the square cell they
 /// fall in, in the order added. The points are stored once, here; the two tables
 /// hold indices into them (`IndexTable`).
-private struct PointBuckets {
+private struct PointBuckets: Sendable {
   /// The points, in the order added.
   private(set) var points: [SIMD2<Double>] = []
   private var chained: [Int32] = []

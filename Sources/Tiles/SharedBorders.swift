@@ -38,7 +38,8 @@ struct SharedBorders: Sendable {
   /// polygons (`.polygons([])`) as it reads them: the arcs hold them from then
   /// on. Emptied one by one, the source coordinates are gone before the
   /// junctions are found (25 MB fewer at the peak of 8,750 communes, heaptrack).
-  init(taking features: inout [TileFeature]) {
+  /// The noding's edge look-ups run on `threads` threads; the arcs do not depend on it.
+  init(taking features: inout [TileFeature], threads: Int = 1) {
     var cleaned: [[[[SIMD2<Double>]]]?] = []
     cleaned.reserveCapacity(features.count)
     for f in features.indices {
@@ -50,7 +51,7 @@ struct SharedBorders: Sendable {
       let rings = polygons.map { $0.map(SharedBorders.openRing).filter { $0.count >= 3 } }
       cleaned.append(rings)
     }
-    CoverageNoding.node(&cleaned, tolerance: SharedBorders.nodingTolerance)
+    CoverageNoding.node(&cleaned, tolerance: SharedBorders.nodingTolerance, threads: threads)
     // The noded rings in one array of points (ring r is
     // `points[pointStart[r]..<pointStart[r + 1]]`), each feature's nested arrays
     // let go once copied, and the ring and polygon tables filled on the way:

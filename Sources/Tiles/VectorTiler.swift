@@ -98,7 +98,7 @@ struct VectorTiler: Sendable {
     var shared: [SharedBorders] = []
     FreedMemory.release()
     for l in layers.indices {
-      shared.append(SharedBorders(taking: &layers[l].features))
+      shared.append(SharedBorders(taking: &layers[l].features, threads: options.threads))
       FreedMemory.release()
     }
     borders = shared
