@@ -104,15 +104,17 @@ extension VectorTiler {
 
   /// Cleans a tile's cut pieces (repaired pieces and dust squares yield to their
   /// neighbours), sheds what its limits do not allow, and encodes it.
+  /// The dust squares' yielding runs on `threads` threads (big tiles, built one
+  /// at a time); the rest on the calling thread.
   func finish(
     kept: consuming [TilePiece], dropped: consuming [TilePiece], result: consuming TileResult,
-    compress: Bool
+    compress: Bool, threads: Int = 1
   ) throws -> TileResult {
     var kept = kept
     var dropped = dropped
     var result = result
     yieldRepaired(&kept, &dropped, &result)
-    yieldDust(&kept, &dropped)
+    yieldDust(&kept, &dropped, threads: threads)
     if kept.count > options.probePieces {
       let ranked = TileShedding.ranked(kept)
       let (count, fitted) = try fitLargest(kept, ranked: ranked, compress: compress)
@@ -243,7 +245,12 @@ extension VectorTiler {
   /// Makes each dust square give up what the drawn polygons of its layer cover
   /// in the tile (`TileCutter.yielding`); a square left with nothing is dropped,
   /// and its summed fields go to the nearest kept feature.
-  func yieldDust(_ kept: inout [TilePiece], _ dropped: inout [TilePiece]) {
+  ///
+  /// The squares are worked out on `threads` threads (the result does not depend
+  /// on it): each is a union and a difference in GEOS, about 7 ms for a square of
+  /// 16 tile units over 260 drawn cells of 105,000, and the big tiles of that grid
+  /// at zooms 5-8 spent 0.36 s on one thread here.
+  func yieldDust(_ kept: inout [TilePiece], _ dropped: inout [TilePiece], threads: Int = 1) {
     guard kept.contains(where: \.dust) else { return }
     let boxes = kept.map(VectorTiler.box)
     // The drawn polygons by cells of 256 tile units, so that a square meets only
@@ -259,29 +266,39 @@ extension VectorTiler {
         }
       }
     }
-    var removed: [Int] = []
-    for index in kept.indices where kept[index].dust {
-      guard case .polygons(let polygons)? = kept[index].shape else { continue }
+    let squares = kept.indices.filter { kept[$0].dust }
+    let pieces = kept
+    let drawn = grid
+    /// What is left of square `index`: its new rings, `[]` when nothing is, `nil`
+    /// when no drawn polygon is near it.
+    @Sendable func rest(_ index: Int) -> [[[SIMD2<Int32>]]]? {
+      guard case .polygons(let polygons)? = pieces[index].shape else { return nil }
       let box = boxes[index]
       var near = Set<Int>()
       for x in (box.x / cell)...(box.z / cell) {
         for y in (box.y / cell)...(box.w / cell) {
-          for other in grid[SIMD3(Int32(kept[index].layer), x, y)] ?? [] {
+          for other in drawn[SIMD3(Int32(pieces[index].layer), x, y)] ?? [] {
             let b = boxes[other]
             if b.x < box.z && box.x < b.z && b.y < box.w && box.y < b.w { near.insert(other) }
           }
         }
       }
-      guard !near.isEmpty else { continue }
+      guard !near.isEmpty else { return nil }
       let neighbours = near.sorted().compactMap { other -> [[[SIMD2<Int32>]]]? in
-        guard case .polygons(let shape)? = kept[other].shape else { return nil }
+        guard case .polygons(let shape)? = pieces[other].shape else { return nil }
         return shape
       }
-      if let rest = TileCutter.yielding(polygons, to: neighbours) {
-        kept[index].shape = .polygons(rest)
-        kept[index].size = TileShape.polygons(rest).size
-      } else {
+      return TileCutter.yielding(polygons, to: neighbours) ?? []
+    }
+    let rests = ParallelChunks.map(squares, threads: threads, rangesPerThread: 4) { rest($0) }
+    var removed: [Int] = []
+    for (index, left) in zip(squares, rests) {
+      guard let left else { continue }
+      if left.isEmpty {
         removed.append(index)
+      } else {
+        kept[index].shape = .polygons(left)
+        kept[index].size = TileShape.polygons(left).size
       }
     }
     for index in removed.reversed() {

@@ -150,7 +150,9 @@ struct VectorTiler: Sendable {
             }
           }
           results.append(
-            try finish(kept: kept, dropped: dropped, result: result, compress: compress))
+            try finish(
+              kept: kept, dropped: dropped, result: result, compress: compress,
+              threads: options.threads))
           step.advance()
         }
         return results
