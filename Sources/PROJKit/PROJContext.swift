@@ -14,6 +14,8 @@ internal import CPROJ
 final class PROJContext {
   let handle: OpaquePointer
   private let log = LogBox()
+  /// This thread's transformers by CRS pair (`Transformer.perThread`).
+  var transformers: [String: Transformer] = [:]
 
   private final class LogBox {
     var last: String?
@@ -64,7 +66,10 @@ private let projContextKey: pthread_key_t = {
   var key = pthread_key_t()
   pthread_key_create(&key) { pointer in
     guard let pointer else { return }
-    Unmanaged<PROJContext>.fromOpaque(pointer).release()
+    let context = Unmanaged<PROJContext>.fromOpaque(pointer)
+    // The kept transformers hold the context: they go first.
+    context.takeUnretainedValue().transformers = [:]
+    context.release()
   }
   return key
 }()

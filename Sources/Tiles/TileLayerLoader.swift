@@ -135,13 +135,14 @@ public enum TileLayerLoader {
     var outcomes: [Outcome] = []
   }
 
-  /// The shapes projected from `crs` (unprojected when `nil`) to the unit square,
-  /// on `threads` threads, each with its own transformer.
+  /// The shapes projected from `crs` (unprojected when `nil`: the caller passes
+  /// `nil` when the layer's CRS is equivalent to WGS 84) to the unit square, on
+  /// `threads` threads, each with its own transformer, kept for the next batches.
   private static func project(_ shapes: [GeoShape?], _ crs: CRS?, threads: Int = 1) -> [Outcome] {
     let chunks = ParallelChunks.map(count: shapes.count, threads: threads) { range -> [Outcome] in
       let transformer: Transformer?
       do {
-        transformer = try crs.flatMap { try Transformer.unlessEquivalent(from: $0, to: CRS.wgs84) }
+        transformer = try crs.map { try Transformer.perThread(from: $0, to: CRS.wgs84) }
       } catch {
         return range.map { _ in .retry }
       }

@@ -21,6 +21,42 @@ struct TransformerTests {
     #expect(abs(lat - 48.8566) < 1e-9)
   }
 
+  @Test("a thread's kept transformer: one per pair and thread, let go when the thread ends")
+  func perThread() throws {
+    let wgs84 = try CRS("EPSG:4326")
+    let lambert = try CRS("EPSG:2154")
+    let first = try Transformer.perThread(from: wgs84, to: lambert)
+    #expect(try Transformer.perThread(from: wgs84, to: lambert) === first)
+    #expect(try Transformer.perThread(from: lambert, to: wgs84) !== first)
+    let (x, _) = try first.transform(x: 2.3522, y: 48.8566)
+    #expect(abs(x - 652_469.023) < 0.001)
+    // Made on a thread of its own, it is another one, and it is freed with that
+    // thread (the context holds it, and it holds the context).
+    final class Seen: @unchecked Sendable {
+      weak var transformer: Transformer?
+      var sameAsFirst = true
+    }
+    let seen = Seen()
+    let firstIdentity = ObjectIdentifier(first)
+    let done = DispatchSemaphore(value: 0)
+    let thread = Thread {
+      let made = try? Transformer.perThread(from: wgs84, to: lambert)
+      seen.transformer = made
+      seen.sameAsFirst = made.map(ObjectIdentifier.init) == firstIdentity
+      done.signal()
+    }
+    thread.start()
+    done.wait()
+    #expect(!seen.sameAsFirst)
+    // The thread's key destructor runs as it exits, just after the signal.
+    var waited = 0
+    while seen.transformer != nil && waited < 200 {
+      Thread.sleep(forTimeInterval: 0.01)
+      waited += 1
+    }
+    #expect(seen.transformer == nil)
+  }
+
   @Test func axisOrderIsAlwaysLongitudeFirst() throws {
     // EPSG:4326 declares latitude first; the transformer takes longitude first anyway.
     let toMercator = try Transformer(from: CRS("EPSG:4326"), to: CRS("EPSG:3857"))
