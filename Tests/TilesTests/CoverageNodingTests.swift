@@ -32,6 +32,31 @@ struct CoverageNodingTests {
     #expect(features[1] == [[[SIMD2(1, 0), SIMD2(2, 0), SIMD2(2, 1), SIMD2(1, 1)]]])
   }
 
+  @Test("a vertex near two kept ones becomes the first kept; a match across a cell's edge is found")
+  func firstKeptAcrossCells() {
+    // Tolerance 1e-9: the buckets are cells of 16e-9. Thin triangles up from
+    // near the origin, so that no vertex lies on another triangle's edge.
+    func ring(_ points: SIMD2<Double>...) -> Rings { [[points]] }
+    let a = SIMD2(16e-9 + 1.3e-9, 0.0)  // kept first, in the second cell
+    let b = SIMD2(16e-9 - 0.2e-9, 0.0)  // in the first cell, 1.5e-9 from a
+    let first = ring(a, SIMD2(-0.1, 1), SIMD2(-0.15, 2))
+    let second = ring(b, SIMD2(-0.2, 1), SIMD2(-0.25, 2))
+    // Within the tolerance of both (0.7e-9 from a, 0.8e-9 from b): the first
+    // kept wins, though b's cell is looked at first.
+    let both = ring(SIMD2(16e-9 + 0.6e-9, 0.0), SIMD2(-0.3, 1), SIMD2(-0.35, 2))
+    // Within the tolerance of c alone, in the next cell.
+    let c = SIMD2(16e-9 - 0.2e-9, 5.0)
+    let third = ring(c, SIMD2(-0.1, 6), SIMD2(-0.15, 7))
+    let across = ring(SIMD2(16e-9 + 0.3e-9, 5.0 + 1e-10), SIMD2(-0.2, 6), SIMD2(-0.25, 7))
+    var features: [Rings?] = [first, second, both, third, across]
+    CoverageNoding.node(&features, tolerance: 1e-9, threads: 1)
+    #expect(features[0] == first)
+    #expect(features[1] == second)
+    #expect(features[2] == ring(a, SIMD2(-0.3, 1), SIMD2(-0.35, 2)))
+    #expect(features[3] == third)
+    #expect(features[4] == ring(c, SIMD2(-0.2, 6), SIMD2(-0.25, 7)))
+  }
+
   /// Columns of unit squares, every other column cut in two at mid-height, so
   /// that each whole square has T-junctions on both sides: more features than
   /// one block of the edge look-ups.
