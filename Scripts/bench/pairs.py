@@ -46,6 +46,10 @@ def main():
                     else:
                         os.remove(stale)
                 command = shlex.split(template.replace("{out}", base))
+                # The previous run's files (and the stale outputs just removed) are
+                # written out first, so that one tool's writeback is not timed in
+                # the other's run (ogr2ogr -f MVT leaves a large temporary database).
+                os.sync()
                 elapsed, rss, load = measure(command)
                 times[key].append(elapsed)
                 memory[key].append(rss)
