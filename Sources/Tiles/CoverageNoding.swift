@@ -139,7 +139,6 @@ enum CoverageNoding {
       }
     }
     let vertices = buckets
-    buckets = PointBuckets(cell: cell, expected: 0)
     let block = 4_096
     for start in stride(from: 0, to: features.count, by: block) {
       let end = min(features.count, start + block)

@@ -52,6 +52,21 @@ enum TileShedding {
     return (kept, dropped)
   }
 
+  /// The pieces at `keeping` (indices), in the pieces' order, without the others.
+  static func taken(
+    _ pieces: [TilePiece], keeping: ArraySlice<Int>
+  ) -> LazyMapSequence<LazyFilterSequence<Range<Int>>, TilePiece> {
+    let keep = mask(pieces.count, keeping)
+    return pieces.indices.lazy.filter { keep[$0] }.map { pieces[$0] }
+  }
+
+  /// For each of `count` indices, whether it is among `keeping`.
+  private static func mask(_ count: Int, _ keeping: ArraySlice<Int>) -> [Bool] {
+    var keep = [Bool](repeating: false, count: count)
+    for index in keeping { keep[index] = true }
+    return keep
+  }
+
   /// The pieces' indices from the largest to the smallest (the first of equal ones first).
   static func ranked(_ pieces: [TilePiece]) -> [Int] {
     pieces.indices.sorted {
@@ -63,8 +78,7 @@ enum TileShedding {
   static func split(
     _ pieces: [TilePiece], keeping: ArraySlice<Int>
   ) -> (kept: [TilePiece], dropped: [TilePiece]) {
-    var keep = [Bool](repeating: false, count: pieces.count)
-    for index in keeping { keep[index] = true }
+    let keep = mask(pieces.count, keeping)
     var kept: [TilePiece] = []
     var dropped: [TilePiece] = []
     kept.reserveCapacity(keeping.count)

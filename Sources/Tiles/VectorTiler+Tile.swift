@@ -184,9 +184,7 @@ extension VectorTiler {
     var fitting: (count: Int, bytes: [UInt8]?)?
     var over = false
     while true {
-      var taken = [Bool](repeating: false, count: pieces.count)
-      for index in ranked.prefix(count) { taken[index] = true }
-      let largest = pieces.indices.lazy.filter { taken[$0] }.map { pieces[$0] }
+      let largest = TileShedding.taken(pieces, keeping: ranked.prefix(count))
       let bytes = try encode(largest, compress: compress)
       let size = max(1, bytes?.count ?? 0)
       let allowed = Double(count) * Double(limits.maxBytes) / Double(size)
