@@ -130,7 +130,9 @@ let package = Package(
       exclude: ["Golden"]),
     .testTarget(
       name: "CartographyTests",
-      dependencies: ["Cartography", "Style", "GeoCore", "GEOSKit", "PROJKit", "TestFixtures"]),
+      dependencies: [
+        "Cartography", "Style", "GeoCore", "GEOSKit", "PROJKit", "GDALKit", "TestFixtures",
+      ]),
     .testTarget(
       name: "GDALKitTests",
       dependencies: ["GDALKit", "GEOSKit", "PROJKit", "GeoCore", "SQLiteKit", "TestFixtures"]),

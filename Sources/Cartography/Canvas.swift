@@ -122,6 +122,44 @@ final class Canvas {
     restore()
   }
 
+  /// The pixel columns and rows of this image layer (from `imageLayer`).
+  var pixelSize: (width: Int, height: Int) {
+    (Int(cairo_image_surface_get_width(surface)), Int(cairo_image_surface_get_height(surface)))
+  }
+
+  /// The page point at pixel position (`x`, `y`) of this image layer (a
+  /// pixel's centre is at `x + 0.5`, `y + 0.5`).
+  func pagePoint(pixelX x: Double, pixelY y: Double) -> SIMD2<Double> {
+    origin + SIMD2(x, y) / layerScale
+  }
+
+  /// Sets every pixel of this image layer, one row at a time (from the top):
+  /// `fill` receives the row and its pixels, transparent, to set with
+  /// `Canvas.pixel(_:)` values.
+  func setPixels(_ fill: (_ row: Int, _ pixels: inout [UInt32]) -> Void) {
+    cairo_surface_flush(surface)
+    guard let data = cairo_image_surface_get_data(surface) else { return }
+    let (width, height) = pixelSize
+    let stride = Int(cairo_image_surface_get_stride(surface))
+    var pixels = [UInt32](repeating: 0, count: width)
+    for row in 0..<height {
+      for index in pixels.indices { pixels[index] = 0 }
+      fill(row, &pixels)
+      pixels.withUnsafeBytes { bytes in
+        (data + row * stride).update(
+          from: bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), count: width * 4)
+      }
+    }
+    cairo_surface_mark_dirty(surface)
+  }
+
+  /// `colour`, opaque, as a pixel of an image layer (Cairo's ARGB32).
+  static func pixel(_ colour: Colour) -> UInt32 {
+    func channel(_ value: Double) -> UInt32 { UInt32((min(1, max(0, value)) * 255).rounded()) }
+    return 0xFF00_0000 | channel(colour.red) << 16 | channel(colour.green) << 8
+      | channel(colour.blue)
+  }
+
   deinit {
     cairo_destroy(context)
     cairo_surface_destroy(surface)

@@ -41,11 +41,12 @@ public enum MapGeometry {
     return 2 * radius * asin(min(1, h.squareRoot()))
   }
 
-  /// The bounds of every polygon and point of the panels, and of their
-  /// boundaries (outlines drawn over the data are never cut by the frame).
+  /// The bounds of every polygon, point and grid cell of the panels, and of
+  /// their boundaries (outlines drawn over the data are never cut by the frame).
   public static func extent(_ panels: [MapPanel]) -> Envelope? {
     var box: Envelope?
     for panel in panels {
+      if let cells = panel.cells?.extent { box = box.map { $0.union(cells) } ?? cells }
       for feature in panel.features {
         for point in feature.polygons.flatMap({ $0.first ?? [] }) + feature.points {
           let point = Envelope(minX: point.x, minY: point.y, maxX: point.x, maxY: point.y)

@@ -19,7 +19,7 @@ extension MapRenderer {
         alignment: align
       ).height + unit * 0.012
     let numbers = spec.language.numbers
-    let values = spec.panels.flatMap { $0.features.compactMap(\.value) }
+    let values = spec.panels.flatMap(\.values)
     let box = (width: unit * 0.03, height: unit * 0.02)
     let labelSize = unit * 0.013
     let labelWidth = width - box.width - unit * 0.01
@@ -34,7 +34,7 @@ extension MapRenderer {
         ).height + unit * 0.004
     }
     var entries = zip(spec.colours, legend.labels).map { ($0, $1) }
-    if spec.panels.contains(where: { $0.features.contains { $0.value == nil } }) {
+    if spec.panels.contains(where: \.lacksValues) {
       entries.insert((spec.noDataColour, spec.language.noData), at: 0)
     }
     // Highest class on top, as readers expect.

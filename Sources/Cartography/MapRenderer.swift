@@ -159,6 +159,14 @@ public enum MapRenderer {
     canvas.clip()
     if let background = spec.background { canvas.paint(background, place: page) }
     let alpha = spec.background == nil ? 1 : 0.72
+    if let cells = panel.cells {
+      let layer = try canvas.imageLayer(
+        x: x, y: y, width: width, height: height, dpi: canvas.isVector ? imageDPI : spec.dpi)
+      try fillCells(cells, spec: spec, layer: layer) { point in
+        SIMD2(extent.minX + (point.x - offsetX) / scale, extent.maxY - (point.y - offsetY) / scale)
+      }
+      canvas.place(layer, alpha: alpha)
+    }
     if canvas.isVector && panel.features.count >= imageThreshold {
       let layer = try canvas.imageLayer(x: x, y: y, width: width, height: height, dpi: imageDPI)
       fillPolygons(panel, spec: spec, canvas: layer, page: page, alpha: 1)

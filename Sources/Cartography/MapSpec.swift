@@ -34,12 +34,28 @@ public struct MapPanel: Sendable {
   public var features: [MapFeature]
   /// Polygons whose outlines are drawn over the data (administrative boundaries).
   public var boundaries: [[[SIMD2<Double>]]]
+  /// Grid cells drawn from their grid under the features, as an image.
+  public var cells: MapCells?
 
   /// Creates a panel.
-  public init(caption: String = "", features: [MapFeature], boundaries: [[[SIMD2<Double>]]] = []) {
+  public init(
+    caption: String = "", features: [MapFeature], boundaries: [[[SIMD2<Double>]]] = [],
+    cells: MapCells? = nil
+  ) {
     self.caption = caption
     self.features = features
     self.boundaries = boundaries
+    self.cells = cells
+  }
+
+  /// The values of the features and cells (the legend's).
+  var values: [Double] {
+    features.compactMap(\.value) + (cells?.values.compactMap { $0 } ?? [])
+  }
+
+  /// Whether a feature or cell has no value (the legend then shows no data).
+  var lacksValues: Bool {
+    features.contains { $0.value == nil } || (cells?.values.contains { $0 == nil } ?? false)
   }
 }
 

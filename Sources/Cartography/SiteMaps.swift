@@ -17,6 +17,8 @@ public enum SiteMaps {
     public var geometries: [PolygonalShape?]
     /// One value per geometry (`nil`: no data).
     public var values: [Double?]
+    /// The scale's grid cells, drawn from the grid in place of `geometries`.
+    public var cells: MapCells?
 
     /// Creates a scale.
     public init(
@@ -27,6 +29,12 @@ public enum SiteMaps {
       self.geometries = geometries
       self.values = values
     }
+
+    /// A scale of grid cells drawn from their grid (their values are `cells.values`).
+    public init(name: String, caption: String, cells: MapCells) {
+      self.init(name: name, caption: caption, geometries: [], values: cells.values)
+      self.cells = cells
+    }
   }
 
   /// How the maps show a scale of so many polygons.
@@ -36,17 +44,27 @@ public enum SiteMaps {
     /// The polygons an image at `MapRenderer.imageDPI` in the PDF maps, from
     /// `MapRenderer.imageThreshold` polygons.
     case image
+    /// Square grid cells drawn from their grid (`MapCells`) as an image, at
+    /// `MapRenderer.imageDPI` in the PDF maps, from `MapRenderer.imageThreshold`
+    /// cells or over `mostPolygons`: never left out.
+    case cells
     /// Not drawn: more polygons than `mostPolygons`.
     case leftOut
 
     /// The drawing of a scale of `polygons` polygons, with at most `most` in
-    /// a map.
-    public init(polygons: Int, most: Int = SiteMaps.mostPolygons) {
-      self = polygons > most ? .leftOut : polygons >= MapRenderer.imageThreshold ? .image : .vector
+    /// a map; `squareCells` when they are the cells of a square grid.
+    public init(polygons: Int, most: Int = SiteMaps.mostPolygons, squareCells: Bool = false) {
+      if squareCells && (polygons > most || polygons >= MapRenderer.imageThreshold) {
+        self = .cells
+      } else {
+        self =
+          polygons > most ? .leftOut : polygons >= MapRenderer.imageThreshold ? .image : .vector
+      }
     }
   }
 
-  /// Scales of more polygons than this are left out of the maps. A map's frame
+  /// Scales of more polygons than this are left out of the maps (square grid
+  /// cells are drawn from their grid instead, `Drawing.cells`). A map's frame
   /// on an A4 page at 150 dpi holds about a million pixels: past that, the
   /// average polygon is smaller than a pixel and the map shows no more than
   /// the next coarser scale, while its shapes alone take some 200 bytes a
@@ -113,7 +131,7 @@ public enum SiteMaps {
         caption: scale.caption,
         features: zip(scale.geometries, scale.values).map { shape, value in
           MapFeature(polygons: shape?.polygons ?? [], value: value)
-        })
+        }, cells: scale.cells)
     }
     let values = scales.flatMap { $0.values.compactMap { $0 } }
     guard !values.isEmpty else { return [] }

@@ -56,9 +56,12 @@ enum SiteExports {
 
   /// Per indicator, a map per scale and a small-multiples poster in `maps/`,
   /// titled in the site's first language, leaving out the scales named in
-  /// `leftOut` (too many polygons for a map, `SiteMaps.Drawing.leftOut`).
+  /// `leftOut` (too many polygons for a map, `SiteMaps.Drawing.leftOut`) and
+  /// drawing those named in `fromGrid` from their square grid
+  /// (`SiteMaps.Drawing.cells`).
   static func maps(
-    _ tables: [ScaleTable], manifest: SiteManifest, leaving leftOut: Set<String> = [], folder: URL
+    _ tables: [ScaleTable], manifest: SiteManifest, leaving leftOut: Set<String> = [],
+    fromGrid: Set<String> = [], folder: URL
   ) throws -> [String] {
     guard let first = tables.first else { return [] }
     let maps = folder.appendingPathComponent("maps")
@@ -68,16 +71,27 @@ enum SiteExports {
     let crs = try manifest.mapCRS.map { try CRS($0) } ?? working
     let transformer = try Transformer.unlessEquivalent(from: working, to: crs)
     let title = manifest.titles[language.rawValue] ?? manifest.name
+    // Made once per scale: the grid's slots serve every indicator.
+    var gridCells: [String: MapCells] = [:]
+    for (scale, table) in zip(manifest.scales, tables) where fromGrid.contains(scale.name) {
+      gridCells[scale.name] = try squareCells(of: table, crs: working, mapCRS: crs)
+    }
     var files: [String] = []
     for (position, indicator) in first.indicators.enumerated() {
       let scales = try zip(manifest.scales, tables).filter { scale, _ in
         !leftOut.contains(scale.name)
       }.map { scale, table in
-        SiteMaps.Scale(
-          name: scale.name, caption: scale.labels[language.rawValue] ?? scale.name,
+        let caption = scale.labels[language.rawValue] ?? scale.name
+        let values = table.indicators[position].values
+        if var cells = gridCells[scale.name] {
+          cells.values = values
+          return SiteMaps.Scale(name: scale.name, caption: caption, cells: cells)
+        }
+        return SiteMaps.Scale(
+          name: scale.name, caption: caption,
           geometries: try table.geometries.shapes().map { shape in
             try shape.map { try reprojected($0, by: transformer) }
-          }, values: table.indicators[position].values)
+          }, values: values)
       }
       files += try SiteMaps.draw(
         indicator: indicator.name,
@@ -89,16 +103,33 @@ enum SiteExports {
       ).map { "maps/" + $0 }
     }
     files += try dates(
-      tables, manifest: manifest, leaving: leftOut, folder: maps, language: language,
-      title: title, transformer: transformer, crs: crs)
+      tables, manifest: manifest, leaving: leftOut, gridCells: gridCells, folder: maps,
+      language: language, title: title, transformer: transformer, crs: crs)
     return files
+  }
+
+  /// The square grid of a scale of grid cells, and its cells.
+  static func squareGrid(of table: ScaleTable) -> (grid: SquareGrid, keys: [TargetKey])? {
+    guard case .cells(.square(let grid), let keys) = table.geometries else { return nil }
+    return (grid, keys)
+  }
+
+  /// The cells of a scale on a square grid in `crs`, for maps in `mapCRS`
+  /// (with its first indicator's values).
+  private static func squareCells(of table: ScaleTable, crs: CRS, mapCRS: CRS) throws -> MapCells? {
+    guard let (grid, keys) = squareGrid(of: table) else { return nil }
+    return try MapCells(
+      origin: grid.origin, size: grid.cellSize, cells: keys.map { ($0.column, $0.row) },
+      values: table.indicators.first?.values ?? Array(repeating: nil, count: keys.count),
+      crs: crs, mapCRS: mapCRS)
   }
 
   /// Per count of `analyses.change` and per scale, the two dates side by side
   /// at the same classes (`maps/<count>_dates_<scale>_scales.pdf` / `.png`).
   private static func dates(
-    _ tables: [ScaleTable], manifest: SiteManifest, leaving leftOut: Set<String>, folder: URL,
-    language: MapLanguage, title: String, transformer: Transformer?, crs: CRS
+    _ tables: [ScaleTable], manifest: SiteManifest, leaving leftOut: Set<String>,
+    gridCells: [String: MapCells], folder: URL, language: MapLanguage, title: String,
+    transformer: Transformer?, crs: CRS
   ) throws -> [String] {
     guard let change = manifest.analyses.change else { return [] }
     let units = manifest.layers.first { $0.role == .units }
@@ -110,21 +141,32 @@ enum SiteExports {
         guard let column = table.fields.firstIndex(where: { $0.name == pair.name }),
           let before = table.indicators.first(where: { $0.name == pair.name + "_before" })
         else { continue }
-        let shapes = try table.geometries.shapes().map { shape in
-          try shape.map { try reprojected($0, by: transformer) }
-        }
         let now = table.columns[column].doubleValues
         let label =
           units?.variables.first { $0.name == pair.name }?.labels[language.rawValue] ?? pair.name
+        let panels: [SiteMaps.Scale]
+        if let cells = gridCells[scale.name] {
+          panels = [(earlier, before.values), (later, now)].map { caption, values in
+            var dated = cells
+            dated.values = values
+            return SiteMaps.Scale(name: caption, caption: caption, cells: dated)
+          }
+        } else {
+          let shapes = try table.geometries.shapes().map { shape in
+            try shape.map { try reprojected($0, by: transformer) }
+          }
+          panels = [
+            SiteMaps.Scale(
+              name: earlier, caption: earlier, geometries: shapes, values: before.values),
+            SiteMaps.Scale(name: later, caption: later, geometries: shapes, values: now),
+          ]
+        }
         files += try SiteMaps.draw(
           indicator: "\(pair.name)_dates_\(scale.name)", title: label,
           subtitle: "\(title) · \(scale.labels[language.rawValue] ?? scale.name)",
           source: manifest.layers.map(creditedName).joined(separator: ", "),
-          scales: [
-            SiteMaps.Scale(
-              name: earlier, caption: earlier, geometries: shapes, values: before.values),
-            SiteMaps.Scale(name: later, caption: later, geometries: shapes, values: now),
-          ], crs: crs, language: language, palette: Palette.forIndicator(named: pair.name),
+          scales: panels, crs: crs, language: language,
+          palette: Palette.forIndicator(named: pair.name),
           folder: folder, posterOnly: true
         ).map { "maps/" + $0 }
       }

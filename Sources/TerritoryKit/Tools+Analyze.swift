@@ -77,13 +77,15 @@ extension Tools {
     site.threads = max(1, options.threads)
     for note in site.notes { progress("  \(note)") }
     var results = try SiteAnalysis.analyse(site, check: check, progress: progress)
-    for index in results.report.scales.indices {
+    for (index, table) in zip(results.report.scales.indices, results.tables) {
       let drawing = SiteMaps.Drawing(
-        polygons: results.report.scales[index].targets, most: options.mostMapPolygons)
+        polygons: results.report.scales[index].targets, most: options.mostMapPolygons,
+        squareCells: SiteExports.squareGrid(of: table) != nil)
       results.report.scales[index].map =
         switch drawing {
         case .vector: .vector
         case .image: .image(dpi: Int(MapRenderer.imageDPI))
+        case .cells: .cells(dpi: Int(MapRenderer.imageDPI))
         case .leftOut: .leftOut
         }
     }
@@ -101,6 +103,7 @@ extension Tools {
           : " (left out for size: \(leftOut.map(\.name).joined(separator: ", ")); see report.md)"))
     files += try SiteExports.maps(
       results.tables, manifest: manifest, leaving: Set(leftOut.map(\.name)),
+      fromGrid: Set(results.report.scales.filter { $0.map.name == "cells" }.map(\.name)),
       folder: folder.stagingPath)
     files += try SiteExports.zoningHistograms(
       results.report.zoningEffects, tables: results.tables, manifest: manifest,

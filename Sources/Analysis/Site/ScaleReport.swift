@@ -61,14 +61,18 @@ public struct ScaleReport: Sendable, Encodable {
     /// The polygons an image at `dpi` dots per inch in the PDF maps, under
     /// their vector text, boundaries and legend (for many polygons).
     case image(dpi: Int)
+    /// Square grid cells drawn from their grid as an image, each pixel the
+    /// value of the cell under it, at `dpi` in the PDF maps (for many cells).
+    case cells(dpi: Int)
     /// Not drawn: more polygons than a map has pixels.
     case leftOut
 
-    /// `vector`, `image` or `left out`.
+    /// `vector`, `image`, `cells` or `left out`.
     public var name: String {
       switch self {
       case .vector: "vector"
       case .image: "image"
+      case .cells: "cells"
       case .leftOut: "left out"
       }
     }
@@ -302,7 +306,8 @@ public struct ScaleReport: Sendable, Encodable {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// The scales the maps draw as images or leave out, when there are any.
+  /// The scales the maps draw as images (from their polygons or their grid)
+  /// or leave out, when there are any.
   private func mapsMarkdown() -> [String] {
     let drawn = scales.filter { $0.map != .vector }
     guard !drawn.isEmpty else { return [] }
@@ -314,6 +319,9 @@ public struct ScaleReport: Sendable, Encodable {
         case .image(let dpi):
           return
             "- \(scale.name) (\(count) targets) is drawn as an image at print resolution (\(dpi) dpi) in the PDF maps, under their vector text, boundaries and legend."
+        case .cells(let dpi):
+          return
+            "- \(scale.name) (\(count) targets) is drawn from its grid as an image at print resolution (\(dpi) dpi) in the PDF maps: each dot takes the value of the cell under it, and cells smaller than a dot show the one under its centre."
         case .leftOut:
           return
             "- \(scale.name) (\(count) targets) is left out of the maps for size: its polygons outnumber the pixels of a map, so each would be smaller than a dot. Its values are in `analysis.gpkg` and `\(scale.name).geojson`."
