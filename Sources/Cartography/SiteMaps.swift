@@ -44,17 +44,17 @@ public enum SiteMaps {
     /// The polygons an image at `MapRenderer.imageDPI` in the PDF maps, from
     /// `MapRenderer.imageThreshold` polygons.
     case image
-    /// Square grid cells drawn from their grid (`MapCells`) as an image, at
-    /// `MapRenderer.imageDPI` in the PDF maps, from `MapRenderer.imageThreshold`
-    /// cells or over `mostPolygons`: never left out.
+    /// Grid cells (squares or hexagons) drawn from their grid (`MapCells`) as
+    /// an image, at `MapRenderer.imageDPI` in the PDF maps, from
+    /// `MapRenderer.imageThreshold` cells or over `mostPolygons`: never left out.
     case cells
     /// Not drawn: more polygons than `mostPolygons`.
     case leftOut
 
     /// The drawing of a scale of `polygons` polygons, with at most `most` in
-    /// a map; `squareCells` when they are the cells of a square grid.
-    public init(polygons: Int, most: Int = SiteMaps.mostPolygons, squareCells: Bool = false) {
-      if squareCells && (polygons > most || polygons >= MapRenderer.imageThreshold) {
+    /// a map; `gridCells` when they are the cells of a grid.
+    public init(polygons: Int, most: Int = SiteMaps.mostPolygons, gridCells: Bool = false) {
+      if gridCells && (polygons > most || polygons >= MapRenderer.imageThreshold) {
         self = .cells
       } else {
         self =
@@ -63,8 +63,8 @@ public enum SiteMaps {
     }
   }
 
-  /// Scales of more polygons than this are left out of the maps (square grid
-  /// cells are drawn from their grid instead, `Drawing.cells`). A map's frame
+  /// Scales of more polygons than this are left out of the maps (grid cells
+  /// are drawn from their grid instead, `Drawing.cells`). A map's frame
   /// on an A4 page at 150 dpi holds about a million pixels: past that, the
   /// average polygon is smaller than a pixel and the map shows no more than
   /// the next coarser scale, while its shapes alone take some 200 bytes a

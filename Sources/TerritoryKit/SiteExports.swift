@@ -57,7 +57,7 @@ enum SiteExports {
   /// Per indicator, a map per scale and a small-multiples poster in `maps/`,
   /// titled in the site's first language, leaving out the scales named in
   /// `leftOut` (too many polygons for a map, `SiteMaps.Drawing.leftOut`) and
-  /// drawing those named in `fromGrid` from their square grid
+  /// drawing those named in `fromGrid` from their grid
   /// (`SiteMaps.Drawing.cells`).
   static func maps(
     _ tables: [ScaleTable], manifest: SiteManifest, leaving leftOut: Set<String> = [],
@@ -74,7 +74,7 @@ enum SiteExports {
     // Made once per scale: the grid's slots serve every indicator.
     var gridCells: [String: MapCells] = [:]
     for (scale, table) in zip(manifest.scales, tables) where fromGrid.contains(scale.name) {
-      gridCells[scale.name] = try squareCells(of: table, crs: working, mapCRS: crs)
+      gridCells[scale.name] = try Self.gridCells(of: table, crs: working, mapCRS: crs)
     }
     var files: [String] = []
     for (position, indicator) in first.indicators.enumerated() {
@@ -108,18 +108,24 @@ enum SiteExports {
     return files
   }
 
-  /// The square grid of a scale of grid cells, and its cells.
-  static func squareGrid(of table: ScaleTable) -> (grid: SquareGrid, keys: [TargetKey])? {
-    guard case .cells(.square(let grid), let keys) = table.geometries else { return nil }
-    return (grid, keys)
+  /// How the cells of a scale of grid cells lie, and the cells; `nil` for
+  /// other polygons.
+  static func gridLattice(of table: ScaleTable) -> (
+    lattice: MapCells.Lattice, keys: [TargetKey]
+  )? {
+    guard case .cells(let shape, let keys) = table.geometries else { return nil }
+    switch shape {
+    case .square(let grid): return (.squares(origin: grid.origin, size: grid.cellSize), keys)
+    case .hexagon(let grid): return (.hexagons(spacing: grid.spacing), keys)
+    }
   }
 
-  /// The cells of a scale on a square grid in `crs`, for maps in `mapCRS`
-  /// (with its first indicator's values).
-  private static func squareCells(of table: ScaleTable, crs: CRS, mapCRS: CRS) throws -> MapCells? {
-    guard let (grid, keys) = squareGrid(of: table) else { return nil }
+  /// The cells of a scale of grid cells in `crs`, for maps in `mapCRS` (with
+  /// its first indicator's values).
+  private static func gridCells(of table: ScaleTable, crs: CRS, mapCRS: CRS) throws -> MapCells? {
+    guard let (lattice, keys) = gridLattice(of: table) else { return nil }
     return try MapCells(
-      origin: grid.origin, size: grid.cellSize, cells: keys.map { ($0.column, $0.row) },
+      lattice: lattice, cells: keys.map { ($0.column, $0.row) },
       values: table.indicators.first?.values ?? Array(repeating: nil, count: keys.count),
       crs: crs, mapCRS: mapCRS)
   }

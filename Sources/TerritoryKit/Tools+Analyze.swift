@@ -80,7 +80,7 @@ extension Tools {
     for (index, table) in zip(results.report.scales.indices, results.tables) {
       let drawing = SiteMaps.Drawing(
         polygons: results.report.scales[index].targets, most: options.mostMapPolygons,
-        squareCells: SiteExports.squareGrid(of: table) != nil)
+        gridCells: SiteExports.gridLattice(of: table) != nil)
       results.report.scales[index].map =
         switch drawing {
         case .vector: .vector

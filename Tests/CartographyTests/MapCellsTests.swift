@@ -32,22 +32,38 @@ struct MapCellsTests {
 
   static let breaks = [40.0, 80, 120, 160, 220]
 
-  /// The two drawings of the cells, as PNG pixels (RGB, one array per band).
-  static func drawBothWays(mapCRS: CRS) throws -> (
+  /// The corners of cell (`column`, `row`) of `lattice`, counter-clockwise.
+  static func corners(_ lattice: MapCells.Lattice, column: Int, row: Int) -> [SIMD2<Double>] {
+    switch lattice {
+    case .squares(let origin, let size):
+      let (x, y) = (origin.x + Double(column) * size, origin.y + Double(row) * size)
+      return [SIMD2(x, y), SIMD2(x + size, y), SIMD2(x + size, y + size), SIMD2(x, y + size)]
+    case .hexagons(let spacing):
+      // As `HexGrid` places them (Analysis), written out again here.
+      let radius = spacing / 3.0.squareRoot()
+      let centre = SIMD2(
+        Double(column) * spacing + (row & 1 == 1 ? spacing / 2 : 0), Double(row) * 1.5 * radius)
+      return (0..<6).map { corner in
+        let angle = Double.pi / 6 + Double(corner) * Double.pi / 3
+        return centre + radius * SIMD2(cos(angle), sin(angle))
+      }
+    }
+  }
+
+  /// The two drawings of the cells, as PNG pixels (RGB, one array per band),
+  /// and the page's width in pixels.
+  static func drawBothWays(_ lattice: MapCells.Lattice, mapCRS: CRS) throws -> (
     polygons: [[Double]], cells: [[Double]], width: Int
   ) {
     let grid = try CRS("EPSG:31985")
     let (keys, values) = cells()
     let transformer = grid.isEquivalent(to: mapCRS) ? nil : try Transformer(from: grid, to: mapCRS)
     let features = try zip(keys, values).map { key, value in
-      let (x, y) = (Double(key.column) * 100, Double(key.row) * 100)
+      let points = corners(lattice, column: key.column, row: key.row)
       // Edges densified, so that Cairo's straight segments follow a curved
       // projected edge as closely as the grid's pixels do.
       var ring: [SIMD2<Double>] = []
-      for (start, end) in [
-        (SIMD2(x, y), SIMD2(x + 100, y)), (SIMD2(x + 100, y), SIMD2(x + 100, y + 100)),
-        (SIMD2(x + 100, y + 100), SIMD2(x, y + 100)), (SIMD2(x, y + 100), SIMD2(x, y)),
-      ] {
+      for (start, end) in zip(points, points.dropFirst() + [points[0]]) {
         for step in 0..<4 { ring.append(start + (end - start) * Double(step) / 4) }
       }
       ring.append(ring[0])
@@ -60,7 +76,7 @@ struct MapCellsTests {
       return MapFeature(polygons: [[ring]], value: value)
     }
     let drawn = try MapCells(
-      origin: .zero, size: 100, cells: keys, values: values, crs: grid, mapCRS: mapCRS)
+      lattice: lattice, cells: keys, values: values, crs: grid, mapCRS: mapCRS)
     let colours = try Palette.forIndicator(named: "density").colours(breaks.count)
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
       "territory-cells-\(UUID().uuidString)")
@@ -129,18 +145,23 @@ struct MapCellsTests {
     return (flat, differing, spilled)
   }
 
-  @Test func cellsInTheGridsCRSMatchTheirPolygons() throws {
-    let drawn = try Self.drawBothWays(mapCRS: try CRS("EPSG:31985"))
+  static let squares = MapCells.Lattice.squares(origin: .zero, size: 100)
+  static let hexagons = MapCells.Lattice.hexagons(spacing: 100)
+
+  @Test(arguments: [squares, hexagons])
+  func cellsInTheGridsCRSMatchTheirPolygons(lattice: MapCells.Lattice) throws {
+    let drawn = try Self.drawBothWays(lattice, mapCRS: try CRS("EPSG:31985"))
     let result = try Self.compare((drawn.polygons, drawn.cells), width: drawn.width)
-    // The 5,538 cells cover about 150,000 pixels inside them at 100 dpi on an
+    // The 5,538 cells cover over 100,000 pixels inside them at 100 dpi on an
     // A4 page (and the legend's boxes).
     #expect(result.flat > 100_000, "\(result)")
     #expect(result.differing == 0, "\(result)")
     #expect(result.spilled == 0, "\(result)")
   }
 
-  @Test func cellsInAnotherCRSMatchTheirProjectedPolygons() throws {
-    let drawn = try Self.drawBothWays(mapCRS: try CRS("EPSG:3857"))
+  @Test(arguments: [squares, hexagons])
+  func cellsInAnotherCRSMatchTheirProjectedPolygons(lattice: MapCells.Lattice) throws {
+    let drawn = try Self.drawBothWays(lattice, mapCRS: try CRS("EPSG:3857"))
     let result = try Self.compare((drawn.polygons, drawn.cells), width: drawn.width)
     // Cells placed by points projected every 16 pixels and interpolated
     // between: a pixel's centre lands in the same cell as with every point
@@ -150,11 +171,11 @@ struct MapCellsTests {
     #expect(Double(result.spilled) <= 1e-4 * Double(result.flat), "\(result)")
   }
 
-  @Test func aPixelTakesTheCellUnderItsCentre() throws {
+  @Test func aPixelTakesTheSquareUnderItsCentre() throws {
     let grid = try CRS("EPSG:31985")
     let cells = try MapCells(
-      origin: SIMD2(50, 0), size: 100, cells: [(0, 0), (2, 1)], values: [1, nil], crs: grid,
-      mapCRS: grid)
+      lattice: .squares(origin: SIMD2(50, 0), size: 100), cells: [(0, 0), (2, 1)],
+      values: [1, nil], crs: grid, mapCRS: grid)
     #expect(cells.extent == Envelope(minX: 50, minY: 0, maxX: 350, maxY: 200))
     #expect(cells.slot(at: SIMD2(50, 0)) == 0)
     #expect(cells.slot(at: SIMD2(149.99, 99.99)) == 0)
@@ -163,5 +184,19 @@ struct MapCellsTests {
     #expect(cells.slot(at: SIMD2(350, 150)) == nil)  // east of the box
     #expect(cells.slot(at: SIMD2(49.9, 50)) == nil)
     #expect(cells.slot(at: SIMD2(.nan, 50)) == nil)
+  }
+
+  @Test func aPixelTakesTheHexagonUnderItsCentre() throws {
+    // Spacing 2√3: radius 2, rows 3 apart; (0, 0) at the origin, (0, 1) at
+    // (√3, 3), (1, 0) at (2√3, 0), (-1, -1) at (-√3, -3).
+    let root3 = 3.0.squareRoot()
+    #expect(MapCells.hexagon(at: SIMD2(0.1, 1.9), spacing: 2 * root3) == (0, 0))
+    #expect(MapCells.hexagon(at: SIMD2(root3, 3.1), spacing: 2 * root3) == (0, 1))
+    #expect(MapCells.hexagon(at: SIMD2(2 * root3 - 0.1, -0.5), spacing: 2 * root3) == (1, 0))
+    #expect(MapCells.hexagon(at: SIMD2(-root3, -2.2), spacing: 2 * root3) == (-1, -1))
+    // Just inside the top corner of (0, 0), and just above it, in (0, 1) or (-1, 1).
+    #expect(MapCells.hexagon(at: SIMD2(0, 1.99), spacing: 2 * root3) == (0, 0))
+    #expect(MapCells.hexagon(at: SIMD2(0.01, 2.01), spacing: 2 * root3) == (0, 1))
+    #expect(MapCells.hexagon(at: SIMD2(-0.01, 2.01), spacing: 2 * root3) == (-1, 1))
   }
 }

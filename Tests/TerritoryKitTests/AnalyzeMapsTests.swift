@@ -2,8 +2,8 @@ import Foundation
 import TerritoryKit
 import Testing
 
-/// Scales too large for a map are left out of the maps, square grid cells are
-/// drawn from their grid instead, and the report says which.
+/// Scales too large for a map are left out of the maps, grid cells are drawn
+/// from their grid instead, and the report says which.
 @Suite("analyze: maps of large scales")
 struct AnalyzeMapsTests {
   @Test func scalesOverTheLimitAreLeftOutOrDrawnFromTheirGridAndNamedInTheReport() throws {
@@ -62,13 +62,13 @@ struct AnalyzeMapsTests {
       })
     #expect(String(decoding: try imaged.json(), as: UTF8.self).contains(#""map" : "image""#))
     // The thresholds: at the limit a scale is drawn; from `imageThreshold` as an
-    // image; over the limit left out, unless its cells are a square grid's.
+    // image; over the limit left out, unless its cells are a grid's.
     #expect(SiteMaps.Drawing(polygons: 1_000, most: 1_000) == .vector)
-    #expect(SiteMaps.Drawing(polygons: 1_000, most: 1_000, squareCells: true) == .vector)
+    #expect(SiteMaps.Drawing(polygons: 1_000, most: 1_000, gridCells: true) == .vector)
     #expect(SiteMaps.Drawing(polygons: MapRenderer.imageThreshold) == .image)
-    #expect(SiteMaps.Drawing(polygons: MapRenderer.imageThreshold, squareCells: true) == .cells)
+    #expect(SiteMaps.Drawing(polygons: MapRenderer.imageThreshold, gridCells: true) == .cells)
     #expect(SiteMaps.Drawing(polygons: SiteMaps.mostPolygons + 1) == .leftOut)
-    #expect(SiteMaps.Drawing(polygons: SiteMaps.mostPolygons + 1, squareCells: true) == .cells)
-    #expect(SiteMaps.Drawing(polygons: 1_001, most: 1_000, squareCells: true) == .cells)
+    #expect(SiteMaps.Drawing(polygons: SiteMaps.mostPolygons + 1, gridCells: true) == .cells)
+    #expect(SiteMaps.Drawing(polygons: 1_001, most: 1_000, gridCells: true) == .cells)
   }
 }

@@ -61,8 +61,8 @@ public struct ScaleReport: Sendable, Encodable {
     /// The polygons an image at `dpi` dots per inch in the PDF maps, under
     /// their vector text, boundaries and legend (for many polygons).
     case image(dpi: Int)
-    /// Square grid cells drawn from their grid as an image, each pixel the
-    /// value of the cell under it, at `dpi` in the PDF maps (for many cells).
+    /// Grid cells drawn from their grid as an image, each pixel the value of
+    /// the cell under it, at `dpi` in the PDF maps (for many cells).
     case cells(dpi: Int)
     /// Not drawn: more polygons than a map has pixels.
     case leftOut
