@@ -6,7 +6,8 @@ extension MapRenderer {
   /// Pixels apart of the points projected exactly when the map's CRS is not
   /// the grid's; the points between are interpolated bilinearly, as GDAL's
   /// warper does: a projection is close to linear over 16 pixels of a map
-  /// (`MapCellsTests` compares with every pixel projected).
+  /// (`MapCellsTests` compares with the cells' polygons projected vertex by
+  /// vertex and drawn by Cairo).
   static let projectedEvery = 16
 
   /// Sets each pixel of `layer` to the class colour of the grid cell under its
