@@ -13,7 +13,7 @@ struct Accumulator {
   private var extensive: [Double] = []
   private var intensiveSum: [Double] = []
   private var intensiveArea: [Double] = []
-  private var categories: [[String: Double]] = []
+  private var categories: CategoryAreas
 
   /// - Parameter capacity: the targets expected (an upper bound saves regrowing
   ///   the arrays; the pieces' count is one).
@@ -24,12 +24,13 @@ struct Accumulator {
     self.extensiveCount = extensiveCount
     self.intensiveCount = intensiveCount
     self.categoricalCount = categoricalCount
+    categories = CategoryAreas(variables: categoricalCount)
     keys.reserveCapacity(capacity)
     covered.reserveCapacity(capacity)
     extensive.reserveCapacity(capacity * extensiveCount)
     intensiveSum.reserveCapacity(capacity * intensiveCount)
     intensiveArea.reserveCapacity(capacity * intensiveCount)
-    categories.reserveCapacity(capacity * categoricalCount)
+    categories.reserve(targets: capacity)
     if let denseRange {
       let size = denseRange.columns.count * denseRange.rows.count
       dense = (denseRange.columns, denseRange.rows, [Int32](repeating: -1, count: size))
@@ -64,7 +65,7 @@ struct Accumulator {
       intensiveSum.append(0)
       intensiveArea.append(0)
     }
-    for _ in 0..<categoricalCount { categories.append([:]) }
+    categories.addTarget()
     return slot
   }
 
@@ -82,20 +83,12 @@ struct Accumulator {
       intensiveArea[slot * intensiveCount + variable] += area
     }
     for (variable, category) in unit.categories.enumerated() {
-      if let category {
-        categories[slot * categoricalCount + variable][category, default: 0] += area
-      }
+      if let category { categories.add(area, of: category, variable: variable, slot: slot) }
     }
   }
 
   /// Each categorical variable's categories, sorted.
-  func sortedCategories() -> [[String]] {
-    var seen = [Set<String>](repeating: [], count: categoricalCount)
-    for (index, areas) in categories.enumerated() {
-      seen[index % categoricalCount].formUnion(areas.keys)
-    }
-    return seen.map { $0.sorted() }
-  }
+  func sortedCategories() -> [[String]] { categories.sortedNames() }
 
   /// The targets' sums read in place (in row-major order when `sorted`, else in
   /// slot order), without a `TargetValues` per target; `categoryColumns` are the
@@ -111,7 +104,8 @@ struct Accumulator {
       order: order, positions: order.indices,
       sums: InterpolatedCells.Sums(
         keys: keys, covered: covered, extensive: extensive, intensiveSum: intensiveSum,
-        intensiveArea: intensiveArea, categoryAreas: categories, extensiveCount: extensiveCount,
+        intensiveArea: intensiveArea, categoryAreas: categories.reading(columns: categoryColumns),
+        extensiveCount: extensiveCount,
         intensiveCount: intensiveCount, categoricalCount: categoricalCount,
         categoryColumns: categoryColumns))
   }

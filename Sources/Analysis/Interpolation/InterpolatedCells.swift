@@ -15,7 +15,7 @@ public struct InterpolatedCells: RandomAccessCollection, GridRowBatch {
     let extensive: [Double]
     let intensiveSum: [Double]
     let intensiveArea: [Double]
-    let categoryAreas: [[String: Double]]
+    let categoryAreas: CategoryAreas.Reading
     let extensiveCount: Int
     let intensiveCount: Int
     let categoricalCount: Int
@@ -42,8 +42,8 @@ public struct InterpolatedCells: RandomAccessCollection, GridRowBatch {
       extensive: (0..<sums.extensiveCount).map { extensive(slot, $0) },
       intensive: (0..<sums.intensiveCount).map { intensive(slot, $0) },
       categoryShares: (0..<sums.categoricalCount).map { variable in
-        let (areas, total) = categoryAreas(slot, variable)
-        return total > 0 ? areas.mapValues { $0 / total } : [:]
+        let total = sums.categoryAreas.total(slot, variable)
+        return total > 0 ? sums.categoryAreas.areas(slot, variable).mapValues { $0 / total } : [:]
       })
   }
 
@@ -72,14 +72,13 @@ public struct InterpolatedCells: RandomAccessCollection, GridRowBatch {
     intensive(slot(position), variable)
   }
 
-  /// The share of the target's covered area in each of `names`, categories
-  /// of categorical variable `variable`, at `position`: as `self[position]`
-  /// holds them (0 for a category absent from the target), or `nil` when the
-  /// target has no area with a category.
-  func shares(at position: Int, _ variable: Int, of names: [String]) -> [Double]? {
-    let (areas, total) = categoryAreas(slot(position), variable)
-    guard total > 0 else { return nil }
-    return names.map { areas[$0].map { $0 / total } ?? 0 }
+  /// The share of the target's covered area in each category written as a
+  /// column of categorical variable `variable` (`Sums.categoryColumns`), at
+  /// `position`: as `self[position]` holds them (0 for a category absent from
+  /// the target), or `nil` when the target has no area with a category.
+  func shares(at position: Int, _ variable: Int) -> [Double]? {
+    sums.categoryAreas.shares(
+      slot(position), variable, columns: sums.categoryColumns[variable].count)
   }
 
   /// The values at `position` in the columns of `ValueTable.fields(of:coveredArea: true)`.
@@ -104,13 +103,11 @@ public struct InterpolatedCells: RandomAccessCollection, GridRowBatch {
       }
     }
     for (variable, names) in sums.categoryColumns.enumerated() {
-      let (areas, total) = categoryAreas(slot, variable)
-      for name in names {
+      // As `ValueTable.values` writes the shares `self[position]` holds.
+      let shares = sums.categoryAreas.shares(slot, variable, columns: names.count)
+      for column in names.indices {
         bytes.append(UInt8(ascii: ","))
-        // As `ValueTable.values` writes the shares `self[position]` holds.
-        if total > 0 {
-          CSVTableFile.appendField(.real(areas[name].map { $0 / total } ?? 0), to: &bytes)
-        }
+        if let shares { CSVTableFile.appendField(.real(shares[column]), to: &bytes) }
       }
     }
   }
@@ -125,13 +122,5 @@ public struct InterpolatedCells: RandomAccessCollection, GridRowBatch {
   private func intensive(_ slot: Int, _ variable: Int) -> Double? {
     let area = sums.intensiveArea[slot * sums.intensiveCount + variable]
     return area > 0 ? sums.intensiveSum[slot * sums.intensiveCount + variable] / area : nil
-  }
-
-  /// The areas per category of `variable` and their total.
-  private func categoryAreas(_ slot: Int, _ variable: Int) -> ([String: Double], Double) {
-    let areas = sums.categoryAreas[slot * sums.categoricalCount + variable]
-    // Summed in category order: a dictionary's own order varies from one
-    // instance to the next, and with it the rounding of the total.
-    return (areas, areas.keys.sorted().reduce(0) { $0 + areas[$1]! })
   }
 }

@@ -97,7 +97,7 @@ extension ScaleTable {
         return column
       }
       for position in positions {
-        let target = cells.shares(at: position, variable, of: entry.categories)
+        let target = cells.shares(at: position, variable)
         for category in shares.indices { shares[category].append(target?[category]) }
       }
       columns += shares.map { .optionalNumbers($0) }
