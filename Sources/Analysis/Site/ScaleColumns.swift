@@ -75,10 +75,12 @@ extension ScaleTable {
   /// The columns of an interpolation's values, read in place from its sums
   /// (`cells`, of `result`'s variables), in the order and with the values of
   /// `ValueTable(result, coveredArea:)`: `covered_area` (when asked for), the
-  /// extensive and intensive variables, then one share per category (missing
-  /// where the target has no area with a category of that variable).
+  /// extensive and intensive variables, then, when `categories`, one share per
+  /// category (missing where the target has no area with a category of that
+  /// variable).
   static func interpolatedColumns(
-    _ cells: InterpolatedCells, of result: InterpolationResult, coveredArea: Bool
+    _ cells: InterpolatedCells, of result: InterpolationResult, coveredArea: Bool,
+    categories: Bool = true
   ) -> [Column] {
     let positions = cells.indices
     var columns: [Column] = []
@@ -89,7 +91,7 @@ extension ScaleTable {
     for variable in result.intensiveNames.indices {
       columns.append(.optionalNumbers(positions.map { cells.intensive(at: $0, variable) }))
     }
-    for (variable, entry) in result.categorical.enumerated() {
+    for (variable, entry) in result.categorical.enumerated() where categories {
       // One pass over the targets for all of a variable's categories.
       var shares = entry.categories.map { _ in
         var column: [Double?] = []

@@ -89,3 +89,18 @@ public struct ScaleStatistics: Sendable, Codable, Equatable {
     return Double(present.count) / weightSum * numerator / denominator
   }
 }
+
+extension LoadedSite {
+  /// The statistics of each indicator of a square grid placed with its lines
+  /// moved by `shift`, in the order of `table(for:)`'s indicators: the table
+  /// is made without what only its outputs need (the cells' identifiers and
+  /// the shares of categories), and let go.
+  public func placementStatistics(for scale: ScaleSpec, shift: SIMD2<Double>) throws
+    -> [ScaleStatistics]
+  {
+    let table = try table(for: scale, shift: shift, identifiedAndCategorised: false)
+    return table.indicators.map {
+      ScaleStatistics(values: $0.values, neighbours: table.neighbours)
+    }
+  }
+}

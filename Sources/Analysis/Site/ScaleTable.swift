@@ -86,6 +86,15 @@ public struct ScaleTable: Sendable {
 extension LoadedSite {
   /// Builds one scale; a square grid may be placed with its lines moved by `shift`.
   public func table(for scale: ScaleSpec, shift: SIMD2<Double> = .zero) throws -> ScaleTable {
+    try table(for: scale, shift: shift, identifiedAndCategorised: true)
+  }
+
+  /// One scale; without its identifying columns and category shares unless
+  /// `identifiedAndCategorised` (for placements whose statistics alone are kept:
+  /// a million cells' column, row and two shares are 64 MB).
+  func table(
+    for scale: ScaleSpec, shift: SIMD2<Double>, identifiedAndCategorised: Bool
+  ) throws -> ScaleTable {
     var idFields: [Field]
     var idColumns: [ScaleTable.Column]
     let geometries: ScaleGeometries
@@ -109,7 +118,10 @@ extension LoadedSite {
       idColumns = [
         .integers(keys.map { Int64($0.column) }), .integers(keys.map { Int64($0.row) }),
       ]
-      if case .square(let grid) = shape, grid.inspire {
+      if !identifiedAndCategorised {
+        idFields = []
+        idColumns = []
+      } else if case .square(let grid) = shape, grid.inspire {
         idFields.append(Field(name: "inspire_id", type: .string))
         idColumns.append(
           .values(
@@ -131,7 +143,13 @@ extension LoadedSite {
     }
     let keys = cells.indices.map(cells.key)
     var fields = idFields + ValueTable.fields(of: result, coveredArea: true)
-    var columns = idColumns + ScaleTable.interpolatedColumns(cells, of: result, coveredArea: true)
+    var columns =
+      idColumns
+      + ScaleTable.interpolatedColumns(
+        cells, of: result, coveredArea: true, categories: identifiedAndCategorised)
+    if !identifiedAndCategorised {
+      fields.removeLast(result.categorical.reduce(0) { $0 + $1.categories.count })
+    }
     // From here on the values are read from the columns: covered area, then
     // the extensive and intensive variables, after the identifying columns.
     func numbers(_ index: Int) -> [Double] {
@@ -359,7 +377,9 @@ extension LoadedSite {
     _ locations: [SIMD2<Double>], scale: ScaleSpec, shift: SIMD2<Double>,
     geometries: ScaleGeometries, keys: [TargetKey]
   ) throws -> [Double?] {
-    var counts = [Double](repeating: 0, count: geometries.count)
+    // Optional from the start: a count array cast to optionals on return was
+    // a second copy of it.
+    var counts = [Double?](repeating: 0, count: geometries.count)
     if case .grid(let hexagonal, let cell) = scale.kind {
       let shape: GridShape =
         hexagonal
@@ -374,7 +394,7 @@ extension LoadedSite {
           let middle = (low + high) / 2
           if keys[middle] < key { low = middle + 1 } else { high = middle }
         }
-        if low < keys.count, keys[low] == key { counts[low] += 1 }
+        if low < keys.count, keys[low] == key { counts[low]! += 1 }
       }
       return counts
     }
@@ -383,10 +403,10 @@ extension LoadedSite {
 
   /// How many points fall in each polygon (a point on a shared border counts once).
   func pointCounts(_ locations: [SIMD2<Double>], in shapes: [PolygonalShape?]) throws -> [Double?] {
-    var counts = [Double](repeating: 0, count: shapes.count)
+    var counts = [Double?](repeating: 0, count: shapes.count)
     let locator = try PolygonLocator(shapes)
     for point in locations {
-      for position in try locator.covering(point, all: false) { counts[position] += 1 }
+      for position in try locator.covering(point, all: false) { counts[position]! += 1 }
     }
     return counts
   }

@@ -40,11 +40,7 @@ public enum SiteAnalysis {
       var placements: [[ScaleStatistics]] = []
       if case .grid(false, let cell) = scale.kind {
         for shift in [SIMD2(cell / 2, 0), SIMD2(0, cell / 2), SIMD2(cell / 2, cell / 2)] {
-          let shifted = try site.table(for: scale, shift: shift)
-          placements.append(
-            shifted.indicators.map {
-              ScaleStatistics(values: $0.values, neighbours: shifted.neighbours)
-            })
+          placements.append(try site.placementStatistics(for: scale, shift: shift))
         }
       }
       report.add(scale: scale, table: table, shifted: placements)
