@@ -178,8 +178,10 @@ public enum StripedInterpolation {
     }
   }
 
-  /// Rows for about `defaultStripeCells` cells across the width of the sources.
-  static func defaultHeight(_ sources: [SourceUnit], _ grid: GridShape) -> Int {
+  /// Rows for about `cells` cells across the width of the sources.
+  static func defaultHeight(
+    _ sources: [SourceUnit], _ grid: GridShape, cells: Int = defaultStripeCells
+  ) -> Int {
     guard let extent = InterpolationJob.extent(of: sources) else { return 1 }
     let columnWidth: Double
     switch grid {
@@ -187,6 +189,6 @@ public enum StripedInterpolation {
     case .hexagon(let hexagon): columnWidth = hexagon.spacing
     }
     let columns = max(1, extent.width / columnWidth + 2)
-    return max(1, Int(Double(defaultStripeCells) / columns))
+    return max(1, Int(Double(cells) / columns))
   }
 }

@@ -39,6 +39,9 @@ public final class LoadedSite {
   public private(set) var notes: [String] = []
   /// Worker threads for the interpolations (default: every core); results do not depend on it.
   public var threads = ProcessInfo.processInfo.activeProcessorCount
+  /// About how many cells of a grid scale are interpolated at a time
+  /// (`ScaleTable.gridColumns`); the results do not depend on it. Tests lower it.
+  var gridStripeCells = 1 << 18
 
   /// The extensive variables (counts) of the units layer.
   public var extensive: [String] {

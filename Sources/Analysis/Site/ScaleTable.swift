@@ -101,7 +101,8 @@ extension LoadedSite {
     var neighbours: NeighbourGraph
     var notes: [String] = []
     let result: InterpolationResult
-    let cells: InterpolatedCells
+    let keys: [TargetKey]
+    let interpolated: [ScaleTable.Column]
     let onto: InterpolationTargets
     switch scale.kind {
     case .grid(let hexagonal, let cell):
@@ -110,10 +111,10 @@ extension LoadedSite {
         ? .hexagon(HexGrid(spacing: cell))
         : .square(SquareGrid(cellSize: cell, inspire: crs.epsgCode == 3035, origin: shift))
       onto = shape.targets
-      (result, cells) = try ArealInterpolation.interpolateInPlace(
-        units, onto: onto, extensiveNames: extensive, intensiveNames: intensive,
-        categoricalNames: categorical, threads: threads)
-      let keys = cells.indices.map(cells.key)
+      (result, keys, interpolated) = try ScaleTable.gridColumns(
+        units, onto: shape, extensive: extensive, intensive: intensive,
+        categorical: categorical, categories: identifiedAndCategorised,
+        stripeCells: gridStripeCells, threads: threads)
       idFields = [Field(name: "col", type: .integer), Field(name: "row", type: .integer)]
       idColumns = [
         .integers(keys.map { Int64($0.column) }), .integers(keys.map { Int64($0.row) }),
@@ -132,21 +133,21 @@ extension LoadedSite {
     case .units, .dissolve, .zones:
       let targets = try targetLayer(for: scale)
       onto = .polygons(targets.geometries)
+      let cells: InterpolatedCells
       (result, cells) = try ArealInterpolation.interpolateInPlace(
         units, onto: onto, extensiveNames: extensive,
         intensiveNames: intensive, categoricalNames: categorical, threads: threads)
+      keys = cells.indices.map(cells.key)
+      interpolated = ScaleTable.interpolatedColumns(
+        cells, of: result, coveredArea: true, categories: identifiedAndCategorised)
       idFields = targets.fields
       idColumns = ScaleTable.columns(transposing: targets.attributes, width: targets.fields.count)
       geometries = .polygons(targets.geometries)
       notes = targets.notes
       neighbours = try NeighbourGraph.polygons(targets.geometries)
     }
-    let keys = cells.indices.map(cells.key)
     var fields = idFields + ValueTable.fields(of: result, coveredArea: true)
-    var columns =
-      idColumns
-      + ScaleTable.interpolatedColumns(
-        cells, of: result, coveredArea: true, categories: identifiedAndCategorised)
+    var columns = idColumns + interpolated
     if !identifiedAndCategorised {
       fields.removeLast(result.categorical.reduce(0) { $0 + $1.categories.count })
     }
