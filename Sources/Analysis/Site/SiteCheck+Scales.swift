@@ -20,13 +20,15 @@ extension SiteCheck {
   public static let maximumCells = InterpolationJob.defaultMaximumCells
 
   /// Bytes `analyze` holds per cell of a grid scale (its table by column, its
-  /// neighbours, a shifted placement of the zoning report being built, GeoJSON
-  /// and maps), and for the rest of the run. Measured on the bundled site
-  /// (139 MB at peak as shipped) with squares of 20 m, of 10 m, and of 5 m and
-  /// 10 m added (105,417, 419,262 and 2,091,650 cells): 197, 352 and 1,130 MB
-  /// at peak, 550, 508 and 474 bytes a cell over the site alone (2026-12-06;
-  /// 3.3 KB a cell before the tables were held by column).
-  static let bytesPerCell = 600.0
+  /// neighbours, a shifted placement of the zoning report being built stripe
+  /// by stripe, GeoJSON and maps), and for the rest of the run. Measured on the
+  /// bundled site (135 MB at peak as shipped) with squares of 20 m, of 10 m, and
+  /// of 5 m and 10 m added (105,417, 419,262 and 2,091,650 cells): 168, 225 and
+  /// 543 MB at peak, 305, 214 and 195 bytes a cell over the site alone
+  /// (2026-12-07; 474-550 bytes on 2026-12-06, before categories were held
+  /// flat and grid scales interpolated by stripes; 3.3 KB a cell before the
+  /// tables were held by column).
+  static let bytesPerCell = 320.0
   static let baseBytes = 150e6
 
   /// The estimates of the grid scales, given the units' area in the working CRS
