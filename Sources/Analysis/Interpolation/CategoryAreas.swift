@@ -109,6 +109,11 @@ struct CategoryAreas: Sendable {
     /// The total area of target `slot` with a category of `variable`, summed
     /// in the order of the categories' names.
     func total(_ slot: Int, _ variable: Int) -> Double {
+      // Most targets hold one category: no order to keep, nothing to allocate.
+      let head = store.heads[slot * store.variables + variable]
+      guard head >= 0 else { return 0 }
+      let first = store.entries[Int(head)]
+      if first.next < 0 { return 0 + first.area }
       var ranked: [(Int32, Double)] = []
       forEachEntry(slot, variable) { number, area in
         ranked.append((ranks[variable][Int(number)], area))

@@ -20,37 +20,19 @@ extension ScaleTable {
     categorical: [String], categories: Bool, stripeCells: Int, threads: Int
   ) throws -> (result: InterpolationResult, keys: [TargetKey], columns: [Column]) {
     var keys: [TargetKey] = []
-    var covered: [Double] = []
-    var counts = extensive.map { _ in [Double]() }
-    var means = intensive.map { _ in [Double?]() }
     let categoryColumns = StripedInterpolation.categories(of: sources, count: categorical.count)
-    var shares = categories ? categoryColumns.map { $0.map { _ in [Double?]() } } : []
+    var gathered = InterpolatedColumns(
+      extensive: extensive.count, intensive: intensive.count,
+      categories: categories ? categoryColumns.map(\.count) : [], coveredArea: true)
     let outcome = try StripedInterpolation.interpolate(
       sources, onto: grid, extensiveNames: extensive, intensiveNames: intensive,
       categoricalNames: categorical,
       rowsPerStripe: StripedInterpolation.defaultHeight(sources, grid, cells: stripeCells),
       threads: threads
     ) { batch in
-      for position in batch.indices {
-        keys.append(batch.key(position))
-        covered.append(batch.coveredArea(at: position))
-        for variable in counts.indices {
-          counts[variable].append(batch.extensive(at: position, variable))
-        }
-        for variable in means.indices {
-          means[variable].append(batch.intensive(at: position, variable))
-        }
-        for variable in shares.indices {
-          let target = batch.shares(at: position, variable)
-          for category in shares[variable].indices {
-            shares[variable][category].append(target?[category])
-          }
-        }
-      }
+      keys += batch.indices.lazy.map(batch.key)
+      gathered.append(batch)
     }
-    let columns: [Column] =
-      [.numbers(covered)] + counts.map { .numbers($0) } + means.map { .optionalNumbers($0) }
-      + shares.flatMap { $0.map { .optionalNumbers($0) } }
-    return (outcome.result, keys, columns)
+    return (outcome.result, keys, gathered.columns)
   }
 }

@@ -82,28 +82,62 @@ extension ScaleTable {
     _ cells: InterpolatedCells, of result: InterpolationResult, coveredArea: Bool,
     categories: Bool = true
   ) -> [Column] {
-    let positions = cells.indices
-    var columns: [Column] = []
-    if coveredArea { columns.append(.numbers(positions.map { cells.coveredArea(at: $0) })) }
-    for variable in result.extensiveNames.indices {
-      columns.append(.numbers(positions.map { cells.extensive(at: $0, variable) }))
-    }
-    for variable in result.intensiveNames.indices {
-      columns.append(.optionalNumbers(positions.map { cells.intensive(at: $0, variable) }))
-    }
-    for (variable, entry) in result.categorical.enumerated() where categories {
-      // One pass over the targets for all of a variable's categories.
-      var shares = entry.categories.map { _ in
-        var column: [Double?] = []
-        column.reserveCapacity(cells.count)
+    var gathered = InterpolatedColumns(
+      extensive: result.extensiveNames.count, intensive: result.intensiveNames.count,
+      categories: categories ? result.categorical.map(\.categories.count) : [],
+      coveredArea: coveredArea, capacity: cells.count)
+    gathered.append(cells)
+    return gathered.columns
+  }
+
+  /// The columns of `interpolatedColumns`, gathered from one batch of cells
+  /// after another (a grid interpolated by stripes, `gridColumns`).
+  struct InterpolatedColumns {
+    private let coveredArea: Bool
+    private var covered: [Double] = []
+    private var counts: [[Double]]
+    private var means: [[Double?]]
+    /// Per categorical variable gathered, one column per category.
+    private var shares: [[[Double?]]]
+
+    /// Empty columns for `extensive` and `intensive` variables and, per
+    /// categorical variable to gather, its number of categories.
+    init(extensive: Int, intensive: Int, categories: [Int], coveredArea: Bool, capacity: Int = 0) {
+      func column<Value>(_: Value.Type) -> [Value] {
+        var column: [Value] = []
+        column.reserveCapacity(capacity)
         return column
       }
-      for position in positions {
-        let target = cells.shares(at: position, variable)
-        for category in shares.indices { shares[category].append(target?[category]) }
-      }
-      columns += shares.map { .optionalNumbers($0) }
+      self.coveredArea = coveredArea
+      if coveredArea { covered = column(Double.self) }
+      counts = (0..<extensive).map { _ in column(Double.self) }
+      means = (0..<intensive).map { _ in column(Double?.self) }
+      shares = categories.map { count in (0..<count).map { _ in column(Double?.self) } }
     }
-    return columns
+
+    /// Appends the values of every cell of `cells`, in their order.
+    mutating func append(_ cells: InterpolatedCells) {
+      for position in cells.indices {
+        if coveredArea { covered.append(cells.coveredArea(at: position)) }
+        for variable in counts.indices {
+          counts[variable].append(cells.extensive(at: position, variable))
+        }
+        for variable in means.indices {
+          means[variable].append(cells.intensive(at: position, variable))
+        }
+        for variable in shares.indices {
+          let target = cells.shares(at: position, variable)
+          for category in shares[variable].indices {
+            shares[variable][category].append(target?[category])
+          }
+        }
+      }
+    }
+
+    /// The columns gathered.
+    var columns: [Column] {
+      (coveredArea ? [.numbers(covered)] : []) + counts.map { .numbers($0) }
+        + means.map { .optionalNumbers($0) } + shares.flatMap { $0.map { .optionalNumbers($0) } }
+    }
   }
 }

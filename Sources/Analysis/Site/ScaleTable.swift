@@ -115,14 +115,15 @@ extension LoadedSite {
         units, onto: shape, extensive: extensive, intensive: intensive,
         categorical: categorical, categories: identifiedAndCategorised,
         stripeCells: gridStripeCells, threads: threads)
-      idFields = [Field(name: "col", type: .integer), Field(name: "row", type: .integer)]
-      idColumns = [
-        .integers(keys.map { Int64($0.column) }), .integers(keys.map { Int64($0.row) }),
-      ]
-      if !identifiedAndCategorised {
-        idFields = []
-        idColumns = []
-      } else if case .square(let grid) = shape, grid.inspire {
+      idFields = []
+      idColumns = []
+      if identifiedAndCategorised {
+        idFields = [Field(name: "col", type: .integer), Field(name: "row", type: .integer)]
+        idColumns = [
+          .integers(keys.map { Int64($0.column) }), .integers(keys.map { Int64($0.row) }),
+        ]
+      }
+      if identifiedAndCategorised, case .square(let grid) = shape, grid.inspire {
         idFields.append(Field(name: "inspire_id", type: .string))
         idColumns.append(
           .values(
