@@ -1,3 +1,5 @@
+import GeoCore
+
 /// Simplification that keeps neighbouring polygons gap-free and overlap-free.
 ///
 /// The polygons' rings are cut at their junctions (vertices where the set of
@@ -35,51 +37,21 @@ struct SharedBorders: Sendable {
   private var shared: [Bool] = []
 
   /// Builds the arcs of every polygonal feature of `features`, and empties their
-  /// polygons (`.polygons([])`) as it reads them: the arcs hold them from then
-  /// on. Emptied one by one, the source coordinates are gone before the
-  /// junctions are found (25 MB fewer at the peak of 8,750 communes, heaptrack).
+  /// polygons (`.polygons([])`) as it reads them into flat rings
+  /// (`CoverageRings`): the arcs hold them from then on.
   /// The noding's edge look-ups run on `threads` threads; the arcs do not depend on it.
   init(taking features: inout [TileFeature], threads: Int = 1) {
-    var cleaned: [[[[SIMD2<Double>]]]?] = []
-    cleaned.reserveCapacity(features.count)
-    for f in features.indices {
-      guard case .polygons(let polygons) = features[f].geometry else {
-        cleaned.append(nil)
-        continue
-      }
-      features[f].geometry = .polygons([])
-      let rings = polygons.map { $0.map(SharedBorders.openRing).filter { $0.count >= 3 } }
-      cleaned.append(rings)
-    }
-    CoverageNoding.node(&cleaned, tolerance: SharedBorders.nodingTolerance, threads: threads)
-    // The noded rings in one array of points (ring r is
-    // `points[pointStart[r]..<pointStart[r + 1]]`), each feature's nested arrays
-    // let go once copied, and the ring and polygon tables filled on the way:
-    // 8,750 communes (1.5 million vertices) held their rings twice, nested and
-    // copied flat for the junctions, at the peak of the whole job.
-    var points: [SIMD2<Double>] = []
-    var pointStart: [Int32] = [0]
-    points.reserveCapacity(
-      cleaned.reduce(0) { total, polygons in
-        total + (polygons ?? []).reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
-      })
-    polygonal.reserveCapacity(cleaned.count)
-    polygonStart.reserveCapacity(cleaned.count + 1)
-    for f in cleaned.indices {
-      let polygons = cleaned[f]
-      cleaned[f] = nil
-      polygonal.append(polygons != nil)
-      for rings in polygons ?? [] {
-        for ring in rings {
-          points.append(contentsOf: ring)
-          precondition(points.count < Int32.max, "more vertices than the border index holds")
-          pointStart.append(Int32(points.count))
-        }
-        ringStart.append(Int32(pointStart.count - 1))
-      }
-      polygonStart.append(Int32(ringStart.count - 1))
-    }
-    cleaned = []
+    var rings = CoverageRings(taking: &features)
+    // The features' nested arrays, freed one by one, are scattered over the
+    // allocator's arenas: their pages go back before noding allocates.
+    FreedMemory.release()
+    CoverageNoding.node(&rings, tolerance: SharedBorders.nodingTolerance, threads: threads)
+    polygonal = rings.polygonal.exactCopy()
+    ringStart = rings.ringStart
+    polygonStart = rings.polygonStart.exactCopy()
+    var points = rings.points
+    let pointStart = rings.pointStart
+    rings = CoverageRings()
     let cutAt = SharedBorders.junctionFlags(points, pointStart)
     // Arcs are stored by parts of about 65,536 points, joined at the end: one
     // array grown by doubling held up to twice the points while the borders of
@@ -228,15 +200,6 @@ struct SharedBorders: Sendable {
   /// Vertices closer than this (in unit-square units, about 1 cm on the ground at
   /// the equator) are one; a vertex this close to an edge is a vertex of it.
   static let nodingTolerance = 2.5e-10
-
-  /// A ring without its closing point and without repeated consecutive points.
-  private static func openRing(_ ring: [SIMD2<Double>]) -> [SIMD2<Double>] {
-    var points: [SIMD2<Double>] = []
-    points.reserveCapacity(ring.count)
-    for point in ring where point != points.last { points.append(point) }
-    while points.count > 1 && points.first == points.last { points.removeLast() }
-    return points
-  }
 
   /// Per vertex, in reading order (feature, polygon, ring, vertex): whether the ring
   /// must be cut there, because the vertex's pair of neighbours is not the same (in
