@@ -66,6 +66,11 @@ public struct VectorTileOptions: Sendable {
   /// pieces up (`VectorTiler.fitLargest`) rather than by first encoding all of
   /// them: half of this is the first try. Not public: tests lower it.
   var probePieces = 32_768
+  /// How many tiles of a zoom are built before they are handed to the output,
+  /// in tile-id order: the tiles of a whole zoom were held until its end, 15 MB
+  /// at zoom 12 of 35,000 communes and more at each zoom past it. Not public:
+  /// tests lower it.
+  var windowTiles = 4_096
   /// Shows each zoom's tiles while they are cut (the command line's bar).
   public var progress: (any ProgressDisplay)?
 
@@ -113,10 +118,10 @@ struct VectorTiler: Sendable {
     let zooms = Array(options.minZoom...options.maxZoom)
     // One zoom at a time; the next zoom is prepared on another thread while this
     // one's tiles are built: from the start when none of its tiles is big, else
-    // once the last big tile is cut and this zoom's shapes are let go. A big
-    // tile's cleaning and encoding run on one thread, so the other core prepares
-    // the next zoom meanwhile, and two zooms' shapes are never held beside a full
-    // tile's pieces, as they were when zooms were prepared in pairs.
+    // once the last big tile is cut. A big tile's cleaning and encoding run on
+    // one thread, so the other core prepares the next zoom meanwhile, and two
+    // zooms' shapes are never held beside a full tile's pieces, as they were
+    // when zooms were prepared in pairs.
     var pending = PendingZoom(preparing: zooms[0], with: self, inBackground: false)
     for (position, number) in zooms.enumerated() {
       var zoom = pending.take()
@@ -129,47 +134,58 @@ struct VectorTiler: Sendable {
       if lastBig == nil, let next {
         pending = PendingZoom(preparing: next, with: self, inBackground: background)
       }
-      let results = try options.progress.step(
-        "tiling zoom \(number)", total: zoom.addresses.count, unit: "tiles"
-      ) { step in
-        var built = try buildSmall(zoom, isBig: isBig, compress: compress, step: step)
-          .makeIterator()
-        var results: [TileResult] = []
-        results.reserveCapacity(zoom.addresses.count)
-        for (index, address) in zoom.addresses.enumerated() {
-          guard isBig[index] else {
-            results.append(built.next()!)
-            continue
-          }
-          let (kept, dropped, result) = cutAll(
-            address, zoom.buckets[address]!, zoom.shapes, threads: options.threads)
-          if index == lastBig {
-            zoom.letShapesGo()
-            if let next {
-              pending = PendingZoom(preparing: next, with: self, inBackground: background)
+      var report = ZoomReport(zoom: number)
+      report.tooSmall = zoom.vanished
+      report.dust = zoom.dust
+      let count = zoom.addresses.count
+      try options.progress.step("tiling zoom \(number)", total: count, unit: "tiles") { step in
+        // The tiles are built and handed to the sink window by window, in
+        // tile-id order, so that no more than a window's tiles are held.
+        for start in stride(from: 0, to: count, by: options.windowTiles) {
+          let window = start..<min(count, start + options.windowTiles)
+          let isLastWindow = window.upperBound == count
+          var built = try buildSmall(
+            zoom, window, isBig: isBig, compress: compress, step: step
+          ).makeIterator()
+          var results: [TileResult] = []
+          results.reserveCapacity(window.count)
+          for index in window {
+            guard isBig[index] else {
+              results.append(built.next()!)
+              continue
             }
+            let address = zoom.addresses[index]
+            let (kept, dropped, result) = cutAll(
+              address, zoom.buckets[address]!, zoom.shapes, threads: options.threads)
+            if index == lastBig {
+              // The shapes go once no tile needs them: with the last window.
+              if isLastWindow { zoom.letShapesGo() }
+              if let next {
+                pending = PendingZoom(preparing: next, with: self, inBackground: background)
+              }
+            }
+            results.append(
+              try finish(
+                kept: kept, dropped: dropped, result: result, compress: compress,
+                threads: options.threads))
+            step.advance()
           }
-          results.append(
-            try finish(
-              kept: kept, dropped: dropped, result: result, compress: compress,
-              threads: options.threads))
-          step.advance()
+          try sink.write(batch: VectorTiler.add(results, of: zoom.addresses[window], to: &report))
         }
-        return results
       }
-      let (report, batch) = summary(zoom, results)
-      try sink.write(batch: batch)
       progress(report)
       reports.append(report)
     }
     return reports
   }
 
-  /// The zoom's tiles that are not big, built side by side, in tile-id order.
+  /// The tiles of `window` (indices into the zoom's addresses) that are not big,
+  /// built side by side, in tile-id order.
   private func buildSmall(
-    _ zoom: borrowing PreparedZoom, isBig: [Bool], compress: Bool, step: StepProgress
+    _ zoom: borrowing PreparedZoom, _ window: Range<Int>, isBig: [Bool], compress: Bool,
+    step: StepProgress
   ) throws -> [TileResult] {
-    let small = zoom.addresses.indices.filter { !isBig[$0] }
+    let small = window.filter { !isBig[$0] }
     let addresses = zoom.addresses
     let shapes = zoom.shapes
     let buckets = zoom.buckets
@@ -244,15 +260,13 @@ struct VectorTiler: Sendable {
       vanished: vanished, dust: shapes.reduce(0) { $0 + $1.dust.count })
   }
 
-  /// The zoom's report, and its tiles in tile-id order.
-  private func summary(_ zoom: PreparedZoom, _ results: [TileResult])
-    -> (ZoomReport, [(TileAddress, [UInt8])])
-  {
-    var report = ZoomReport(zoom: zoom.zoom)
-    report.tooSmall = zoom.vanished
-    report.dust = zoom.dust
+  /// Adds `results`, the tiles at `addresses`, to `report`; returns the tiles
+  /// that are not empty, in tile-id order.
+  private static func add(
+    _ results: [TileResult], of addresses: ArraySlice<TileAddress>, to report: inout ZoomReport
+  ) -> [(TileAddress, [UInt8])] {
     var batch: [(TileAddress, [UInt8])] = []
-    for (address, result) in zip(zoom.addresses, results) {
+    for (address, result) in zip(addresses, results) {
       report.tooSmall += result.tooSmall
       report.droppedForLimits += result.droppedForLimits
       report.tilesOverLimit += result.droppedForLimits > 0 ? 1 : 0
@@ -266,7 +280,7 @@ struct VectorTiler: Sendable {
       report.bytes += bytes.count
       report.largestTile = max(report.largestTile, bytes.count)
     }
-    return (report, batch)
+    return batch
   }
 
   struct TileResult {

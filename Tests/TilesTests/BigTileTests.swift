@@ -34,21 +34,42 @@ struct BigTileTests {
       features: features)
   }
 
-  func tiles(threads: Int, bigTileMembers: Int, probePieces: Int = 32_768) throws -> (
-    tiles: [(TileAddress, [UInt8])], reports: [ZoomReport]
-  ) {
+  func tiles(
+    threads: Int, bigTileMembers: Int, probePieces: Int = 32_768, windowTiles: Int = 4_096
+  ) throws -> (tiles: [(TileAddress, [UInt8])], reports: [ZoomReport]) {
     var options = VectorTileOptions()
     options.minZoom = 0
     options.maxZoom = 12
     options.threads = threads
     options.bigTileMembers = bigTileMembers
     options.probePieces = probePieces
+    options.windowTiles = windowTiles
     // Small enough that the full tiles shed features and carry their counts.
     options.limits = TileLimits(maxBytes: 12_000, maxFeatures: 700)
     let sink = MemorySink()
     let reports = try VectorTiler(layers: [block()], options: options, accumulated: [[0]])
       .run(into: sink) { _ in }
     return (sink.tiles, reports)
+  }
+
+  @Test("the same tiles handed over by windows of 1, 2 and 5 tiles as by whole zooms")
+  func windows() throws {
+    let reference = try tiles(threads: 1, bigTileMembers: .max)
+    // Windows of one tile and of a few, on one and two threads, with big tiles
+    // in windows before the last and small ones after them: from 80 members,
+    // zoom 12's last big tile (121 members) is followed by two of 77; from 400,
+    // zoom 11's (441) by three of 221 to 357.
+    for threads in [1, 2] {
+      for window in [1, 2, 5] {
+        for big in [80, 400, Int.max] {
+          let other = try tiles(threads: threads, bigTileMembers: big, windowTiles: window)
+          let label = "\(threads) threads, windows of \(window), big from \(big)"
+          #expect(other.tiles.map(\.0) == reference.tiles.map(\.0), "\(label)")
+          #expect(other.tiles.map(\.1) == reference.tiles.map(\.1), "\(label)")
+          #expect(other.reports == reference.reports, "\(label)")
+        }
+      }
+    }
   }
 
   @Test("the same tiles built alone on 1, 2, 3 and 8 threads as side by side")
