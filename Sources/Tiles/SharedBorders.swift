@@ -52,7 +52,7 @@ struct SharedBorders: Sendable {
     var points = rings.points
     let pointStart = rings.pointStart
     rings = CoverageRings()
-    let cutAt = SharedBorders.junctionFlags(points, pointStart)
+    let cutAt = SharedBorders.junctionFlags(points, pointStart, threads: threads)
     // Arcs are stored by parts of about 65,536 points, joined at the end: one
     // array grown by doubling held up to twice the points while the borders of
     // 8,750 communes (1.5 million vertices) were built.
@@ -207,32 +207,57 @@ struct SharedBorders: Sendable {
   /// `points[pointStart[r]..<pointStart[r + 1]]`.
   ///
   /// The table of distinct points (`IndexTable`) holds indices into `points`, not
-  /// the points and their neighbours.
-  private static func junctionFlags(_ points: [SIMD2<Double>], _ pointStart: [Int32]) -> [Bool] {
-    // Per vertex, its ring: its neighbours follow from the ring's bounds.
-    var ringOf = [Int32](repeating: 0, count: points.count)
-    for r in 0..<(pointStart.count - 1) {
-      for i in Int(pointStart[r])..<Int(pointStart[r + 1]) { ringOf[i] = Int32(r) }
-    }
-    /// The neighbours of vertex `i`, the smaller first.
-    func neighbours(_ i: Int) -> (SIMD2<Double>, SIMD2<Double>) {
-      let r = Int(ringOf[i])
-      let first = Int(pointStart[r])
-      let last = Int(pointStart[r + 1]) - 1
-      let previous = points[i == first ? last : i - 1]
-      let next = points[i == last ? first : i + 1]
+  /// the points and their neighbours. The first vertex seen at each point stands
+  /// for the point; a later one finds its ring's bounds by bisecting
+  /// `pointStart`, and its flag is copied from the first one's at the end by a
+  /// second look-up: a ring number and a first vertex kept for every vertex were
+  /// 50 MB of the peak of 35,000 communes (6.2 million vertices).
+  private static func junctionFlags(
+    _ points: [SIMD2<Double>], _ pointStart: [Int32], threads: Int
+  ) -> [Bool] {
+    /// The neighbours of vertex `i` of the ring `first..<end`, the smaller first.
+    func neighbours(_ i: Int, _ first: Int, _ end: Int) -> (SIMD2<Double>, SIMD2<Double>) {
+      let previous = points[i == first ? end - 1 : i - 1]
+      let next = points[i == end - 1 ? first : i + 1]
       return precedes(previous, next) ? (previous, next) : (next, previous)
     }
-    // The first vertex seen at each point stands for the point.
-    var table = IndexTable()
-    var representative = [Int32](repeating: 0, count: points.count)
-    var cut = [Bool](repeating: false, count: points.count)
-    for i in points.indices {
-      let first = Int(table.insert(Int32(i), key: points[i]) { points[Int($0)] })
-      representative[i] = Int32(first)
-      if first != i && !cut[first] && neighbours(i) != neighbours(first) { cut[first] = true }
+    /// The neighbours of vertex `i`, whose ring is found by bisection.
+    func neighbours(_ i: Int) -> (SIMD2<Double>, SIMD2<Double>) {
+      var low = 0
+      var high = pointStart.count - 1
+      // The ring r with pointStart[r] <= i < pointStart[r + 1].
+      while high - low > 1 {
+        let middle = (low + high) / 2
+        if Int(pointStart[middle]) <= i { low = middle } else { high = middle }
+      }
+      return neighbours(i, Int(pointStart[low]), Int(pointStart[low + 1]))
     }
-    return representative.map { cut[Int($0)] }
+    var table = IndexTable()
+    var cut = [Bool](repeating: false, count: points.count)
+    for r in 0..<(pointStart.count - 1) {
+      let first = Int(pointStart[r])
+      let end = Int(pointStart[r + 1])
+      for i in first..<end {
+        let stands = Int(table.insert(Int32(i), key: points[i]) { points[Int($0)] })
+        if stands != i && !cut[stands] && neighbours(i, first, end) != neighbours(stands) {
+          cut[stands] = true
+        }
+      }
+    }
+    // Every vertex takes the flag of the one standing for its point; those
+    // flags are final, and only the others are written.
+    let flags = cut
+    let table2 = table
+    let parts = ParallelChunks.map(count: points.count, threads: threads, rangesPerThread: 4) {
+      range -> [Int] in
+      range.filter { i in
+        guard let stands = table2.find(points[i], keyOf: { points[Int($0)] }) else { return false }
+        return Int(stands) != i && flags[Int(stands)]
+      }
+    }
+    _ = consume flags
+    for part in parts { for i in part { cut[i] = true } }
+    return cut
   }
 
   /// A closed ring (first point repeated) started at its smallest point and run in
