@@ -52,7 +52,7 @@ struct BigTileTests {
     return (sink.tiles, reports)
   }
 
-  @Test("the same tiles handed over by windows of 1, 2 and 5 tiles as by whole zooms")
+  @Test("the same tiles handed over by windows of 1 and 5 tiles as by whole zooms")
   func windows() throws {
     let reference = try tiles(threads: 1, bigTileMembers: .max)
     // Windows of one tile and of a few, on one and two threads, with big tiles
@@ -60,8 +60,8 @@ struct BigTileTests {
     // zoom 12's last big tile (121 members) is followed by two of 77; from 400,
     // zoom 11's (441) by three of 221 to 357.
     for threads in [1, 2] {
-      for window in [1, 2, 5] {
-        for big in [80, 400, Int.max] {
+      for window in [1, 5] {
+        for big in [80, 400] {
           let other = try tiles(threads: threads, bigTileMembers: big, windowTiles: window)
           let label = "\(threads) threads, windows of \(window), big from \(big)"
           #expect(other.tiles.map(\.0) == reference.tiles.map(\.0), "\(label)")
