@@ -32,14 +32,6 @@ enum CoverageNoding {
       onEdges(rings, tolerance: tolerance, cell: cell, expected: segments, threads: threads))
   }
 
-  /// `node(_:tolerance:threads:)` of rings given as features → polygons → rings
-  /// (open, at least 3 points), `nil` for a feature that is not polygonal.
-  static func node(_ features: inout [[[[SIMD2<Double>]]]?], tolerance: Double, threads: Int) {
-    var rings = CoverageRings(nested: features)
-    node(&rings, tolerance: tolerance, threads: threads)
-    features = rings.nested
-  }
-
   fileprivate static func key(_ p: SIMD2<Double>, _ cell: Double) -> GridCell {
     GridCell(x: Int64((p.x / cell).rounded(.down)), y: Int64((p.y / cell).rounded(.down)))
   }

@@ -2,6 +2,16 @@ import Testing
 
 @testable import Tiles
 
+extension CoverageNoding {
+  /// `node(_:tolerance:threads:)` of rings given as features → polygons → rings
+  /// (open, at least 3 points), `nil` for a feature that is not polygonal.
+  static func node(_ features: inout [[[[SIMD2<Double>]]]?], tolerance: Double, threads: Int) {
+    var rings = CoverageRings(nested: features)
+    node(&rings, tolerance: tolerance, threads: threads)
+    features = rings.nested
+  }
+}
+
 /// The noding that makes a coverage's neighbours share their vertices exactly.
 @Suite("Coverage noding")
 struct CoverageNodingTests {
