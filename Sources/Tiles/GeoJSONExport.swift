@@ -56,10 +56,11 @@ public enum GeoJSONExport {
       let reader = layer.makeReader()
       var pending: PendingBatch?
       var rounding = RoundingReport()
-      var batch: [Feature] = []
-      batch.reserveCapacity(batchSize)
       while true {
-        batch.removeAll(keepingCapacity: true)
+        // A new buffer for every batch: the last one went to the background
+        // encoding (see WritingThread.flush on emptying a handed-over buffer).
+        var batch: [Feature] = []
+        batch.reserveCapacity(batchSize)
         while batch.count < batchSize, let feature = try reader.next() { batch.append(feature) }
         if batch.isEmpty { break }
         entry.read += batch.count

@@ -78,6 +78,7 @@ public struct SiteCheckFailure: Error, Sendable, CustomStringConvertible {
 
   /// The failure of a check that found `report`.
   public init(report: SiteCheckReport) { self.report = report }
+  /// One line for the user: the site, how many errors, the first, and how to see them all.
   public var description: String {
     let errors = report.problems.filter { $0.severity == "error" }
     let first =
