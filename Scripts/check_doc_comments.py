@@ -1,7 +1,8 @@
 """List the public symbols of the library modules that have no doc comment.
 
 Usage: check_doc_comments.py SYMBOLGRAPH_FOLDER
-Reads the symbol graphs `swift package dump-symbol-graph` writes and exits 1
+Reads the symbol graphs the compiler writes (`-emit-symbol-graph`, in the
+address sanitizer's build of Scripts/sanitize) and exits 1
 when a public symbol of GeoCore, GEOSKit, PROJKit, GDALKit, Analysis or
 Cartography has no documentation comment (synthesized members and protocol
 requirements satisfied by the standard library are left out).
@@ -19,7 +20,8 @@ def main():
     for module in MODULES:
         path = os.path.join(folder, f"{module}.symbols.json")
         if not os.path.exists(path):
-            continue
+            print(f"error: no symbol graph of {module} in {folder}; build with -emit-symbol-graph (Scripts/sanitize address)")
+            sys.exit(1)
         graph = json.load(open(path))
         for symbol in graph["symbols"]:
             if symbol.get("accessLevel") not in ("public", "open"):
