@@ -13,16 +13,20 @@ import GeoCore
 /// a polygon overlap its neighbour.
 struct ArcSimplifier {
   /// The arcs in unit-square coordinates.
-  let arcs: PackedLines
+  let arcs: PackedLines<Double>
   /// Unit-square to tile units: 4096 · 2^z.
   let scale: Double
 
-  /// The simplified arcs, in tile units (integer-valued), worked on `threads` threads.
-  func simplify(tolerance: Double, threads: Int) -> PackedLines {
+  /// The simplified arcs, in tile units (integer-valued), stored as `Scalar`,
+  /// worked on `threads` threads. `Int32` needs every coordinate times `scale`
+  /// within its range (`ZoomArcs`).
+  func simplify<Scalar: PackedScalar>(
+    tolerance: Double, threads: Int, as _: Scalar.Type
+  ) -> PackedLines<Scalar> {
     var reduced: [[Int]] = []
     var lines = ParallelChunks.map(count: arcs.count, threads: threads, rangesPerThread: 8) {
-      range -> (lines: PackedLines, reduced: [Int]) in
-      var lines = PackedLines()
+      range -> (lines: PackedLines<Scalar>, reduced: [Int]) in
+      var lines = PackedLines<Scalar>()
       var reduced: [Int] = []
       for index in range {
         if self.process(index, tolerance: tolerance, into: &lines) { reduced.append(index) }
@@ -42,7 +46,7 @@ struct ArcSimplifier {
       level = crossing.count > 0 && level > tolerance / 64 ? level / 4 : 0
       suspects = []
       for index in crossing {
-        var line = PackedLines()
+        var line = PackedLines<Scalar>()
         if process(index, tolerance: level, into: &line) { suspects.append(index) }
         result.replace(index, with: line.points)
       }
@@ -54,22 +58,24 @@ struct ArcSimplifier {
   /// One arc, simplified, rounded and cleared of repeated points, appended to
   /// `lines` (the line is left open); whether the simplification removed a vertex
   /// (and so may have moved the arc across another).
-  private func process(_ index: Int, tolerance: Double, into lines: inout PackedLines) -> Bool {
+  private func process<Scalar>(
+    _ index: Int, tolerance: Double, into lines: inout PackedLines<Scalar>
+  ) -> Bool {
     if arcs.count(of: index) == 2 {
       // Most arcs of a grid: one edge between two junctions; nothing to simplify.
       let a = (arcs.point(index, 0) * scale).rounded(.toNearestOrAwayFromZero)
       let b = (arcs.point(index, 1) * scale).rounded(.toNearestOrAwayFromZero)
-      lines.append(a)
-      if a != b { lines.append(b) }
+      lines.append(Scalar.stored(a))
+      if a != b { lines.append(Scalar.stored(b)) }
       return false
     }
-    let scaled = arcs.points[arcs.start[index]..<arcs.end[index]].map { $0 * scale }
+    let scaled = arcs.points[arcs.start(index)..<arcs.end(index)].map { $0 * scale }
     let simple = tolerance > 0 ? DouglasPeucker.simplify(scaled, tolerance: tolerance) : scaled
     var last: SIMD2<Double>?
     for p in simple {
       let rounded = p.rounded(.toNearestOrAwayFromZero)
       if rounded != last {
-        lines.append(rounded)
+        lines.append(Scalar.stored(rounded))
         last = rounded
       }
     }
@@ -79,13 +85,15 @@ struct ArcSimplifier {
   /// The arcs among `suspects` that cross or touch another arc (or themselves)
   /// anywhere but at a shared endpoint.
   ///
-  /// The suspects' segments are binned in a dense grid over their box, sized to
-  /// them (a few segments a cell); then every segment of every arc meets only the
-  /// suspect segments of the cells its box covers. Nothing is allocated per
-  /// segment: most zooms have a few dozen suspects among hundreds of thousands of
-  /// arcs, and the earlier hash-map of every segment near a suspect took a tenth of
-  /// a whole tiling run.
-  private func crossingArcs(_ arcs: PackedLines, among suspects: [Int]) -> [Int] {
+  /// The suspects' segments are binned in a dense grid over their box, about a
+  /// cell per segment (no more than 1024 across); then every segment of every arc
+  /// meets only the suspect segments of the cells its box covers. Nothing is
+  /// allocated per segment: most zooms have a few dozen suspects among hundreds of
+  /// thousands of arcs, and the earlier hash-map of every segment near a suspect
+  /// took a tenth of a whole tiling run. At the top zoom nearly every arc is a
+  /// suspect: the grid of four cells a segment, in 64-bit offsets, was then 8 MB
+  /// of the peak for 8,750 communes.
+  private func crossingArcs<Scalar>(_ arcs: PackedLines<Scalar>, among suspects: [Int]) -> [Int] {
     var low = SIMD2<Double>(repeating: .infinity)
     var high = SIMD2<Double>(repeating: -.infinity)
     var segments = 0
@@ -98,7 +106,7 @@ struct ArcSimplifier {
     }
     guard segments > 0 else { return [] }
     let span = high - low
-    let size = max(1, (span.x * span.y / Double(4 * segments)).squareRoot(), span.max() / 1024)
+    let size = max(1, (span.x * span.y / Double(segments)).squareRoot(), span.max() / 1024)
     let columns = Int(span.x / size) + 1
     let rows = Int(span.y / size) + 1
     /// The grid cells a segment's box covers, clamped to the grid; nil when the
@@ -114,23 +122,29 @@ struct ArcSimplifier {
       return (x0...min(columns - 1, Int(upper.x / size)), y0...min(rows - 1, Int(upper.y / size)))
     }
     // The suspects' segments by cell, as (arc, segment) runs: `first[c]..<first[c + 1]`.
-    var first = [Int](repeating: 0, count: columns * rows + 1)
+    // Each cell's count is summed into where its run ends, and the runs are
+    // filled from their ends down, in reverse order so that each run keeps the
+    // reading order: no second array of positions (8 bytes a cell).
+    let cellCount = columns * rows
+    var first = [Int32](repeating: 0, count: cellCount + 1)
+    var total = 0
     for index in suspects where arcs.count(of: index) >= 2 {
       for k in 0..<(arcs.count(of: index) - 1) {
         guard let (xs, ys) = cells(arcs.point(index, k), arcs.point(index, k + 1)) else { continue }
-        for y in ys { for x in xs { first[y * columns + x + 1] += 1 } }
+        total += xs.count * ys.count
+        precondition(total < Int32.max, "more segments by cell than the crossing check holds")
+        for y in ys { for x in xs { first[y * columns + x] += 1 } }
       }
     }
-    for c in 0..<(columns * rows) { first[c + 1] += first[c] }
-    var filled = first
-    var members = [SIMD2<Int32>](repeating: .zero, count: first[columns * rows])
-    for index in suspects where arcs.count(of: index) >= 2 {
-      for k in 0..<(arcs.count(of: index) - 1) {
+    for c in 1..<(cellCount + 1) { first[c] += first[c - 1] }
+    var members = [SIMD2<Int32>](repeating: .zero, count: total)
+    for index in suspects.reversed() where arcs.count(of: index) >= 2 {
+      for k in (0..<(arcs.count(of: index) - 1)).reversed() {
         guard let (xs, ys) = cells(arcs.point(index, k), arcs.point(index, k + 1)) else { continue }
         for y in ys {
           for x in xs {
-            members[filled[y * columns + x]] = SIMD2(Int32(index), Int32(k))
-            filled[y * columns + x] += 1
+            first[y * columns + x] -= 1
+            members[Int(first[y * columns + x])] = SIMD2(Int32(index), Int32(k))
           }
         }
       }
@@ -145,7 +159,8 @@ struct ArcSimplifier {
         guard let (xs, ys) = cells(c, d) else { continue }
         for y in ys {
           for x in xs {
-            for member in members[first[y * columns + x]..<first[y * columns + x + 1]] {
+            let run = Int(first[y * columns + x])..<Int(first[y * columns + x + 1])
+            for member in members[run] {
               let i = Int(member.x)
               let k = Int(member.y)
               if crossing[i] && (crossing[j] || !isSuspect[j]) { continue }

@@ -1,3 +1,5 @@
+import GeoCore
+
 /// The open rings of a layer's polygons in one array of points, in reading order
 /// (feature, polygon, ring), for `CoverageNoding` and `SharedBorders`.
 ///
@@ -49,6 +51,13 @@ struct CoverageRings: Sendable {
     points.reserveCapacity(total + total / 2)
     polygonal.reserveCapacity(features.count)
     polygonStart.reserveCapacity(features.count + 1)
+    // The nested arrays let go are small blocks in the allocator's arenas,
+    // which keep their pages; the flat array is one mapped block beside them.
+    // Their pages are given back every `releaseEvery` points copied, so the
+    // points are held about once, not twice: the 6.2 million vertices of 35,000
+    // communes peaked at 267 MiB here without it.
+    let releaseEvery = 1 << 20
+    var released = 0
     for f in features.indices {
       guard case .polygons(let polygons) = features[f].geometry else {
         polygonal.append(false)
@@ -62,6 +71,10 @@ struct CoverageRings: Sendable {
         ringStart.append(Int32(pointStart.count - 1))
       }
       polygonStart.append(Int32(ringStart.count - 1))
+      if points.count - released >= releaseEvery {
+        FreedMemory.release()
+        released = points.count
+      }
     }
   }
 

@@ -1,5 +1,13 @@
 import GeoCore
 
+/// A zoom's simplified arcs (`SharedBorders.simplifiedArcs`), in whole tile
+/// units: in 32 bits (`narrow`) when every coordinate fits, which is every zoom
+/// up to 18 for layers within the unit square, else as doubles (`wide`).
+enum ZoomArcs: Sendable {
+  case narrow(PackedLines<Int32>)
+  case wide(PackedLines<Double>)
+}
+
 /// Simplification that keeps neighbouring polygons gap-free and overlap-free.
 ///
 /// The polygons' rings are cut at their junctions (vertices where the set of
@@ -20,7 +28,7 @@ struct SharedBorders: Sendable {
   }
 
   /// The distinct arcs; a closed arc (a ring with no junction) repeats its first point.
-  private var arcs = PackedLines()
+  private var arcs = PackedLines<Double>()
   /// Every ring's arc uses, flat, in reading order (feature, polygon, ring).
   /// Ring r's uses are `uses[useStart[r]..<useStart[r + 1]]`, polygon p's rings
   /// `ringStart[p]..<ringStart[p + 1]`, feature f's polygons
@@ -35,6 +43,9 @@ struct SharedBorders: Sendable {
   private var polygonal: [Bool] = []
   /// Per feature: whether another feature uses one of its arcs.
   private var shared: [Bool] = []
+  /// The largest magnitude of the arcs' coordinates (unit-square units): whether a
+  /// zoom's tile units fit in 32 bits.
+  private var farthest = 0.0
 
   /// Builds the arcs of every polygonal feature of `features`, and empties their
   /// polygons (`.polygons([])`) as it reads them into flat rings
@@ -56,8 +67,8 @@ struct SharedBorders: Sendable {
     // Arcs are stored by parts of about 65,536 points, joined at the end: one
     // array grown by doubling held up to twice the points while the borders of
     // 8,750 communes (1.5 million vertices) were built.
-    var parts: [PackedLines] = []
-    var built = PackedLines()
+    var parts: [PackedLines<Double>] = []
+    var built = PackedLines<Double>()
     var arcsBefore = 0
     // An arc is known by its first two points once made canonical: between two
     // junctions every vertex has the same two neighbours wherever it is used, so
@@ -79,7 +90,7 @@ struct SharedBorders: Sendable {
       if built.points.count >= 1 << 16 {
         arcsBefore += built.count
         parts.append(built)
-        built = PackedLines()
+        built = PackedLines<Double>()
       }
       arcKeys.append(key)
       index.insert(id, key: key) { arcKeys[Int($0)] }
@@ -123,8 +134,9 @@ struct SharedBorders: Sendable {
     index = IndexTable()
     // The arcs and uses in arrays of their exact size: they are kept for every zoom.
     parts.append(built)
-    built = PackedLines()
+    built = PackedLines<Double>()
     arcs = PackedLines(joining: &parts, spare: false)
+    farthest = arcs.points.reduce(0) { max($0, abs($1.x), abs($1.y)) }
     uses = uses.exactCopy()
     useStart = useStart.exactCopy()
     ringStart = ringStart.exactCopy()
@@ -144,15 +156,28 @@ struct SharedBorders: Sendable {
 
   /// The arcs at one zoom, in tile units (`scale` is 4096 · 2^z), simplified
   /// with `tolerance` tile units and rounded (see `ArcSimplifier`), for
-  /// `geometry(of:arcs:)`.
-  func simplifiedArcs(scale: Double, tolerance: Double, threads: Int) -> PackedLines {
-    ArcSimplifier(arcs: arcs, scale: scale).simplify(tolerance: tolerance, threads: threads)
+  /// `geometry(of:arcs:)`; in 32 bits where every coordinate fits.
+  func simplifiedArcs(scale: Double, tolerance: Double, threads: Int) -> ZoomArcs {
+    let simplifier = ArcSimplifier(arcs: arcs, scale: scale)
+    // Rounding moves a coordinate by at most half a unit.
+    if (farthest * scale).rounded(.up) + 1 < Double(Int32.max) {
+      return .narrow(simplifier.simplify(tolerance: tolerance, threads: threads, as: Int32.self))
+    }
+    return .wide(simplifier.simplify(tolerance: tolerance, threads: threads, as: Double.self))
   }
 
   /// Feature `index`'s polygons put together from `simple`, the arcs at one zoom
   /// (`simplifiedArcs`); `nil` when the feature is not polygonal. Rings that
   /// shrink below three points are left out, and polygons whose exterior does.
-  func geometry(of index: Int, arcs simple: PackedLines) -> TileGeometry? {
+  func geometry(of index: Int, arcs simple: ZoomArcs) -> TileGeometry? {
+    switch simple {
+    case .narrow(let lines): geometry(of: index, lines: lines)
+    case .wide(let lines): geometry(of: index, lines: lines)
+    }
+  }
+
+  /// `geometry(of:arcs:)` from one kind of stored arcs.
+  private func geometry<Scalar>(of index: Int, lines simple: PackedLines<Scalar>) -> TileGeometry? {
     guard polygonal[index] else { return nil }
     var result: [[[SIMD2<Double>]]] = []
     for polygon in Int(polygonStart[index])..<Int(polygonStart[index + 1]) {
@@ -160,17 +185,17 @@ struct SharedBorders: Sendable {
       for ring in Int(ringStart[polygon])..<Int(ringStart[polygon + 1]) {
         var points: [SIMD2<Double>] = []
         for use in uses[Int(useStart[ring])..<Int(useStart[ring + 1])] {
-          let first = simple.start[use.arc]
-          let end = simple.end[use.arc]
+          let first = simple.start(use.arc)
+          let end = simple.end(use.arc)
           let skip = points.isEmpty ? 0 : 1
           if use.reversed {
             var k = end - 1 - skip
             while k >= first {
-              points.append(simple.points[k])
+              points.append(Scalar.double(simple.points[k]))
               k -= 1
             }
           } else if first + skip < end {
-            points.append(contentsOf: simple.points[(first + skip)..<end])
+            points.append(contentsOf: simple.points[(first + skip)..<end].lazy.map(Scalar.double))
           }
         }
         if points.count >= 4 {

@@ -112,7 +112,7 @@ struct CoverageTablesTests {
       arcs.append([[1_000_000 + Double(k) * 3, 0], [1_000_001 + Double(k) * 3, 0]])
     }
     let packed = ArcSimplifier(arcs: PackedLines(arcs), scale: 1).simplify(
-      tolerance: 20, threads: 2)
+      tolerance: 20, threads: 2, as: Double.self)
     #expect(packed.count == arcs.count)
     let simple = (0..<packed.count).map(packed.line)
     #expect(simple[0].count == 3, "the bulge is kept: straightening it would cross arc 1")
@@ -128,13 +128,51 @@ struct CoverageTablesTests {
     }
   }
 
+  @Test("many bulges over short borders all kept, several suspects sharing the check's cells")
+  func manyBulgesKept() {
+    // Pair i: arc 2i bulges up to y0 + 10 between (0, y0) and (100, y0); arc
+    // 2i + 1 runs from (50, y0 + 5) down to (50, y0 - 5), under the bulge.
+    // Straightened with a tolerance of 20, each bulge would cross its border.
+    // Pairs 30 units apart share the crossing check's cells, so each cell holds
+    // the segments of several suspects.
+    var arcs: [[SIMD2<Double>]] = []
+    for i in 0..<400 {
+      let y0 = 30 * Double(i)
+      arcs.append([[0, y0], [50, y0 + 10], [100, y0]])
+      arcs.append([[50, y0 + 5], [50, y0 - 5]])
+    }
+    #expect(DouglasPeucker.simplify(arcs[0], tolerance: 20).count == 2, "unchecked, it straightens")
+    for threads in [1, 3] {
+      let packed = ArcSimplifier(arcs: PackedLines(arcs), scale: 1).simplify(
+        tolerance: 20, threads: threads, as: Int32.self)
+      let simple = (0..<packed.count).map { packed.line($0).map(Int32.double) }
+      let changed = simple.indices.filter { simple[$0] != arcs[$0] }
+      #expect(
+        changed.isEmpty,
+        "every bulge kept, every border as it was (\(threads) threads): \(changed.prefix(5))")
+      // And, independently of which arcs were redone: no two arcs conflict.
+      var conflicts = 0
+      for i in simple.indices {
+        for j in simple.indices where i < j && abs(i / 2 - j / 2) <= 1 {
+          for (a, b) in zip(simple[i], simple[i].dropFirst()) {
+            for (c, d) in zip(simple[j], simple[j].dropFirst())
+            where ArcSimplifier.conflict(a, b, c, d) {
+              conflicts += 1
+            }
+          }
+        }
+      }
+      #expect(conflicts == 0)
+    }
+  }
+
   @Test("packed lines joined from parts, some replaced, read back as arrays do")
   func packedLines() {
     var generator = SeededGenerator(seed: 5)
     var reference: [[SIMD2<Double>]] = []
-    var parts: [PackedLines] = []
+    var parts: [PackedLines<Double>] = []
     for _ in 0..<7 {
-      var part = PackedLines()
+      var part = PackedLines<Double>()
       for _ in 0..<(1 + Int(generator.next() % 4)) {
         let line = (0..<Int(generator.next() % 4)).map { _ in
           SIMD2(Double(generator.next() % 100), Double(generator.next() % 100))
