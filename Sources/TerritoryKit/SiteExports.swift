@@ -3,39 +3,41 @@ import Foundation
 /// The exports of the main job beyond the analysis' own files: GeoJSON for web
 /// maps (Tiles) and the maps (Cartography).
 enum SiteExports {
-  /// Each scale as RFC 7946 GeoJSON (`<scale>.geojson`, WGS 84).
+  /// A scale as RFC 7946 GeoJSON (`<scale>.geojson`, WGS 84), its
+  /// geometries moved by `transformer` (from the working CRS); features are
+  /// encoded and written one at a time.
+  /// - Returns: the file's name.
   static func geoJSON(
-    _ tables: [ScaleTable], manifest: SiteManifest, folder: URL, progress: (String) -> Void
-  ) throws -> [String] {
-    let transformer = try Transformer(from: CRS(manifest.crs), to: CRS.wgs84)
-    return try tables.map { table in
-      let name = "\(table.name).geojson"
-      let writer = try GeoJSONWriter(
-        path: folder.appendingPathComponent(name).path, policy: .refuse)
-      do {
-        let names = table.fields.map(\.name)
-        for (index, row) in table.rows.enumerated() {
-          let geometry = try table.geometries.geometry(at: index).map(
-            transformer.transformWithinDomain)
-          try writer.write(properties: zip(names, row).map { ($0, $1) }, geometry: geometry)
-        }
-        try writer.commit()
-      } catch {
-        writer.discard()
-        throw error
+    _ table: ScaleTable, transformer: Transformer, folder: URL, progress: (String) -> Void
+  ) throws -> String {
+    let name = "\(table.name).geojson"
+    let writer = try GeoJSONWriter(
+      path: folder.appendingPathComponent(name).path, policy: .refuse)
+    do {
+      let names = table.fields.map(\.name)
+      for (index, row) in table.rows.enumerated() {
+        let geometry = try table.geometries.geometry(at: index).map(
+          transformer.transformWithinDomain)
+        try writer.write(properties: zip(names, row).map { ($0, $1) }, geometry: geometry)
       }
-      if !writer.rounding.isEmpty {
-        progress("  \(name): \(writer.rounding.summary(decimals: 7))")
-      }
-      return name
+      try writer.commit()
+    } catch {
+      writer.discard()
+      throw error
     }
+    if !writer.rounding.isEmpty {
+      progress("  \(name): \(writer.rounding.summary(decimals: 7))")
+    }
+    return name
   }
 
   /// The QGIS styles of every scale's layer in `analysis.gpkg`: one per
   /// indicator, named after its column, with the classes, palette and labels of
   /// its maps, in the site's first language; the first indicator's is the
   /// layer's default.
-  static func layerStyles(_ tables: [ScaleTable], manifest: SiteManifest) throws -> [LayerStyle] {
+  static func layerStyles(_ tables: [SiteAnalysis.WrittenScale], manifest: SiteManifest) throws
+    -> [LayerStyle]
+  {
     guard let first = tables.first else { return [] }
     let language = manifest.languages.compactMap(MapLanguage.init(rawValue:)).first ?? .en
     var styles: [LayerStyle] = []
@@ -60,7 +62,8 @@ enum SiteExports {
   /// drawing those named in `fromGrid` from their grid
   /// (`SiteMaps.Drawing.cells`).
   static func maps(
-    _ tables: [ScaleTable], manifest: SiteManifest, leaving leftOut: Set<String> = [],
+    _ tables: [SiteAnalysis.WrittenScale], manifest: SiteManifest,
+    leaving leftOut: Set<String> = [],
     fromGrid: Set<String> = [], folder: URL
   ) throws -> [String] {
     guard let first = tables.first else { return [] }
@@ -110,10 +113,10 @@ enum SiteExports {
 
   /// How the cells of a scale of grid cells lie, and the cells; `nil` for
   /// other polygons.
-  static func gridLattice(of table: ScaleTable) -> (
+  static func gridLattice(of geometries: ScaleGeometries) -> (
     lattice: MapCells.Lattice, keys: [TargetKey]
   )? {
-    guard case .cells(let shape, let keys) = table.geometries else { return nil }
+    guard case .cells(let shape, let keys) = geometries else { return nil }
     switch shape {
     case .square(let grid): return (.squares(origin: grid.origin, size: grid.cellSize), keys)
     case .hexagon(let grid): return (.hexagons(spacing: grid.spacing), keys)
@@ -122,8 +125,10 @@ enum SiteExports {
 
   /// The cells of a scale of grid cells in `crs`, for maps in `mapCRS` (with
   /// its first indicator's values).
-  private static func gridCells(of table: ScaleTable, crs: CRS, mapCRS: CRS) throws -> MapCells? {
-    guard let (lattice, keys) = gridLattice(of: table) else { return nil }
+  private static func gridCells(of table: SiteAnalysis.WrittenScale, crs: CRS, mapCRS: CRS) throws
+    -> MapCells?
+  {
+    guard let (lattice, keys) = gridLattice(of: table.geometries) else { return nil }
     return try MapCells(
       lattice: lattice, cells: keys.map { ($0.column, $0.row) },
       values: table.indicators.first?.values ?? Array(repeating: nil, count: keys.count),
@@ -133,7 +138,7 @@ enum SiteExports {
   /// Per count of `analyses.change` and per scale, the two dates side by side
   /// at the same classes (`maps/<count>_dates_<scale>_scales.pdf` / `.png`).
   private static func dates(
-    _ tables: [ScaleTable], manifest: SiteManifest, leaving leftOut: Set<String>,
+    _ tables: [SiteAnalysis.WrittenScale], manifest: SiteManifest, leaving leftOut: Set<String>,
     gridCells: [String: MapCells], folder: URL, language: MapLanguage, title: String,
     transformer: Transformer?, crs: CRS
   ) throws -> [String] {
@@ -144,10 +149,9 @@ enum SiteExports {
     var files: [String] = []
     for pair in change.pairs {
       for (scale, table) in zip(manifest.scales, tables) where !leftOut.contains(scale.name) {
-        guard let column = table.fields.firstIndex(where: { $0.name == pair.name }),
+        guard let now = table.columns[pair.name],
           let before = table.indicators.first(where: { $0.name == pair.name + "_before" })
         else { continue }
-        let now = table.columns[column].doubleValues
         let label =
           units?.variables.first { $0.name == pair.name }?.labels[language.rawValue] ?? pair.name
         let panels: [SiteMaps.Scale]
@@ -184,7 +188,8 @@ enum SiteExports {
   /// coefficient of each density over them with the scale's own marked
   /// (`maps/<scale>_<indicator>_zoning.png`), in the site's first language.
   static func zoningHistograms(
-    _ effects: [ZoningEffect], tables: [ScaleTable], manifest: SiteManifest, folder: URL
+    _ effects: [ZoningEffect], tables: [SiteAnalysis.WrittenScale], manifest: SiteManifest,
+    folder: URL
   ) throws -> [String] {
     let language = manifest.languages.compactMap(MapLanguage.init(rawValue:)).first ?? .en
     var files: [String] = []

@@ -76,11 +76,43 @@ extension Tools {
     let site = try LoadedSite(manifest, layers: layers)
     site.threads = max(1, options.threads)
     for note in site.notes { progress("  \(note)") }
-    var results = try SiteAnalysis.analyse(site, check: check, progress: progress)
-    for (index, table) in zip(results.report.scales.indices, results.tables) {
+    // Each table is written (GeoPackage layer, GeoJSON, database table) as soon
+    // as it is made, then let go but for what the maps need: a ladder of fine
+    // grids never holds more than one whole table.
+    let gpkg = try VectorWriter(
+      path: folder.stagingPath.appendingPathComponent("analysis.gpkg").path, policy: .refuse)
+    let toWGS84 = try Transformer(from: site.crs, to: CRS.wgs84)
+    var geoJSONFiles: [String] = []
+    var results: SiteAnalysis.Results
+    do {
+      results = try SiteAnalysis.analyse(
+        site, check: check, keeping: Set(manifest.analyses.change?.pairs.map(\.name) ?? []),
+        progress: progress
+      ) { table, role in
+        progress(
+          "  writing \(table.name) (\(table.count) row\(table.count == 1 ? "" : "s")) to analysis.gpkg"
+            + (role == .scale ? ", \(table.name).geojson" : "")
+            + (database.map { " and \($0.path)" } ?? ""))
+        try SiteOutputs.add(table, to: gpkg, crs: site.crs)
+        if role == .scale {
+          geoJSONFiles.append(
+            try SiteExports.geoJSON(
+              table, transformer: toWGS84, folder: folder.stagingPath, progress: progress))
+        }
+        if let database { try SiteOutputs.add(table, to: database, crs: site.crs) }
+      }
+      let styles = try SiteExports.layerStyles(results.scales, manifest: manifest)
+      if !styles.isEmpty { try gpkg.addLayerStyles(styles) }
+      try gpkg.commit()
+    } catch {
+      gpkg.discard()
+      database?.discard()
+      throw error
+    }
+    for (index, scale) in zip(results.report.scales.indices, results.scales) {
       let drawing = SiteMaps.Drawing(
         polygons: results.report.scales[index].targets, most: options.mostMapPolygons,
-        gridCells: SiteExports.gridLattice(of: table) != nil)
+        gridCells: SiteExports.gridLattice(of: scale.geometries) != nil)
       results.report.scales[index].map =
         switch drawing {
         case .vector: .vector
@@ -89,12 +121,10 @@ extension Tools {
         case .leftOut: .leftOut
         }
     }
-    var files = try SiteOutputs.write(
-      results, manifest: manifest, crs: site.crs,
-      styles: try SiteExports.layerStyles(results.tables, manifest: manifest),
-      to: folder.stagingPath)
-    files += try SiteExports.geoJSON(
-      results.tables, manifest: manifest, folder: folder.stagingPath, progress: progress)
+    var files = ["analysis.gpkg"]
+    files += try SiteOutputs.writeReports(
+      results.report, manifest: manifest, to: folder.stagingPath)
+    files += geoJSONFiles
     let leftOut = results.report.scales.filter { $0.map == .leftOut }
     progress(
       "drawing maps"
@@ -102,11 +132,11 @@ extension Tools {
           ? ""
           : " (left out for size: \(leftOut.map(\.name).joined(separator: ", ")); see report.md)"))
     files += try SiteExports.maps(
-      results.tables, manifest: manifest, leaving: Set(leftOut.map(\.name)),
+      results.scales, manifest: manifest, leaving: Set(leftOut.map(\.name)),
       fromGrid: Set(results.report.scales.filter { $0.map.name == "cells" }.map(\.name)),
       folder: folder.stagingPath)
     files += try SiteExports.zoningHistograms(
-      results.report.zoningEffects, tables: results.tables, manifest: manifest,
+      results.report.zoningEffects, tables: results.scales, manifest: manifest,
       folder: folder.stagingPath)
     if options.web {
       progress("writing the web map")
@@ -121,10 +151,9 @@ extension Tools {
       ).map { "web/" + $0 }
     }
     if let database {
-      progress(
-        "writing \(results.tables.count + results.extras.count + 3) tables to \(database.path)")
+      progress("writing the report's tables to \(database.path)")
       do {
-        try SiteOutputs.writeTables(results, manifest: manifest, crs: site.crs, to: database)
+        try SiteOutputs.writeReportTables(results.report, manifest: manifest, to: database)
         try database.commit()
       } catch {
         database.discard()

@@ -10,64 +10,114 @@ import PROJKit
 /// nothing; `SiteOutputs` writes what it found, and the `analyze` tool of
 /// TerritoryKit runs the whole job (check, load, analyse, export).
 public enum SiteAnalysis {
-  /// What the analysis found.
+  /// A scale once its table is written: what the maps, the layers' styles and
+  /// the histograms of zonings still need of it. The rest of the table (its
+  /// identifying and interpolated columns, its neighbours) is let go, so that
+  /// a ladder of several fine grids holds one whole table at a time.
+  public struct WrittenScale: Sendable {
+    /// The scale's name.
+    public var name: String
+    /// Each row's geometry in the working CRS (for a grid, its cell keys).
+    public var geometries: ScaleGeometries
+    /// The indicators, in column order.
+    public var indicators: [ScaleTable.Indicator]
+    /// The columns asked for by `analyse`'s `keeping`, as numbers by field
+    /// name (the counts that `analyses.change` maps at two dates).
+    public var columns: [String: [Double?]]
+
+    /// What remains of `table`, with the columns named in `kept`.
+    public init(_ table: ScaleTable, keeping kept: Set<String> = []) {
+      name = table.name
+      geometries = table.geometries
+      indicators = table.indicators
+      var columns: [String: [Double?]] = [:]
+      for (field, column) in zip(table.fields, table.columns) where kept.contains(field.name) {
+        columns[field.name] = column.doubleValues
+      }
+      self.columns = columns
+    }
+  }
+
+  /// What the analysis found, once every table is written.
   public struct Results {
-    /// One table per scale, in the manifest's order.
-    public var tables: [ScaleTable]
-    /// Catchments and footprint, when the manifest asks for them.
-    public var extras: [ScaleTable]
+    /// One per scale, in the manifest's order.
+    public var scales: [WrittenScale]
     /// The scale report.
     public var report: ScaleReport
   }
 
-  /// Analyses `site`, whose check found `check`; `progress` gets one line per step.
-  /// - Throws: `AnalysisError`, `SiteError`, `GDALError`, `PROJError`, `GEOSError`.
+  /// What a table handed to `analyse`'s `write` is.
+  public enum TableRole: Sendable {
+    /// One scale of the manifest's ladder.
+    case scale
+    /// Catchments or footprint.
+    case extra
+  }
+
+  /// Analyses `site`, whose check found `check`, and hands each table to
+  /// `write` as soon as it is made (and reported on): the scales in the
+  /// manifest's order, then catchments and footprint. Only a `WrittenScale`
+  /// of each scale is kept after that.
+  /// - Parameters:
+  ///   - keeping: fields whose columns the scales keep once written.
+  ///   - progress: gets one line per step.
+  ///   - write: writes a table (to the GeoPackage, GeoJSON, a database).
+  /// - Throws: `AnalysisError`, `SiteError`, `GDALError`, `PROJError`,
+  ///   `GEOSError`, and what `write` throws.
   public static func analyse(
-    _ site: LoadedSite, check: SiteCheckReport, progress: (String) -> Void = { _ in }
+    _ site: LoadedSite, check: SiteCheckReport, keeping: Set<String> = [],
+    progress: (String) -> Void = { _ in }, write: (ScaleTable, TableRole) throws -> Void
   ) throws -> Results {
     let manifest = site.manifest
     var report = ScaleReport(manifest: manifest, check: check, repairedUnits: site.repairedUnits)
-    var tables: [ScaleTable] = []
+    var scales: [WrittenScale] = []
     var zoningBasis: ZoningBasis?
     for (index, scale) in manifest.scales.enumerated() {
-      let table = try site.table(for: scale)
-      tables.append(table)
-      progress("[\(index + 1)/\(manifest.scales.count)] \(scale.name): \(table.rows.count) targets")
-      for note in table.notes { progress("  \(scale.name): \(note)") }
-      // The other placements keep only their statistics: a table of a
-      // million cells takes about a gigabyte, and four alive at once were the
-      // job's peak.
-      var placements: [[ScaleStatistics]] = []
-      if case .grid(false, let cell) = scale.kind {
-        for shift in [SIMD2(cell / 2, 0), SIMD2(0, cell / 2), SIMD2(cell / 2, cell / 2)] {
-          placements.append(try site.placementStatistics(for: scale, shift: shift))
+      do {
+        // The other placements keep only their statistics, and are made before
+        // the scale's own table: a table of a million cells is a few hundred
+        // megabytes, and one alive beside a placement being made was the job's
+        // peak.
+        var placements: [[ScaleStatistics]] = []
+        if case .grid(false, let cell) = scale.kind {
+          for shift in [SIMD2(cell / 2, 0), SIMD2(0, cell / 2), SIMD2(cell / 2, cell / 2)] {
+            placements.append(try site.placementStatistics(for: scale, shift: shift))
+          }
         }
-      }
-      report.add(scale: scale, table: table, shifted: placements)
-      if scale.randomZonings > 0, zoningBasis == nil { zoningBasis = try site.zoningBasis() }
-      if let zoningBasis,
-        let effect = site.zoningEffect(scale: scale, table: table, basis: zoningBasis)
-      {
+        let table = try site.table(for: scale)
         progress(
-          "  \(scale.name): \(effect.zonings) random zonings of \(effect.units) units into \(effect.zones) zones"
-        )
-        report.zoningEffects.append(effect)
+          "[\(index + 1)/\(manifest.scales.count)] \(scale.name): \(table.rows.count) targets")
+        for note in table.notes { progress("  \(scale.name): \(note)") }
+        report.add(scale: scale, table: table, shifted: placements)
+        if scale.randomZonings > 0, zoningBasis == nil { zoningBasis = try site.zoningBasis() }
+        if let zoningBasis,
+          let effect = site.zoningEffect(scale: scale, table: table, basis: zoningBasis)
+        {
+          progress(
+            "  \(scale.name): \(effect.zonings) random zonings of \(effect.units) units into \(effect.zones) zones"
+          )
+          report.zoningEffects.append(effect)
+        }
+        try write(table, .scale)
+        scales.append(WrittenScale(table, keeping: keeping))
       }
+      // The table is gone; its pages (and those freed on the workers' arenas)
+      // are given back before the next scale is made.
+      FreedMemory.release()
     }
-    var extras: [ScaleTable] = []
     if let spec = manifest.analyses.catchments, let table = try site.catchments(spec) {
       progress(
         "catchments: \(table.rows.count) \(spec.network == nil ? "buffers" : "areas along the streets")"
       )
-      extras.append(table)
       report.addExtra(name: "catchments", table: table)
+      try write(table, .extra)
     }
     if let spec = manifest.analyses.footprint, let table = try site.footprint(spec) {
       progress("urban footprint: \(table.rows.count) pieces")
-      extras.append(table)
       report.addExtra(name: "footprint", table: table)
+      try write(table, .extra)
     }
-    return Results(tables: tables, extras: extras, report: report)
+    return Results(scales: scales, report: report)
   }
 }
 
@@ -90,47 +140,37 @@ public struct SiteCheckFailure: Error, Sendable, CustomStringConvertible {
 
 /// What the analysis writes into its output folder: `analysis.gpkg` (one layer
 /// per scale, then catchments and footprint, and the layers' QGIS styles),
-/// `report.md`, `report.json` and `manifest.lock.json`.
+/// `report.md`, `report.json` and `manifest.lock.json`; and the same into a
+/// database schema.
 public enum SiteOutputs {
-  /// Writes the results of `manifest`'s analysis into `folder` (in `crs`), with
-  /// `styles` as the GeoPackage's `layer_styles` table.
+  /// Writes the scale report and the lock of `manifest`'s analysis into
+  /// `folder`: `report.md`, `report.json` and `manifest.lock.json`.
   /// - Returns: the names of the files written.
-  /// - Throws: `GDALError`, `OutputError`, and errors writing the reports.
-  public static func write(
-    _ results: SiteAnalysis.Results, manifest: SiteManifest, crs: CRS, styles: [LayerStyle] = [],
-    to folder: URL
-  ) throws -> [String] {
-    let gpkg = try VectorWriter(
-      path: folder.appendingPathComponent("analysis.gpkg").path, policy: .refuse)
-    do {
-      for table in results.tables + results.extras { try add(table, to: gpkg, crs: crs) }
-      if !styles.isEmpty { try gpkg.addLayerStyles(styles) }
-      try gpkg.commit()
-    } catch {
-      gpkg.discard()
-      throw error
-    }
-    try results.report.markdown().write(
+  /// - Throws: errors encoding or writing the reports.
+  public static func writeReports(_ report: ScaleReport, manifest: SiteManifest, to folder: URL)
+    throws -> [String]
+  {
+    try report.markdown().write(
       to: folder.appendingPathComponent("report.md"), atomically: false, encoding: .utf8)
-    try results.report.json().write(to: folder.appendingPathComponent("report.json"))
+    try report.json().write(to: folder.appendingPathComponent("report.json"))
     try lock(manifest: manifest).write(to: folder.appendingPathComponent("manifest.lock.json"))
-    return ["analysis.gpkg", "report.md", "report.json", "manifest.lock.json"]
+    return ["report.md", "report.json", "manifest.lock.json"]
   }
 
-  /// Writes the analysis into a database schema through `writer`
-  /// (`PostGISSchemaWriter`): the tables of `analysis.gpkg`, the same rows and
-  /// columns, then the scale report as tables (`ReportTables`). The caller
+  /// Writes the scale report of `manifest`'s analysis as tables
+  /// (`ReportTables`) through `writer`, after the scales' tables; the caller
   /// commits.
   /// - Throws: `GDALError` from the writer, and errors encoding the reports.
-  public static func writeTables(
-    _ results: SiteAnalysis.Results, manifest: SiteManifest, crs: CRS,
-    to writer: some FeatureWriting
+  public static func writeReportTables(
+    _ report: ScaleReport, manifest: SiteManifest, to writer: some FeatureWriting
   ) throws {
-    for table in results.tables + results.extras { try add(table, to: writer, crs: crs) }
-    try ReportTables.write(results.report, lock: lock(manifest: manifest), to: writer)
+    try ReportTables.write(report, lock: lock(manifest: manifest), to: writer)
   }
 
-  static func add(_ table: ScaleTable, to writer: some FeatureWriting, crs: CRS) throws {
+  /// Adds `table` as a layer of `writer` (a GeoPackage, a database schema),
+  /// its rows put together one at a time from its columns, in `crs`.
+  /// - Throws: `GDALError` from the writer.
+  public static func add(_ table: ScaleTable, to writer: some FeatureWriting, crs: CRS) throws {
     let layer = try writer.addLayer(
       name: table.name, geometryType: .unknown, hasZ: false, crs: crs, fields: table.fields)
     for (index, row) in table.rows.enumerated() {
