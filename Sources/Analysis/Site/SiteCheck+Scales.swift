@@ -19,23 +19,33 @@ extension SiteCheck {
   /// The most cells one grid scale may have: the default of `interpolate --max-cells`.
   public static let maximumCells = InterpolationJob.defaultMaximumCells
 
-  /// Bytes `analyze` holds per cell of a grid scale (its table by column, its
-  /// neighbours, a shifted placement of the zoning report being built stripe
-  /// by stripe, GeoJSON and maps), and for the rest of the run. Measured on the
-  /// bundled site (135 MB at peak as shipped) with squares of 20 m, of 10 m, and
-  /// of 5 m and 10 m added (105,417, 419,262 and 2,091,650 cells): 168, 225 and
-  /// 543 MB at peak, 305, 214 and 195 bytes a cell over the site alone
-  /// (2026-12-07; 474-550 bytes on 2026-12-06, before categories were held
-  /// flat and grid scales interpolated by stripes; 3.3 KB a cell before the
-  /// tables were held by column).
+  /// Bytes `analyze` holds per cell of the grid scale it is making (its table
+  /// by column, its neighbours, a shifted placement of the zoning report being
+  /// built stripe by stripe, the GeoPackage and GeoJSON being written), and for
+  /// the rest of the run. Measured on the bundled site (135 MB at peak as
+  /// shipped) with squares of 20 m, of 10 m, and of 5 m and 10 m added
+  /// (105,417, 419,262 and 2,091,650 cells): 168, 225 and 543 MB at peak, 305,
+  /// 214 and 195 bytes a cell over the site alone (2026-12-07; 474-550 bytes
+  /// on 2026-12-06, before categories were held flat and grid scales
+  /// interpolated by stripes; 3.3 KB a cell before the tables were held by
+  /// column). Since each scale is written as it is made (2026-12-08), 10 m
+  /// squares alone take 145 bytes a cell and 5 m squares alone 151; the figure
+  /// stays above every measurement, the smallest grid's included.
   static let bytesPerCell = 320.0
+  /// Bytes `analyze` keeps per cell of a grid scale once it is written (its
+  /// indicators and cell keys, for the maps): 5 m and 10 m squares together
+  /// peak 6-22 MB above the 5 m squares alone, 14-52 bytes for each 10 m cell
+  /// (2026-12-08).
+  static let keptBytesPerCell = 64.0
   static let baseBytes = 150e6
 
   /// The estimates of the grid scales, given the units' area in the working CRS
-  /// (m²), with an error for a scale over `maximumCells` and a warning when all
-  /// of them need more memory than the machine has.
+  /// (m²), with an error for a scale over `maximumCells` and a warning when the
+  /// run needs more than 80% of `memory` (bytes; the machine's by default).
   static func estimates(
-    _ manifest: SiteManifest, unitsArea: Double, problem: (String, String, String) -> Void
+    _ manifest: SiteManifest, unitsArea: Double,
+    memory: Double = Double(ProcessInfo.processInfo.physicalMemory),
+    problem: (String, String, String) -> Void
   ) -> [ScaleEstimate] {
     var out: [ScaleEstimate] = []
     for scale in manifest.scales {
@@ -52,8 +62,12 @@ extension SiteCheck {
             + "\(Self.count(Double(maximumCells))); choose a larger cell size")
       }
     }
-    let total = out.reduce(baseBytes) { $0 + $1.bytes }
-    let memory = Double(ProcessInfo.processInfo.physicalMemory)
+    // One scale is made (and written) at a time; the others are then kept
+    // only for the maps.
+    let largest = out.max { $0.bytes < $1.bytes }
+    let total =
+      baseBytes + (largest?.bytes ?? 0)
+      + (out.reduce(0) { $0 + $1.cells } - (largest?.cells ?? 0)) * keptBytesPerCell
     if out.allSatisfy({ $0.cells <= Double(maximumCells) }), total > 0.8 * memory {
       problem(
         "warning", "",
