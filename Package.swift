@@ -76,7 +76,7 @@ let package = Package(
 
     // Exports for the web: RFC 7946 GeoJSON, vector and raster tiles (PMTiles, MBTiles, XYZ).
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-    .target(name: "SQLiteKit", dependencies: ["CSQLite"]),
+    .target(name: "SQLiteKit", dependencies: ["GeoCore", "CSQLite"]),
     .target(
       name: "Tiles",
       dependencies: ["GeoCore", "GEOSKit", "PROJKit", "GDALKit", "SQLiteKit", "Style"]),

@@ -1,3 +1,5 @@
+import GeoCore
+
 /// An R-tree packed bottom-up from its entries in Hilbert order, laid out as
 /// SQLite's `rtree` module stores a two-dimensional tree in its shadow tables
 /// (`<name>_node`, `<name>_rowid`, `<name>_parent`).
@@ -210,25 +212,8 @@ public struct PackedRTree {
   static let hilbertSide: UInt32 = 1 << 16
 
   /// The distance along the Hilbert curve of the cell (`column`, `row`) of a
-  /// square of `hilbertSide` cells per side (the classic rotate-and-flip walk).
+  /// square of `hilbertSide` cells per side.
   static func hilbertIndex(column: UInt32, row: UInt32) -> UInt64 {
-    var x = column
-    var y = row
-    var index: UInt64 = 0
-    var half = hilbertSide / 2
-    while half > 0 {
-      let rx: UInt32 = (x & half) > 0 ? 1 : 0
-      let ry: UInt32 = (y & half) > 0 ? 1 : 0
-      index += UInt64(half) * UInt64(half) * UInt64((3 * rx) ^ ry)
-      if ry == 0 {
-        if rx == 1 {
-          x = hilbertSide - 1 - x
-          y = hilbertSide - 1 - y
-        }
-        swap(&x, &y)
-      }
-      half /= 2
-    }
-    return index
+    HilbertCurve.position(x: UInt64(column), y: UInt64(row), order: 16)
   }
 }
